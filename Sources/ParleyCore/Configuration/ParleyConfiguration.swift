@@ -1,0 +1,75 @@
+import Logging
+
+/// Everything Parley reads from its environment, read once at start-up and passed down.
+public struct ParleyConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: DatabaseConfiguration
+    /// Seed demo data into an empty database on `serve`.
+    public var seedDemoData: Bool
+    public var adminEmail: String?
+    public var adminPassword: String?
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080,
+        database: DatabaseConfiguration = .init(location: .sqlite(path: "data/parley.sqlite")),
+        seedDemoData: Bool = true, adminEmail: String? = nil, adminPassword: String? = nil,
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.seedDemoData = seedDemoData
+        self.adminEmail = adminEmail
+        self.adminPassword = adminPassword
+        self.logLevel = logLevel
+    }
+
+    /// Reads the variables documented in README.md; throws naming every one that is set but unusable.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> ParleyConfiguration {
+        var problems: [ConfigurationError] = []
+        func integer(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
+            guard let text = environment[name], !text.isEmpty else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                problems.append(.invalid(name: name, reason: "expected a whole number in \(range), got \"\(text)\""))
+                return value
+            }
+            return number
+        }
+        var configuration = ParleyConfiguration()
+        configuration.host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        configuration.port = integer("PORT", default: 8080, range: 0...65_535)
+        let poolSize = integer("DATABASE_POOL_SIZE", default: 4, range: 1...256)
+        do {
+            configuration.database = try DatabaseConfiguration.fromURL(environment["DATABASE_URL"], poolSize: poolSize)
+        } catch let error as ConfigurationError {
+            problems.append(error)
+        }
+        switch environment["PARLEY_DEMO"] {
+        case nil, "", "1", "true", "yes": configuration.seedDemoData = true
+        case "0", "false", "no": configuration.seedDemoData = false
+        case let other?: problems.append(.invalid(name: "PARLEY_DEMO", reason: "expected 0 or 1, got \"\(other)\""))
+        }
+        configuration.adminEmail = environment["ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.adminPassword = environment["ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        if let level = environment["LOG_LEVEL"], !level.isEmpty {
+            if let parsed = Logger.Level(rawValue: level.lowercased()) {
+                configuration.logLevel = parsed
+            } else {
+                problems.append(.invalid(name: "LOG_LEVEL", reason: "expected trace, debug, info, notice, warning or error"))
+            }
+        }
+        if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
+        return configuration
+    }
+}
+
+/// All the unusable settings found at once, so one start-up attempt reports them all.
+public struct ConfigurationProblems: Error, CustomStringConvertible {
+    public let problems: [ConfigurationError]
+
+    public var description: String {
+        problems.map(\.description).joined(separator: "\n")
+    }
+}

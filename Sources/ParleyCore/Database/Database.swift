@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// The storage engines Parley runs on. Every feature works on both.
+public enum DatabaseEngine: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// The database could not be opened or reached; the message says which and why.
+public struct DatabaseUnavailable: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Connections to the configured database, handed out for reads and for write transactions.
+///
+/// Reads run on a pooled connection in autocommit mode. Writes always run inside one transaction,
+/// so a thrown error leaves the database as it was.
+public final class Database: Sendable {
+    public let engine: DatabaseEngine
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteBackend)
+        case postgres(PostgresBackend)
+    }
+
+    private init(engine: DatabaseEngine, backend: Backend) {
+        self.engine = engine
+        self.backend = backend
+    }
+
+    /// Opens the database and checks that it answers; fails with ``DatabaseUnavailable`` otherwise.
+    public static func open(_ configuration: DatabaseConfiguration, logger: Logger) async throws -> Database {
+        switch configuration.location {
+        case .sqlite(let path):
+            let backend = try await SQLiteBackend.open(path: path, readers: configuration.poolSize, logger: logger)
+            return Database(engine: .sqlite, backend: .sqlite(backend))
+        case .postgres(let url, let schema):
+            let backend = try await PostgresBackend.open(
+                url: url, schema: schema, poolSize: configuration.poolSize, logger: logger)
+            return Database(engine: .postgres, backend: .postgres(backend))
+        }
+    }
+
+    /// Runs `body` on one connection outside any explicit transaction.
+    public func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let sqlite): try await sqlite.read(body)
+        case .postgres(let postgres): try await postgres.withConnection(body)
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let sqlite):
+            return try await sqlite.write { db in
+                try await Self.transaction(on: db, begin: "BEGIN IMMEDIATE", body)
+            }
+        case .postgres(let postgres):
+            return try await postgres.withConnection { db in
+                try await Self.transaction(on: db, begin: "BEGIN", body)
+            }
+        }
+    }
+
+    /// Answers whether the database responds to a trivial query.
+    public func isReachable() async -> Bool {
+        do {
+            return try await read { db in try await db.raw("SELECT 1 AS ok").first() != nil }
+        } catch {
+            return false
+        }
+    }
+
+    /// Closes every connection. The database must not be used afterwards.
+    public func close() async {
+        switch backend {
+        case .sqlite(let sqlite): await sqlite.close()
+        case .postgres(let postgres): await postgres.close()
+        }
+    }
+
+    private static func transaction<T>(
+        on db: any SQLDatabase, begin: String, _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.raw(SQLQueryString(begin)).run()
+        let result: T
+        do {
+            result = try await body(db)
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+        do {
+            try await db.raw("COMMIT").run()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+        return result
+    }
+}
+
+extension Database {
+    /// True when `error` is a unique-constraint violation on either engine.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let sqlite = error as? SQLiteError {
+            return sqlite.reason == .constraintUniqueFailed || sqlite.reason == .constraintPrimaryKeyFailed
+        }
+        if let postgres = error as? PSQLError {
+            return postgres.serverInfo?[.sqlState] == "23505"
+        }
+        return false
+    }
+}

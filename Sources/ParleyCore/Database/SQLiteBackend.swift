@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+
+/// SQLite in WAL mode: one writer connection behind an async lock, and a few reader connections.
+///
+/// WAL lets readers proceed while a write transaction is open, and a single writer inside the
+/// process means transactions queue in memory rather than fail with SQLITE_BUSY.
+final class SQLiteBackend: Sendable {
+    private let threadPool: NIOThreadPool
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeLock = AsyncLock()
+    private let nextReader = NIOLockedValueBox(0)
+
+    private init(threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.threadPool = threadPool
+        self.writer = writer
+        self.readers = readers
+    }
+
+    static func open(path: String, readers readerCount: Int, logger: Logger) async throws -> SQLiteBackend {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DatabaseUnavailable(
+                description: "cannot create the directory \(directory) for the SQLite database: \(error)")
+        }
+        let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threadPool.start()
+        let eventLoops = MultiThreadedEventLoopGroup.singleton
+        var opened: [SQLiteConnection] = []
+        do {
+            for index in 0...readerCount {
+                let connection = try await SQLiteConnection.open(
+                    storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoops.any()
+                ).get()
+                opened.append(connection)
+                // journal_mode is stored in the file, so the first connection sets it for everyone.
+                if index == 0 { _ = try await connection.query("PRAGMA journal_mode = WAL") }
+                _ = try await connection.query("PRAGMA busy_timeout = 10000")
+                _ = try await connection.query("PRAGMA foreign_keys = ON")
+                _ = try await connection.query("PRAGMA synchronous = NORMAL")
+                _ = try await connection.query("PRAGMA cache_size = -65536")
+                _ = try await connection.query("PRAGMA temp_store = MEMORY")
+            }
+        } catch {
+            for connection in opened { try? await connection.close() }
+            try? await threadPool.shutdownGracefully()
+            throw DatabaseUnavailable(description: "cannot open the SQLite database at \(path): \(error)")
+        }
+        return SQLiteBackend(threadPool: threadPool, writer: opened[0], readers: Array(opened.dropFirst()))
+    }
+
+    func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = nextReader.withLockedValue { value -> Int in
+            value = (value + 1) % readers.count
+            return value
+        }
+        return try await body(readers[index].sql(queryLogLevel: .trace))
+    }
+
+    func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            try await body(writer.sql(queryLogLevel: .trace))
+        }
+    }
+
+    func close() async {
+        await writeLock.withLock {
+            for connection in [writer] + readers { try? await connection.close() }
+        }
+        try? await threadPool.shutdownGracefully()
+    }
+}

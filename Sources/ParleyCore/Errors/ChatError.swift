@@ -1,0 +1,63 @@
+/// Why a change to a conversation was refused. Nothing is written when one is thrown.
+public enum ChatError: ParleyError, Equatable {
+    case sessionNotFound(id: Int64)
+    case messageNotFound(id: Int64)
+    case productNotFound(id: Int64)
+    case userNotFound(id: Int64, field: String)
+    case sameCustomerAndVendor
+    case sessionExists(existingID: Int64)
+    case notParticipant(userID: Int64, sessionID: Int64)
+    case emptyBody
+    case bodyTooLong(length: Int, limit: Int)
+
+    public var kind: ParleyErrorKind {
+        switch self {
+        case .sessionNotFound, .messageNotFound: .notFound
+        case .productNotFound, .userNotFound, .sameCustomerAndVendor, .emptyBody, .bodyTooLong: .invalid
+        case .sessionExists: .conflict
+        case .notParticipant: .forbidden
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .sessionNotFound: "session_not_found"
+        case .messageNotFound: "message_not_found"
+        case .productNotFound: "unknown_product"
+        case .userNotFound: "unknown_user"
+        case .sameCustomerAndVendor: "same_customer_and_vendor"
+        case .sessionExists: "session_exists"
+        case .notParticipant: "not_participant"
+        case .emptyBody: "empty_body"
+        case .bodyTooLong: "body_too_long"
+        }
+    }
+
+    public var field: String? {
+        switch self {
+        case .productNotFound: "product_id"
+        case .userNotFound(_, let field): field
+        case .sameCustomerAndVendor: "vendor_id"
+        case .sessionExists: "product_id"
+        case .emptyBody, .bodyTooLong: "body"
+        case .sessionNotFound, .messageNotFound, .notParticipant: nil
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .sessionNotFound(let id): "There is no chat session #\(id)."
+        case .messageNotFound(let id): "There is no message #\(id) in this chat session."
+        case .productNotFound(let id): "Choose an existing product; #\(id) does not exist."
+        case .userNotFound(let id, let field):
+            "Choose an existing \(field == "customer_id" ? "customer" : "vendor"); user #\(id) does not exist."
+        case .sameCustomerAndVendor: "The vendor must be someone other than the customer."
+        case .sessionExists(let id):
+            "A chat session for this product, customer and vendor already exists (#\(id))."
+        case .notParticipant: "Only the session's customer or vendor can do this."
+        case .emptyBody: "Write a message before sending."
+        case .bodyTooLong(let length, let limit):
+            "A message can be at most \(limit) characters; this one has \(length)."
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// Why a user account could not be created or changed.
+public enum UserError: ParleyError, Equatable {
+    case nameRequired
+    case invalidEmail(String)
+    case emailTaken(String)
+    case passwordTooShort(minimum: Int)
+    case userNotFound(id: Int64)
+
+    public var kind: ParleyErrorKind {
+        switch self {
+        case .nameRequired, .invalidEmail, .passwordTooShort: .invalid
+        case .emailTaken: .conflict
+        case .userNotFound: .notFound
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .nameRequired: "name_required"
+        case .invalidEmail: "invalid_email"
+        case .emailTaken: "email_taken"
+        case .passwordTooShort: "password_too_short"
+        case .userNotFound: "user_not_found"
+        }
+    }
+
+    public var field: String? {
+        switch self {
+        case .nameRequired: "name"
+        case .invalidEmail, .emailTaken: "email"
+        case .passwordTooShort: "password"
+        case .userNotFound: nil
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .nameRequired: "Enter a name."
+        case .invalidEmail(let email): "\"\(email)\" is not an email address."
+        case .emailTaken(let email): "Another account already uses \(email)."
+        case .passwordTooShort(let minimum): "Use a password of at least \(minimum) characters."
+        case .userNotFound(let id): "There is no user #\(id)."
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Something that changed in a conversation, published after its transaction committed.
+///
+/// Each event carries the session as it is now, so a subscriber can route it to both participants
+/// without another query.
+public enum ChatEvent: Sendable, Equatable {
+    case messageCreated(ChatMessage, session: ChatSession)
+    /// `readerID` is nil when an administrator marked the messages read.
+    case messagesRead(session: ChatSession, readerID: Int64?, count: Int64, upToMessageID: Int64?)
+    case messageDeleted(messageID: Int64, session: ChatSession)
+    case sessionCreated(ChatSession)
+    /// `previous` tells who took part before the change, who may no longer do so.
+    case sessionUpdated(ChatSession, previous: ChatSession)
+    case sessionDeleted(ChatSession)
+
+    /// The session the event is about, after the change (before it, for a deletion).
+    public var session: ChatSession {
+        switch self {
+        case .messageCreated(_, let session), .messagesRead(let session, _, _, _),
+            .messageDeleted(_, let session), .sessionCreated(let session), .sessionUpdated(let session, _),
+            .sessionDeleted(let session):
+            session
+        }
+    }
+
+    /// Everyone who should hear about the event.
+    public var audience: Set<Int64> {
+        var ids: Set<Int64> = [session.customerID, session.vendorID]
+        if case .sessionUpdated(_, let previous) = self {
+            ids.insert(previous.customerID)
+            ids.insert(previous.vendorID)
+        }
+        return ids
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import SQLKit
+
+/// One message in a conversation, unread until its recipient reads it.
+public struct ChatMessage: Sendable, Equatable, Identifiable {
+    public var id: Int64
+    public var sessionID: Int64
+    public var senderID: Int64
+    public var senderRole: ParticipantRole
+    public var body: String
+    public var readAt: Date?
+    public var createdAt: Date
+
+    public var isRead: Bool { readAt != nil }
+
+    static let columns = "id, chat_session_id, sender_id, sender_role, body, read_at, created_at"
+
+    init(row: any SQLRow) throws {
+        id = try row.int64("id")
+        sessionID = try row.int64("chat_session_id")
+        senderID = try row.int64("sender_id")
+        let roleName = try row.string("sender_role")
+        guard let role = ParticipantRole(rawValue: roleName) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "unknown sender role \(roleName)"))
+        }
+        senderRole = role
+        body = try row.string("body")
+        readAt = try row.optionalDate("read_at")
+        createdAt = try row.date("created_at")
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SQLKit
+
+/// Reads and writes `chat_messages`. Only ``ChatService`` changes them, inside its transactions.
+public struct ChatMessageRepository: Sendable {
+    let db: any SQLDatabase
+
+    public init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    public func find(id: Int64) async throws -> ChatMessage? {
+        try await db.raw("SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages WHERE id = \(bind: id)")
+            .first().map(ChatMessage.init(row:))
+    }
+
+    /// A conversation's messages, oldest first, after `afterID` (index chat_messages_session_idx).
+    public func list(sessionID: Int64, afterID: Int64 = 0, limit: Int = 100) async throws -> [ChatMessage] {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages
+            WHERE chat_session_id = \(bind: sessionID) AND id > \(bind: afterID)
+            ORDER BY id LIMIT \(bind: limit)
+            """
+        ).all().map(ChatMessage.init(row:))
+    }
+
+    func insert(sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, at sentAt: Date)
+        async throws -> ChatMessage
+    {
+        let row = try await db.raw(
+            """
+            INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at)
+            VALUES (\(bind: sessionID), \(bind: senderID), \(bind: senderRole.rawValue), \(bind: body), \(bind: sentAt.epochMilliseconds))
+            RETURNING \(unsafeRaw: ChatMessage.columns)
+            """
+        ).first()
+        guard let row else { throw DatabaseUnavailable(description: "INSERT … RETURNING gave no row") }
+        return try ChatMessage(row: row)
+    }
+
+    /// Marks read the unread messages `reader` received in one session, up to a message id when
+    /// given, and returns the ids it changed.
+    func markRead(sessionID: Int64, reader: ParticipantRole, upTo maxID: Int64?, at now: Date) async throws
+        -> [Int64]
+    {
+        let limit = maxID ?? Int64.max
+        return try await db.raw(
+            """
+            UPDATE chat_messages SET read_at = \(bind: now.epochMilliseconds)
+            WHERE chat_session_id = \(bind: sessionID) AND sender_role = \(bind: reader.counterpart.rawValue)
+                AND read_at IS NULL AND id <= \(bind: limit)
+            RETURNING id
+            """
+        ).all().map { try $0.int64("id") }
+    }
+
+    /// Marks every unread message of the given sessions read; returns how many changed per session.
+    func markAllRead(sessionIDs: [Int64], at now: Date) async throws -> [Int64: Int64] {
+        guard !sessionIDs.isEmpty else { return [:] }
+        let rows = try await db.raw(
+            """
+            UPDATE chat_messages SET read_at = \(bind: now.epochMilliseconds)
+            WHERE chat_session_id IN (\(binds: sessionIDs)) AND read_at IS NULL
+            RETURNING chat_session_id
+            """
+        ).all()
+        var counts: [Int64: Int64] = [:]
+        for row in rows { counts[try row.int64("chat_session_id"), default: 0] += 1 }
+        return counts
+    }
+
+    func delete(id: Int64) async throws {
+        try await db.raw("DELETE FROM chat_messages WHERE id = \(bind: id)").run()
+    }
+}

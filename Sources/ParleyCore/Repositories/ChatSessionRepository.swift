@@ -1,0 +1,177 @@
+import Foundation
+import SQLKit
+
+/// Reads and writes `chat_sessions`. Only ``ChatService`` changes them, inside its transactions.
+public struct ChatSessionRepository: Sendable {
+    let db: any SQLDatabase
+    let engine: DatabaseEngine
+
+    public init(_ db: any SQLDatabase, engine: DatabaseEngine) {
+        self.db = db
+        self.engine = engine
+    }
+
+    public func find(id: Int64) async throws -> ChatSession? {
+        try await db.raw("SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions WHERE id = \(bind: id)")
+            .first().map(ChatSession.init(row:))
+    }
+
+    /// Reads a session and, on PostgreSQL, locks its row until the transaction ends, so two
+    /// concurrent changes to one conversation apply one after the other. SQLite has a single writer.
+    func findForUpdate(id: Int64) async throws -> ChatSession? {
+        let lock = engine == .postgres ? " FOR UPDATE" : ""
+        return try await db.raw(
+            "SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions WHERE id = \(bind: id)\(unsafeRaw: lock)"
+        ).first().map(ChatSession.init(row:))
+    }
+
+    public func find(ids: [Int64]) async throws -> [ChatSession] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.raw(
+            "SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions WHERE id IN (\(binds: ids)) ORDER BY id"
+        ).all().map(ChatSession.init(row:))
+    }
+
+    /// The session for a (product, customer, vendor) triple, through its unique index.
+    public func find(productID: Int64, customerID: Int64, vendorID: Int64) async throws -> ChatSession? {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions
+            WHERE product_id = \(bind: productID) AND customer_id = \(bind: customerID) AND vendor_id = \(bind: vendorID)
+            """
+        ).first().map(ChatSession.init(row:))
+    }
+
+    func insert(productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date?, at now: Date)
+        async throws -> ChatSession
+    {
+        let stamp = now.epochMilliseconds
+        let row = try await db.raw(
+            """
+            INSERT INTO chat_sessions (product_id, customer_id, vendor_id, last_message_at, created_at, updated_at)
+            VALUES (\(bind: productID), \(bind: customerID), \(bind: vendorID), \(bind: lastMessageAt?.epochMilliseconds), \(bind: stamp), \(bind: stamp))
+            RETURNING \(unsafeRaw: ChatSession.columns)
+            """
+        ).first()
+        guard let row else { throw DatabaseUnavailable(description: "INSERT … RETURNING gave no row") }
+        return try ChatSession(row: row)
+    }
+
+    func update(
+        id: Int64, productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date?, at now: Date
+    ) async throws -> ChatSession? {
+        try await db.raw(
+            """
+            UPDATE chat_sessions SET product_id = \(bind: productID), customer_id = \(bind: customerID),
+                vendor_id = \(bind: vendorID), last_message_at = \(bind: lastMessageAt?.epochMilliseconds),
+                updated_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: id)
+            RETURNING \(unsafeRaw: ChatSession.columns)
+            """
+        ).first().map(ChatSession.init(row:))
+    }
+
+    /// Counts a new message from `senderRole`: one more message, one more unread for the other side.
+    func recordMessage(sessionID: Int64, from senderRole: ParticipantRole, at sentAt: Date) async throws
+        -> ChatSession?
+    {
+        let recipientColumn = Self.unreadColumn(for: senderRole.counterpart)
+        let stamp = sentAt.epochMilliseconds
+        return try await db.raw(
+            """
+            UPDATE chat_sessions SET messages_count = messages_count + 1, unread_count = unread_count + 1,
+                \(unsafeRaw: recipientColumn) = \(unsafeRaw: recipientColumn) + 1,
+                last_message_at = \(bind: stamp), updated_at = \(bind: stamp)
+            WHERE id = \(bind: sessionID)
+            RETURNING \(unsafeRaw: ChatSession.columns)
+            """
+        ).first().map(ChatSession.init(row:))
+    }
+
+    /// Takes `count` read messages off the unread counters of the side that received them.
+    func recordRead(sessionID: Int64, reader: ParticipantRole, count: Int64, at now: Date) async throws
+        -> ChatSession?
+    {
+        let readerColumn = Self.unreadColumn(for: reader)
+        return try await db.raw(
+            """
+            UPDATE chat_sessions SET unread_count = unread_count - \(bind: count),
+                \(unsafeRaw: readerColumn) = \(unsafeRaw: readerColumn) - \(bind: count),
+                updated_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: sessionID)
+            RETURNING \(unsafeRaw: ChatSession.columns)
+            """
+        ).first().map(ChatSession.init(row:))
+    }
+
+    /// Zeroes every unread counter of the given sessions.
+    func clearUnread(sessionIDs: [Int64], at now: Date) async throws -> [ChatSession] {
+        guard !sessionIDs.isEmpty else { return [] }
+        return try await db.raw(
+            """
+            UPDATE chat_sessions SET unread_count = 0, customer_unread_count = 0, vendor_unread_count = 0,
+                updated_at = \(bind: now.epochMilliseconds)
+            WHERE id IN (\(binds: sessionIDs))
+            RETURNING \(unsafeRaw: ChatSession.columns)
+            """
+        ).all().map(ChatSession.init(row:))
+    }
+
+    /// Takes a deleted message off the counters. When it was the newest, the last-message time falls
+    /// back to the newest message left, or stays as it was when none is left.
+    func recordDeletion(of message: ChatMessage, at now: Date) async throws -> ChatSession? {
+        let unread: Int64 = message.isRead ? 0 : 1
+        let recipientColumn = Self.unreadColumn(for: message.senderRole.counterpart)
+        return try await db.raw(
+            """
+            UPDATE chat_sessions SET messages_count = messages_count - 1,
+                unread_count = unread_count - \(bind: unread),
+                \(unsafeRaw: recipientColumn) = \(unsafeRaw: recipientColumn) - \(bind: unread),
+                last_message_at = CASE
+                    WHEN last_message_at <= \(bind: message.createdAt.epochMilliseconds) THEN COALESCE(
+                        (SELECT MAX(created_at) FROM chat_messages WHERE chat_session_id = \(bind: message.sessionID)),
+                        last_message_at)
+                    ELSE last_message_at END,
+                updated_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: message.sessionID)
+            RETURNING \(unsafeRaw: ChatSession.columns)
+            """
+        ).first().map(ChatSession.init(row:))
+    }
+
+    func delete(ids: [Int64]) async throws -> [ChatSession] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.raw(
+            "DELETE FROM chat_sessions WHERE id IN (\(binds: ids)) RETURNING \(unsafeRaw: ChatSession.columns)"
+        ).all().map(ChatSession.init(row:))
+    }
+
+    /// Messages waiting for `userID` across all their conversations (indexes chat_sessions_customer_idx
+    /// and chat_sessions_vendor_idx).
+    public func unreadTotal(for userID: Int64) async throws -> Int64 {
+        let row = try await db.raw(
+            """
+            SELECT
+                CAST(COALESCE((SELECT SUM(customer_unread_count) FROM chat_sessions WHERE customer_id = \(bind: userID)), 0) AS BIGINT)
+              + CAST(COALESCE((SELECT SUM(vendor_unread_count) FROM chat_sessions WHERE vendor_id = \(bind: userID)), 0) AS BIGINT)
+                AS total
+            """
+        ).first()
+        return try row?.int64("total") ?? 0
+    }
+
+    /// Unread messages across every conversation, for the administrators' badge.
+    public func unreadTotal() async throws -> Int64 {
+        let row = try await db.raw(
+            "SELECT CAST(COALESCE(SUM(unread_count), 0) AS BIGINT) AS total FROM chat_sessions WHERE unread_count > 0"
+        ).first()
+        return try row?.int64("total") ?? 0
+    }
+
+    static func unreadColumn(for reader: ParticipantRole) -> String {
+        switch reader {
+        case .customer: "customer_unread_count"
+        case .vendor: "vendor_unread_count"
+        }
+    }
+}

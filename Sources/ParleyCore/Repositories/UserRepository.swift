@@ -1,0 +1,57 @@
+import Foundation
+import SQLKit
+
+/// Reads and writes `users`. Validation lives in ``UserService``.
+public struct UserRepository: Sendable {
+    let db: any SQLDatabase
+
+    public init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    public func find(id: Int64) async throws -> User? {
+        try await db.raw("SELECT \(unsafeRaw: User.columns) FROM users WHERE id = \(bind: id)")
+            .first().map(User.init(row:))
+    }
+
+    /// Looks an email up without regard to case (index users_email_lower_key).
+    public func find(email: String) async throws -> User? {
+        try await db.raw(
+            "SELECT \(unsafeRaw: User.columns) FROM users WHERE lower(email) = lower(\(bind: email))"
+        ).first().map(User.init(row:))
+    }
+
+    public func insert(name: String, email: String, role: UserRole, passwordHash: String, at now: Date)
+        async throws -> User
+    {
+        let stamp = now.epochMilliseconds
+        let row = try await db.raw(
+            """
+            INSERT INTO users (name, email, role, password_hash, created_at, updated_at)
+            VALUES (\(bind: name), \(bind: email), \(bind: role.rawValue), \(bind: passwordHash), \(bind: stamp), \(bind: stamp))
+            RETURNING \(unsafeRaw: User.columns)
+            """
+        ).first()
+        guard let row else { throw DatabaseUnavailable(description: "INSERT … RETURNING gave no row") }
+        return try User(row: row)
+    }
+
+    public func updatePasswordHash(id: Int64, passwordHash: String, at now: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE users SET password_hash = \(bind: passwordHash), updated_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: id)
+            """
+        ).run()
+    }
+
+    public func count(role: UserRole? = nil) async throws -> Int64 {
+        let row =
+            if let role {
+                try await db.raw("SELECT COUNT(*) AS n FROM users WHERE role = \(bind: role.rawValue)").first()
+            } else {
+                try await db.raw("SELECT COUNT(*) AS n FROM users").first()
+            }
+        return try row?.int64("n") ?? 0
+    }
+}

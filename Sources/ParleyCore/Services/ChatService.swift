@@ -1,0 +1,245 @@
+import Foundation
+import SQLKit
+
+/// The only code that changes conversations.
+///
+/// Every operation is one transaction that keeps the message rows, the session's counters,
+/// `last_message_at` and `updated_at` in step; its events are published once it has committed.
+public struct ChatService: Sendable {
+    /// The longest message body, in characters, after trimming.
+    public static let maximumBodyLength = 5_000
+
+    let database: Database
+    let events: any ChatEventBus
+    let clock: @Sendable () -> Date
+
+    public init(database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.events = events
+        self.clock = clock
+    }
+
+    // MARK: Sessions
+
+    /// Opens a conversation about a product between a customer and a vendor.
+    ///
+    /// - Throws: ``ChatError/sessionExists(existingID:)`` when the triple already has a session.
+    public func createSession(productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date? = nil)
+        async throws -> ChatSession
+    {
+        let now = clock()
+        let engine = database.engine
+        let session = try await database.write { db in
+            try await Self.validateParticipants(productID: productID, customerID: customerID, vendorID: vendorID, on: db)
+            let sessions = ChatSessionRepository(db, engine: engine)
+            if let existing = try await sessions.find(productID: productID, customerID: customerID, vendorID: vendorID) {
+                throw ChatError.sessionExists(existingID: existing.id)
+            }
+            return try await sessions.insert(
+                productID: productID, customerID: customerID, vendorID: vendorID, lastMessageAt: lastMessageAt, at: now)
+        }
+        await events.publish(.sessionCreated(session))
+        return session
+    }
+
+    /// The conversation a customer has about a product with that product's vendor, opened when
+    /// there is none yet. `created` tells which.
+    public func openSession(productID: Int64, customerID: Int64) async throws -> (session: ChatSession, created: Bool) {
+        let vendorID = try await database.read { db in
+            guard let product = try await ProductRepository(db).find(id: productID) else {
+                throw ChatError.productNotFound(id: productID)
+            }
+            return product.vendorID
+        }
+        if let existing = try await database.read({ db in
+            try await ChatSessionRepository(db, engine: database.engine)
+                .find(productID: productID, customerID: customerID, vendorID: vendorID)
+        }) {
+            return (existing, false)
+        }
+        do {
+            return (try await createSession(productID: productID, customerID: customerID, vendorID: vendorID), true)
+        } catch ChatError.sessionExists(let existingID) {
+            // Someone opened the same conversation a moment ago; theirs is ours.
+            guard let session = try await findSession(id: existingID) else { throw ChatError.sessionNotFound(id: existingID) }
+            return (session, false)
+        }
+    }
+
+    /// Changes which product, customer and vendor a session is about, and its last-message time.
+    public func updateSession(
+        id: Int64, productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date?
+    ) async throws -> ChatSession {
+        let now = clock()
+        let engine = database.engine
+        let (previous, updated) = try await database.write { db in
+            let sessions = ChatSessionRepository(db, engine: engine)
+            guard let previous = try await sessions.findForUpdate(id: id) else { throw ChatError.sessionNotFound(id: id) }
+            try await Self.validateParticipants(productID: productID, customerID: customerID, vendorID: vendorID, on: db)
+            if let other = try await sessions.find(productID: productID, customerID: customerID, vendorID: vendorID),
+                other.id != id
+            {
+                throw ChatError.sessionExists(existingID: other.id)
+            }
+            guard
+                let updated = try await sessions.update(
+                    id: id, productID: productID, customerID: customerID, vendorID: vendorID,
+                    lastMessageAt: lastMessageAt, at: now)
+            else { throw ChatError.sessionNotFound(id: id) }
+            return (previous, updated)
+        }
+        await events.publish(.sessionUpdated(updated, previous: previous))
+        return updated
+    }
+
+    /// Deletes sessions with all their messages; ids that do not exist are skipped.
+    /// Returns the sessions that were deleted.
+    @discardableResult
+    public func deleteSessions(ids: [Int64]) async throws -> [ChatSession] {
+        let unique = Array(Set(ids)).sorted()
+        guard !unique.isEmpty else { return [] }
+        let engine = database.engine
+        let deleted = try await database.write { db in
+            try await ChatSessionRepository(db, engine: engine).delete(ids: unique)
+        }
+        await events.publish(deleted.map(ChatEvent.sessionDeleted))
+        return deleted
+    }
+
+    /// Deletes one session with its messages.
+    public func deleteSession(id: Int64) async throws {
+        if try await deleteSessions(ids: [id]).isEmpty { throw ChatError.sessionNotFound(id: id) }
+    }
+
+    public func findSession(id: Int64) async throws -> ChatSession? {
+        try await database.read { db in try await ChatSessionRepository(db, engine: database.engine).find(id: id) }
+    }
+
+    // MARK: Messages
+
+    /// Sends a message from one participant to the other.
+    ///
+    /// The body is trimmed of surrounding white space and must then hold 1 to
+    /// ``maximumBodyLength`` characters.
+    public func sendMessage(sessionID: Int64, senderID: Int64, body: String) async throws -> ChatMessage {
+        let text = try Self.validatedBody(body)
+        let now = clock()
+        let engine = database.engine
+        let (message, session) = try await database.write { db in
+            let sessions = ChatSessionRepository(db, engine: engine)
+            guard let session = try await sessions.findForUpdate(id: sessionID) else {
+                throw ChatError.sessionNotFound(id: sessionID)
+            }
+            guard let role = session.role(of: senderID) else {
+                throw ChatError.notParticipant(userID: senderID, sessionID: sessionID)
+            }
+            let message = try await ChatMessageRepository(db).insert(
+                sessionID: sessionID, senderID: senderID, senderRole: role, body: text, at: now)
+            guard let updated = try await sessions.recordMessage(sessionID: sessionID, from: role, at: now) else {
+                throw ChatError.sessionNotFound(id: sessionID)
+            }
+            return (message, updated)
+        }
+        await events.publish(.messageCreated(message, session: session))
+        return message
+    }
+
+    /// Marks read what the other participant sent to `readerID`, up to `upToMessageID` when given.
+    /// Returns how many messages changed from unread to read.
+    @discardableResult
+    public func markRead(sessionID: Int64, readerID: Int64, upToMessageID: Int64? = nil) async throws -> Int64 {
+        let now = clock()
+        let engine = database.engine
+        let (count, session) = try await database.write { db -> (Int64, ChatSession?) in
+            let sessions = ChatSessionRepository(db, engine: engine)
+            guard let session = try await sessions.findForUpdate(id: sessionID) else {
+                throw ChatError.sessionNotFound(id: sessionID)
+            }
+            guard let reader = session.role(of: readerID) else {
+                throw ChatError.notParticipant(userID: readerID, sessionID: sessionID)
+            }
+            let changed = try await ChatMessageRepository(db).markRead(
+                sessionID: sessionID, reader: reader, upTo: upToMessageID, at: now)
+            guard !changed.isEmpty else { return (0, nil) }
+            let count = Int64(changed.count)
+            let updated = try await sessions.recordRead(sessionID: sessionID, reader: reader, count: count, at: now)
+            return (count, updated)
+        }
+        if let session {
+            await events.publish(
+                .messagesRead(session: session, readerID: readerID, count: count, upToMessageID: upToMessageID))
+        }
+        return count
+    }
+
+    /// Marks every message of the given sessions read, as an administrator does in bulk.
+    /// Returns how many messages changed.
+    @discardableResult
+    public func markAllRead(sessionIDs: [Int64]) async throws -> Int64 {
+        let unique = Array(Set(sessionIDs)).sorted()
+        guard !unique.isEmpty else { return 0 }
+        let now = clock()
+        let engine = database.engine
+        let (counts, sessions) = try await database.write { db in
+            let counts = try await ChatMessageRepository(db).markAllRead(sessionIDs: unique, at: now)
+            let changedIDs = counts.keys.sorted()
+            let sessions = try await ChatSessionRepository(db, engine: engine).clearUnread(
+                sessionIDs: changedIDs, at: now)
+            return (counts, sessions)
+        }
+        await events.publish(
+            sessions.map { session in
+                .messagesRead(session: session, readerID: nil, count: counts[session.id] ?? 0, upToMessageID: nil)
+            })
+        return counts.values.reduce(0, +)
+    }
+
+    /// Deletes one message from a session, taking it off the session's counters.
+    public func deleteMessage(id: Int64, sessionID: Int64) async throws {
+        let now = clock()
+        let engine = database.engine
+        let session = try await database.write { db in
+            let sessions = ChatSessionRepository(db, engine: engine)
+            guard try await sessions.findForUpdate(id: sessionID) != nil else {
+                throw ChatError.sessionNotFound(id: sessionID)
+            }
+            let messages = ChatMessageRepository(db)
+            guard let message = try await messages.find(id: id), message.sessionID == sessionID else {
+                throw ChatError.messageNotFound(id: id)
+            }
+            try await messages.delete(id: id)
+            guard let updated = try await sessions.recordDeletion(of: message, at: now) else {
+                throw ChatError.sessionNotFound(id: sessionID)
+            }
+            return updated
+        }
+        await events.publish(.messageDeleted(messageID: id, session: session))
+    }
+
+    // MARK: Validation
+
+    static func validatedBody(_ body: String) throws -> String {
+        let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ChatError.emptyBody }
+        guard text.count <= maximumBodyLength else {
+            throw ChatError.bodyTooLong(length: text.count, limit: maximumBodyLength)
+        }
+        return text
+    }
+
+    private static func validateParticipants(
+        productID: Int64, customerID: Int64, vendorID: Int64, on db: any SQLDatabase
+    ) async throws {
+        guard try await ProductRepository(db).find(id: productID) != nil else {
+            throw ChatError.productNotFound(id: productID)
+        }
+        let users = UserRepository(db)
+        guard try await users.find(id: customerID) != nil else {
+            throw ChatError.userNotFound(id: customerID, field: "customer_id")
+        }
+        guard try await users.find(id: vendorID) != nil else {
+            throw ChatError.userNotFound(id: vendorID, field: "vendor_id")
+        }
+        guard customerID != vendorID else { throw ChatError.sameCustomerAndVendor }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+
+/// Creates accounts and checks passwords. Passwords are only ever stored as bcrypt hashes.
+public struct UserService: Sendable {
+    public static let minimumPasswordLength = 8
+
+    let database: Database
+    let bcryptCost: UInt8
+    let clock: @Sendable () -> Date
+
+    public init(database: Database, bcryptCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.bcryptCost = bcryptCost
+        self.clock = clock
+    }
+
+    /// Validates and stores a new account.
+    public func createUser(name: String, email: String, role: UserRole, password: String) async throws -> User {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw UserError.nameRequired }
+        guard Self.looksLikeEmail(email) else { throw UserError.invalidEmail(email) }
+        guard password.count >= Self.minimumPasswordLength else {
+            throw UserError.passwordTooShort(minimum: Self.minimumPasswordLength)
+        }
+        let hash = try await hashPassword(password)
+        let now = clock()
+        do {
+            return try await database.write { db in
+                let users = UserRepository(db)
+                if try await users.find(email: email) != nil { throw UserError.emailTaken(email) }
+                return try await users.insert(name: name, email: email, role: role, passwordHash: hash, at: now)
+            }
+        } catch where Database.isUniqueViolation(error) {
+            throw UserError.emailTaken(email)
+        }
+    }
+
+    /// The user with this email and password, or nil. Takes as long for an unknown email as for a
+    /// wrong password, so the answer time does not reveal which accounts exist.
+    public func authenticate(email: String, password: String) async throws -> User? {
+        let user = try await database.read { db in try await UserRepository(db).find(email: email) }
+        let hash = user?.passwordHash ?? Self.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive {
+            Bcrypt.verify(password, hash: hash)
+        }
+        return matches ? user : nil
+    }
+
+    /// Hashes on the blocking pool: bcrypt takes a quarter of a second by design.
+    public func hashPassword(_ password: String) async throws -> String {
+        let cost = bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    static func looksLikeEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), email.count <= 254
+        else { return false }
+        return !email.contains(where: { $0.isWhitespace })
+    }
+
+    // A hash of a random password, so an unknown email still costs one bcrypt verification.
+    private static let decoyHash = Bcrypt.hash(UUID().uuidString, cost: 12)
+}

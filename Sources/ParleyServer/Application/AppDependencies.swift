@@ -1,0 +1,16 @@
+import ParleyCore
+
+/// The long-lived objects every controller draws on, built once per application.
+public struct AppDependencies: Sendable {
+    public let database: Database
+    public let events: any ChatEventBus
+    public let chat: ChatService
+    public let users: UserService
+
+    public init(database: Database, events: any ChatEventBus = InProcessEventBus(), bcryptCost: UInt8 = 12) {
+        self.database = database
+        self.events = events
+        self.chat = ChatService(database: database, events: events)
+        self.users = UserService(database: database, bcryptCost: bcryptCost)
+    }
+}

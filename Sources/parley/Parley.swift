@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Parley: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley",
+        abstract: "Product chat between customers and vendors, with an admin panel.",
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, DoctorCommand.self, CreateUserCommand.self, SeedCommand.self,
+        ]
+    )
+}
