@@ -51,14 +51,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "ParleyTestSupport",
+            dependencies: [
+                "ParleyCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ParleyCoreTests",
-            dependencies: ["ParleyCore"]
+            dependencies: ["ParleyCore", "ParleyTestSupport"]
         ),
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
                 "ParleyServer",
+                "ParleyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import ParleyCore
+import SQLKit
+
+/// A fresh, migrated database for one test: an SQLite file in a temporary directory, or, when
+/// `PARLEY_TEST_DATABASE_URL` names a PostgreSQL server, a schema of its own on that server.
+public enum TestDatabase {
+    /// The PostgreSQL server the tests run against, if any.
+    public static let postgresURL: String? = {
+        let url = ProcessInfo.processInfo.environment["PARLEY_TEST_DATABASE_URL"] ?? ""
+        return url.isEmpty ? nil : url
+    }()
+
+    public static var engine: DatabaseEngine { postgresURL == nil ? .sqlite : .postgres }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "parley.tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// Runs `body` with a database nobody else uses, removed afterwards.
+    public static func withFresh<T>(poolSize: Int = 2, _ body: (Database) async throws -> T) async throws -> T {
+        let location = try await makeLocation()
+        let database = try await Database.open(.init(location: location, poolSize: poolSize), logger: logger)
+        let result: T
+        do {
+            try await Migrator(database: database, logger: logger).migrate()
+            result = try await body(database)
+        } catch {
+            await database.close()
+            await remove(location)
+            throw error
+        }
+        await database.close()
+        await remove(location)
+        return result
+    }
+
+    /// A location for a new database, with nothing in it yet.
+    public static func makeLocation() async throws -> DatabaseConfiguration.Location {
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        guard let url = postgresURL else {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-tests")
+            return .sqlite(path: directory.appendingPathComponent("\(name).sqlite").path)
+        }
+        try await onServer(url) { db in try await db.raw("CREATE SCHEMA \(ident: String(name))").run() }
+        return .postgres(url: url, schema: String(name))
+    }
+
+    public static func remove(_ location: DatabaseConfiguration.Location) async {
+        switch location {
+        case .sqlite(let path):
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        case .postgres(let url, let schema?):
+            try? await onServer(url) { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+        case .postgres(_, nil):
+            break
+        }
+    }
+
+    private static func onServer(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
+        let server = try await Database.open(.init(location: .postgres(url: url, schema: nil), poolSize: 1), logger: logger)
+        do {
+            try await server.read(body)
+        } catch {
+            await server.close()
+            throw error
+        }
+        await server.close()
+    }
+}
