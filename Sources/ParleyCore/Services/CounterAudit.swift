@@ -9,6 +9,13 @@ public struct CounterDrift: Sendable, Equatable, CustomStringConvertible {
         public var customerUnread: Int64
         public var vendorUnread: Int64
 
+        public init(messages: Int64, unread: Int64, customerUnread: Int64, vendorUnread: Int64) {
+            self.messages = messages
+            self.unread = unread
+            self.customerUnread = customerUnread
+            self.vendorUnread = vendorUnread
+        }
+
         public var description: String {
             "messages \(messages), unread \(unread) (customer \(customerUnread), vendor \(vendorUnread))"
         }

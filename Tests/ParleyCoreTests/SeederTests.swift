@@ -1,0 +1,75 @@
+import Foundation
+import ParleyCore
+import ParleyTestSupport
+import SQLKit
+import Testing
+
+@Suite("Demo and benchmark data")
+struct SeederTests {
+    @Test func benchDataHasExactlyTheRequestedRowsAndConsistentCounters() async throws {
+        try await ChatTestContext.run { context in
+            let sizes = BenchSeeder.Sizes(users: 300, products: 70, sessions: 1_001, messages: 9_876)
+            try await BenchSeeder(database: context.database, sizes: sizes, chunkSize: 97).seed()
+
+            let counts = try await context.fixtures.tableCounts()
+            #expect(counts == ["users": 300, "products": 70, "chat_sessions": 1_001, "chat_messages": 9_876])
+            #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
+            try await context.database.read { db in
+                // Each session's vendor owns its product, its customer is a customer, and some wait unread.
+                let wrongVendor = try await db.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM chat_sessions s JOIN products p ON p.id = s.product_id
+                    JOIN users c ON c.id = s.customer_id
+                    WHERE s.vendor_id <> p.vendor_id OR c.role <> 'customer'
+                    """
+                ).first()?.decode(column: "n", as: Int64.self)
+                #expect(wrongVendor == 0)
+                let unread = try await db.raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE unread_count > 0")
+                    .first()?.decode(column: "n", as: Int64.self) ?? 0
+                #expect(unread > 200 && unread < 300)
+                let range = try #require(
+                    try await db.raw("SELECT MIN(messages_count) AS lo, MAX(messages_count) AS hi FROM chat_sessions").first())
+                #expect(try range.decode(column: "lo", as: Int64.self) >= 1)
+                #expect(try range.decode(column: "hi", as: Int64.self) > 12)
+            }
+        }
+    }
+
+    @Test func benchDataCanBeAddedToADatabaseThatHasRowsAlready() async throws {
+        try await ChatTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "first")
+            let sizes = BenchSeeder.Sizes(users: 20, products: 5, sessions: 30, messages: 100)
+            try await BenchSeeder(database: context.database, sizes: sizes).seed()
+            #expect(try await context.fixtures.tableCounts()["chat_messages"] == 101)
+            #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
+            // The identity sequences moved past the generated ids, so ordinary inserts still work.
+            let (_, _, _, later) = try await context.fixtures.conversation(chat: context.chat)
+            _ = try await context.chat.sendMessage(sessionID: later.id, senderID: later.customerID, body: "after")
+        }
+    }
+
+    @Test func benchSizesThatCannotBeMadeConsistentAreRefused() async throws {
+        try await ChatTestContext.run { context in
+            #expect(throws: ConfigurationError.self) {
+                try BenchSeeder(
+                    database: context.database, sizes: .init(users: 10, products: 1, sessions: 100, messages: 0))
+            }
+        }
+    }
+
+    @Test func demoDataIsSeededOnceIntoAnEmptyDatabaseWithConsistentCounters() async throws {
+        try await ChatTestContext.run { context in
+            let seeder = DemoSeeder(database: context.database, events: context.events)
+            #expect(try await seeder.isDatabaseEmpty())
+            let summary = try await seeder.seed()
+            #expect(summary.sessions > 20 && summary.messages > 40)
+            #expect(try await !seeder.isDatabaseEmpty())
+            #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
+            let unread = try await context.database.read { db in
+                try await ChatSessionRepository(db, engine: context.database.engine).unreadTotal()
+            }
+            #expect(unread > 0)
+        }
+    }
+}
