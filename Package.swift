@@ -71,5 +71,15 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(
+            name: "ParleyCommandTests",
+            dependencies: [
+                "parley",
+                "ParleyCore",
+                "ParleyTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
     ]
 )

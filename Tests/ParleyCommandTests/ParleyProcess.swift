@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs the built `parley` executable as a separate process, as a user would.
+struct ParleyProcess {
+    struct Result {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// The `parley` binary SwiftPM built next to this test bundle.
+    static let executable: URL = {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("parley")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: ".build/debug/parley")
+    }()
+
+    /// The environment without anything that would point `parley` at another database or server.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["DATABASE_URL", "PARLEY_TEST_DATABASE_URL", "HOST", "PORT", "ADMIN_EMAIL", "ADMIN_PASSWORD"] {
+            environment.removeValue(forKey: name)
+        }
+        environment["LOG_LEVEL"] = "info"
+        return environment.merging(extra) { $1 }
+    }
+
+    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws
+        -> (Process, Pipe, Pipe)
+    {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = environment(extra)
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        return (process, output, errors)
+    }
+
+    /// Runs to completion and collects what it printed.
+    static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) async throws
+        -> Result
+    {
+        let (process, output, errors) = try start(arguments, in: directory, environment: extra)
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+            errors: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

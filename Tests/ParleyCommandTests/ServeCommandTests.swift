@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite("parley serve")
+struct ServeCommandTests {
+    @Test func startsOnAnEmptyDirectoryCreatesTheDatabaseAndNamesTheAdminLogin() async throws {
+        let directory = try ParleyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = Int.random(in: 20_000..<40_000)
+        let (process, _, errors) = try ParleyProcess.start(["serve", "--port", "\(port)"], in: directory)
+        defer { if process.isRunning { process.terminate() } }
+
+        var status: Int?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while status != 200, ContinuousClock.now < deadline, process.isRunning {
+            try await Task.sleep(for: .milliseconds(200))
+            status = await Self.status(of: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        }
+        #expect(status == 200)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("data/parley.sqlite").path))
+
+        process.terminate()  // SIGTERM: the server drains and exits cleanly.
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(log.contains("Created administrator admin@example.com with the password"))
+        #expect(log.contains("Seeded demo data"))
+        #expect(log.contains("http://127.0.0.1:\(port)"))
+    }
+
+    static func status(of url: URL) async -> Int? {
+        do {
+            let (_, response) = try await URLSession.shared.data(from: url)
+            return (response as? HTTPURLResponse)?.statusCode
+        } catch {
+            return nil
+        }
+    }
+}
