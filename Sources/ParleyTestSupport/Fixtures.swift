@@ -34,7 +34,9 @@ public struct Fixtures: Sendable {
     }
 
     /// A customer, a vendor, one of the vendor's products, and the session between them about it.
-    public func conversation(chat: ChatService) async throws -> (customer: User, vendor: User, product: Product, session: ChatSession) {
+    public func conversation(
+        chat: ChatService
+    ) async throws -> (customer: User, vendor: User, product: Product, session: ChatSession) {
         let customer = try await user(.customer)
         let vendor = try await user(.vendor)
         let product = try await product(vendor: vendor)

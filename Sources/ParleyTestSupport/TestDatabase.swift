@@ -61,7 +61,8 @@ public enum TestDatabase {
     }
 
     private static func onServer(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
-        let server = try await Database.open(.init(location: .postgres(url: url, schema: nil), poolSize: 1), logger: logger)
+        let server = try await Database.open(
+            .init(location: .postgres(url: url, schema: nil), poolSize: 1), logger: logger)
         do {
             try await server.read(body)
         } catch {

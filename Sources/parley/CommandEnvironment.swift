@@ -45,7 +45,8 @@ struct CommandEnvironment {
             }
         } catch {
             await database.close()
-            FileHandle.standardError.write(Data("parley: migrating the database failed: \(String(reflecting: error))\n".utf8))
+            FileHandle.standardError.write(
+                Data("parley: migrating the database failed: \(String(reflecting: error))\n".utf8))
             throw ExitCode.failure
         }
         return database

@@ -24,8 +24,10 @@ struct SeedCommand: AsyncParsableCommand {
             let summary = try await DemoSeeder(database: database, events: InProcessEventBus()).seed()
             await database.close()
             print(
-                "Seeded \(summary.users) users, \(summary.products) products, \(summary.sessions) chat sessions and \(summary.messages) messages; demo password \"\(DemoSeeder.password)\"."
-            )
+                """
+                Seeded \(summary.users) users, \(summary.products) products, \(summary.sessions) chat sessions \
+                and \(summary.messages) messages; demo password "\(DemoSeeder.password)".
+                """)
             return
         }
         let sizes = BenchSeeder.Sizes(users: users, products: products, sessions: sessions, messages: messages)

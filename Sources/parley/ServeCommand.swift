@@ -24,8 +24,11 @@ struct ServeCommand: AsyncParsableCommand {
             if try await seeder.isDatabaseEmpty() {
                 let summary = try await seeder.seed()
                 logger.info(
-                    "Seeded demo data: \(summary.users) users, \(summary.products) products, \(summary.sessions) chat sessions, \(summary.messages) messages; demo users sign in with the password \"\(DemoSeeder.password)\" (PARLEY_DEMO=0 turns this off)"
-                )
+                    """
+                    Seeded demo data: \(summary.users) users, \(summary.products) products, \
+                    \(summary.sessions) chat sessions, \(summary.messages) messages; demo users sign in with \
+                    the password "\(DemoSeeder.password)" (PARLEY_DEMO=0 turns this off)
+                    """)
             }
         }
 
@@ -45,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger)
         logger.notice(
-            "Parley is listening on http://\(host):\(port) (health check: /healthz); sign in as the administrator above")
+            "Parley is listening on http://\(host):\(port) (health check: /healthz); sign in as the administrator above"
+        )
         try await app.runService()
     }
 }

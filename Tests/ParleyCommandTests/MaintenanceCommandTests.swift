@@ -67,7 +67,8 @@ struct MaintenanceCommandTests {
     @Test func anUnusableSettingExitsWithTheConfigurationCodeNamingIt() async throws {
         let directory = try ParleyProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try await ParleyProcess.run(["migrate"], in: directory, environment: ["PORT": "http", "PARLEY_DEMO": "x"])
+        let result = try await ParleyProcess.run(
+            ["migrate"], in: directory, environment: ["PORT": "http", "PARLEY_DEMO": "x"])
         #expect(result.status == 78)
         #expect(result.errors.contains("PORT is not valid") && result.errors.contains("PARLEY_DEMO is not valid"))
     }

@@ -29,7 +29,9 @@ struct ParleyProcess {
         return environment.merging(extra) { $1 }
     }
 
-    static func start(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws
+    static func start(
+        _ arguments: [String], in directory: URL, environment extra: [String: String] = [:]
+    ) throws
         -> (Process, Pipe, Pipe)
     {
         let process = Process()
@@ -46,7 +48,9 @@ struct ParleyProcess {
     }
 
     /// Runs to completion and collects what it printed.
-    static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) async throws
+    static func run(
+        _ arguments: [String], in directory: URL, environment extra: [String: String] = [:]
+    ) async throws
         -> Result
     {
         let (process, output, errors) = try start(arguments, in: directory, environment: extra)

@@ -12,7 +12,8 @@ struct ChatMessageTests {
             let sentAt = Date(epochMilliseconds: 1_800_000_000_000)
             let chat = ChatService(database: context.database, events: context.events, clock: { sentAt })
 
-            let message = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "Is it in stock?")
+            let message = try await chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "Is it in stock?")
 
             #expect(message.senderID == customer.id && message.senderRole == .customer)
             #expect(message.body == "Is it in stock?" && message.readAt == nil && message.createdAt == sentAt)
@@ -51,7 +52,8 @@ struct ChatMessageTests {
         try await ChatTestContext.run { context in
             let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
             let longest = String(repeating: "é", count: 5_000)
-            let message = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: longest)
+            let message = try await context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: longest)
             #expect(message.body.count == 5_000)
 
             let before = try await context.fixtures.allSessions()
@@ -214,8 +216,10 @@ struct ChatMessageTests {
             let vendorB = try await context.fixtures.user(.vendor)
             let productA = try await context.fixtures.product(vendor: vendorA)
             let productB = try await context.fixtures.product(vendor: vendorB)
-            let a = try await context.chat.createSession(productID: productA.id, customerID: customer.id, vendorID: vendorA.id)
-            let b = try await context.chat.createSession(productID: productB.id, customerID: customer.id, vendorID: vendorB.id)
+            let a = try await context.chat.createSession(
+                productID: productA.id, customerID: customer.id, vendorID: vendorA.id)
+            let b = try await context.chat.createSession(
+                productID: productB.id, customerID: customer.id, vendorID: vendorB.id)
             _ = try await context.chat.sendMessage(sessionID: a.id, senderID: vendorA.id, body: "1")
             _ = try await context.chat.sendMessage(sessionID: a.id, senderID: vendorA.id, body: "2")
             _ = try await context.chat.sendMessage(sessionID: b.id, senderID: vendorB.id, body: "3")

@@ -30,7 +30,8 @@ struct ChatSessionLifecycleTests {
             let before = try await context.fixtures.tableCounts()
 
             await #expect(throws: ChatError.sessionExists(existingID: first.id)) {
-                try await context.chat.createSession(productID: product.id, customerID: customer.id, vendorID: vendor.id)
+                try await context.chat.createSession(
+                    productID: product.id, customerID: customer.id, vendorID: vendor.id)
             }
             #expect(try await context.fixtures.tableCounts() == before)
         }

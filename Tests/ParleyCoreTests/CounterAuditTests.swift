@@ -23,10 +23,15 @@ struct CounterAuditTests {
             _ = try await context.chat.sendMessage(sessionID: session.id, senderID: vendor.id, body: "b")
             try await context.database.write { db in
                 try await db.raw(
-                    "UPDATE chat_sessions SET messages_count = 7, vendor_unread_count = 0 WHERE id = \(bind: session.id)"
+                    """
+                    UPDATE chat_sessions SET messages_count = 7, vendor_unread_count = 0 WHERE id = \(bind: session.id)
+                    """
                 ).run()
                 try await db.raw(
-                    "UPDATE chat_sessions SET messages_count = 3, unread_count = 2, customer_unread_count = 2 WHERE id = \(bind: emptied.id)"
+                    """
+                    UPDATE chat_sessions SET messages_count = 3, unread_count = 2, customer_unread_count = 2
+                    WHERE id = \(bind: emptied.id)
+                    """
                 ).run()
             }
             let audit = CounterAudit(database: context.database)

@@ -11,7 +11,8 @@ struct CounterPropertyTests {
     static let operationCount = Int(ProcessInfo.processInfo.environment["PARLEY_PROPERTY_OPERATIONS"] ?? "") ?? 1_200
 
     @Test func countersEqualTheirRecountAfterEveryOperation() async throws {
-        let seed = UInt64(ProcessInfo.processInfo.environment["PARLEY_PROPERTY_SEED"] ?? "")
+        let seed =
+            UInt64(ProcessInfo.processInfo.environment["PARLEY_PROPERTY_SEED"] ?? "")
             ?? UInt64.random(in: 1...UInt64(UInt32.max))
         try await ChatTestContext.run { context in
             var random = SplitMix64(seed: seed)
@@ -83,7 +84,8 @@ struct CounterPropertyTests {
             case 78..<88 where !sessions.isEmpty:
                 let session = pick(sessions)
                 let messages = try await context.fixtures.messages(in: session.id)
-                let id = messages.isEmpty || random.next(upTo: 6) == 0 ? Int64(random.next(upTo: 10_000)) : pick(messages).id
+                let id =
+                    messages.isEmpty || random.next(upTo: 6) == 0 ? Int64(random.next(upTo: 10_000)) : pick(messages).id
                 try await chat.deleteMessage(id: id, sessionID: session.id)
                 return "delete-message"
             case 88..<91 where !sessions.isEmpty:

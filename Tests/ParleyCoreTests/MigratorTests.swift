@@ -25,7 +25,9 @@ struct MigratorTests {
         let location = try await TestDatabase.makeLocation()
         let logger = Logger(label: "test")
         var databases: [Database] = []
-        for _ in 0..<3 { databases.append(try await Database.open(.init(location: location, poolSize: 1), logger: logger)) }
+        for _ in 0..<3 {
+            databases.append(try await Database.open(.init(location: location, poolSize: 1), logger: logger))
+        }
         let applied = try await withThrowingTaskGroup(of: [String].self) { group in
             for database in databases {
                 group.addTask { try await Migrator(database: database, logger: logger).migrate() }

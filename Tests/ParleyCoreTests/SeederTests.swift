@@ -24,11 +24,13 @@ struct SeederTests {
                     """
                 ).first()?.decode(column: "n", as: Int64.self)
                 #expect(wrongVendor == 0)
-                let unread = try await db.raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE unread_count > 0")
+                let unread =
+                    try await db.raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE unread_count > 0")
                     .first()?.decode(column: "n", as: Int64.self) ?? 0
                 #expect(unread > 200 && unread < 300)
                 let range = try #require(
-                    try await db.raw("SELECT MIN(messages_count) AS lo, MAX(messages_count) AS hi FROM chat_sessions").first())
+                    try await db.raw("SELECT MIN(messages_count) AS lo, MAX(messages_count) AS hi FROM chat_sessions")
+                        .first())
                 #expect(try range.decode(column: "lo", as: Int64.self) >= 1)
                 #expect(try range.decode(column: "hi", as: Int64.self) > 12)
             }

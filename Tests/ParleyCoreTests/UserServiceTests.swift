@@ -60,7 +60,9 @@ struct UserServiceTests {
             }
             #expect(password.count >= 16)
             #expect(try await users.authenticate(email: "admin@example.com", password: password)?.role == .admin)
-            #expect(try await bootstrap.ensureAdministrator(email: nil, password: nil) == .existing(email: "admin@example.com"))
+            #expect(
+                try await bootstrap.ensureAdministrator(email: nil, password: nil)
+                    == .existing(email: "admin@example.com"))
         }
     }
 

@@ -57,7 +57,8 @@ public struct ParleyConfiguration: Sendable {
             if let parsed = Logger.Level(rawValue: level.lowercased()) {
                 configuration.logLevel = parsed
             } else {
-                problems.append(.invalid(name: "LOG_LEVEL", reason: "expected trace, debug, info, notice, warning or error"))
+                problems.append(
+                    .invalid(name: "LOG_LEVEL", reason: "expected trace, debug, info, notice, warning or error"))
             }
         }
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }

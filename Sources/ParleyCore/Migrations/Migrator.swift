@@ -47,8 +47,9 @@ public struct Migrator: Sendable {
             var names: [String] = []
             for migration in Self.all where !applied.contains(migration.name) {
                 try await migration.prepare(on: db, engine: engine)
+                let now = Date().epochMilliseconds
                 try await db.raw(
-                    "INSERT INTO parley_migrations (name, applied_at) VALUES (\(bind: migration.name), \(bind: Date().epochMilliseconds))"
+                    "INSERT INTO parley_migrations (name, applied_at) VALUES (\(bind: migration.name), \(bind: now))"
                 ).run()
                 names.append(migration.name)
             }

@@ -25,13 +25,16 @@ public struct ChatMessageRepository: Sendable {
         ).all().map(ChatMessage.init(row:))
     }
 
-    func insert(sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, at sentAt: Date)
+    func insert(
+        sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, at sentAt: Date
+    )
         async throws -> ChatMessage
     {
         let row = try await db.raw(
             """
             INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at)
-            VALUES (\(bind: sessionID), \(bind: senderID), \(bind: senderRole.rawValue), \(bind: body), \(bind: sentAt.epochMilliseconds))
+            VALUES (\(bind: sessionID), \(bind: senderID), \(bind: senderRole.rawValue), \(bind: body),
+                \(bind: sentAt.epochMilliseconds))
             RETURNING \(unsafeRaw: ChatMessage.columns)
             """
         ).first()
@@ -41,7 +44,9 @@ public struct ChatMessageRepository: Sendable {
 
     /// Marks read the unread messages `reader` received in one session, up to a message id when
     /// given, and returns the ids it changed.
-    func markRead(sessionID: Int64, reader: ParticipantRole, upTo maxID: Int64?, at now: Date) async throws
+    func markRead(
+        sessionID: Int64, reader: ParticipantRole, upTo maxID: Int64?, at now: Date
+    ) async throws
         -> [Int64]
     {
         let limit = maxID ?? Int64.max

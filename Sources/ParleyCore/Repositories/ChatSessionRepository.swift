@@ -37,19 +37,23 @@ public struct ChatSessionRepository: Sendable {
         try await db.raw(
             """
             SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions
-            WHERE product_id = \(bind: productID) AND customer_id = \(bind: customerID) AND vendor_id = \(bind: vendorID)
+            WHERE product_id = \(bind: productID) AND customer_id = \(bind: customerID)
+                AND vendor_id = \(bind: vendorID)
             """
         ).first().map(ChatSession.init(row:))
     }
 
-    func insert(productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date?, at now: Date)
+    func insert(
+        productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date?, at now: Date
+    )
         async throws -> ChatSession
     {
         let stamp = now.epochMilliseconds
         let row = try await db.raw(
             """
             INSERT INTO chat_sessions (product_id, customer_id, vendor_id, last_message_at, created_at, updated_at)
-            VALUES (\(bind: productID), \(bind: customerID), \(bind: vendorID), \(bind: lastMessageAt?.epochMilliseconds), \(bind: stamp), \(bind: stamp))
+            VALUES (\(bind: productID), \(bind: customerID), \(bind: vendorID),
+                \(bind: lastMessageAt?.epochMilliseconds), \(bind: stamp), \(bind: stamp))
             RETURNING \(unsafeRaw: ChatSession.columns)
             """
         ).first()
@@ -72,7 +76,9 @@ public struct ChatSessionRepository: Sendable {
     }
 
     /// Counts a new message from `senderRole`: one more message, one more unread for the other side.
-    func recordMessage(sessionID: Int64, from senderRole: ParticipantRole, at sentAt: Date) async throws
+    func recordMessage(
+        sessionID: Int64, from senderRole: ParticipantRole, at sentAt: Date
+    ) async throws
         -> ChatSession?
     {
         let recipientColumn = Self.unreadColumn(for: senderRole.counterpart)
@@ -89,7 +95,9 @@ public struct ChatSessionRepository: Sendable {
     }
 
     /// Takes `count` read messages off the unread counters of the side that received them.
-    func recordRead(sessionID: Int64, reader: ParticipantRole, count: Int64, at now: Date) async throws
+    func recordRead(
+        sessionID: Int64, reader: ParticipantRole, count: Int64, at now: Date
+    ) async throws
         -> ChatSession?
     {
         let readerColumn = Self.unreadColumn(for: reader)
@@ -152,8 +160,10 @@ public struct ChatSessionRepository: Sendable {
         let row = try await db.raw(
             """
             SELECT
-                CAST(COALESCE((SELECT SUM(customer_unread_count) FROM chat_sessions WHERE customer_id = \(bind: userID)), 0) AS BIGINT)
-              + CAST(COALESCE((SELECT SUM(vendor_unread_count) FROM chat_sessions WHERE vendor_id = \(bind: userID)), 0) AS BIGINT)
+                CAST(COALESCE((SELECT SUM(customer_unread_count) FROM chat_sessions
+                    WHERE customer_id = \(bind: userID)), 0) AS BIGINT)
+              + CAST(COALESCE((SELECT SUM(vendor_unread_count) FROM chat_sessions
+                  WHERE vendor_id = \(bind: userID)), 0) AS BIGINT)
                 AS total
             """
         ).first()

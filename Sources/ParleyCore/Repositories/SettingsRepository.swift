@@ -18,7 +18,8 @@ public struct SettingsRepository: Sendable {
     public func setValue(_ value: String, for key: String, at now: Date) async throws {
         try await db.raw(
             """
-            INSERT INTO settings (key, value, updated_at) VALUES (\(bind: key), \(bind: value), \(bind: now.epochMilliseconds))
+            INSERT INTO settings (key, value, updated_at) VALUES (\(bind: key), \(bind: value),
+                \(bind: now.epochMilliseconds))
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
             """
         ).run()

@@ -21,14 +21,17 @@ public struct UserRepository: Sendable {
         ).first().map(User.init(row:))
     }
 
-    public func insert(name: String, email: String, role: UserRole, passwordHash: String, at now: Date)
+    public func insert(
+        name: String, email: String, role: UserRole, passwordHash: String, at now: Date
+    )
         async throws -> User
     {
         let stamp = now.epochMilliseconds
         let row = try await db.raw(
             """
             INSERT INTO users (name, email, role, password_hash, created_at, updated_at)
-            VALUES (\(bind: name), \(bind: email), \(bind: role.rawValue), \(bind: passwordHash), \(bind: stamp), \(bind: stamp))
+            VALUES (\(bind: name), \(bind: email), \(bind: role.rawValue), \(bind: passwordHash), \(bind: stamp),
+                \(bind: stamp))
             RETURNING \(unsafeRaw: User.columns)
             """
         ).first()

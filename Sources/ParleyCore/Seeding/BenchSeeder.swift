@@ -43,7 +43,8 @@ public struct BenchSeeder: Sendable {
         guard perProduct <= customers else {
             throw ConfigurationError.invalid(
                 name: "seed sizes",
-                reason: "\(sizes.sessions) sessions over \(sizes.products) products need at least \(perProduct) customers")
+                reason:
+                    "\(sizes.sessions) sessions over \(sizes.products) products need at least \(perProduct) customers")
         }
         self.database = database
         self.sizes = sizes
@@ -84,7 +85,10 @@ public struct BenchSeeder: Sendable {
             try await database.write { db in
                 for table in ["users", "products", "chat_sessions", "chat_messages"] {
                     try await db.raw(
-                        "SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'), (SELECT MAX(id) FROM \(unsafeRaw: table)))"
+                        """
+                        SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'),
+                            (SELECT MAX(id) FROM \(unsafeRaw: table)))
+                        """
                     ).run()
                 }
             }
@@ -103,11 +107,14 @@ public struct BenchSeeder: Sendable {
         let row = try await db.raw(
             """
             SELECT COALESCE((SELECT MAX(id) FROM users), 0) AS u, COALESCE((SELECT MAX(id) FROM products), 0) AS p,
-                COALESCE((SELECT MAX(id) FROM chat_sessions), 0) AS s, COALESCE((SELECT MAX(id) FROM chat_messages), 0) AS m
+                COALESCE((SELECT MAX(id) FROM chat_sessions), 0) AS s, COALESCE((SELECT MAX(id)
+                    FROM chat_messages), 0) AS m
             """
         ).first()
         guard let row else { return Maxima(user: 0, product: 0, session: 0, message: 0) }
-        return Maxima(user: try row.int64("u"), product: try row.int64("p"), session: try row.int64("s"), message: try row.int64("m"))
+        return Maxima(
+            user: try row.int64("u"), product: try row.int64("p"), session: try row.int64("s"),
+            message: try row.int64("m"))
     }
 }
 
@@ -148,7 +155,9 @@ extension BenchSeeder {
 
         /// A CASE expression choosing `words[index % count]`; the words are constants of this file.
         static func pick(_ words: [String], _ index: String) -> String {
-            let branches = words.enumerated().map { "WHEN \($0.offset) THEN '\($0.element.replacingOccurrences(of: "'", with: "''"))'" }
+            let branches = words.enumerated().map {
+                "WHEN \($0.offset) THEN '\($0.element.replacingOccurrences(of: "'", with: "''"))'"
+            }
             return "(CASE ((\(index)) % \(words.count)) \(branches.joined(separator: " ")) END)"
         }
 
@@ -160,7 +169,8 @@ extension BenchSeeder {
             return """
                 INSERT INTO users (id, name, email, role, password_hash, created_at, updated_at)
                 SELECT \(unsafeRaw: "\(base.user)") + n + 1,
-                    CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN \(unsafeRaw: company) || ' ' || \(unsafeRaw: trade) || ' ' || CAST(n AS TEXT)
+                    CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN \(unsafeRaw: company) || ' '
+                        || \(unsafeRaw: trade) || ' ' || CAST(n AS TEXT)
                          ELSE \(unsafeRaw: first) || ' ' || \(unsafeRaw: last) END,
                     CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN 'vendor' ELSE 'customer' END
                         || CAST(\(unsafeRaw: "\(base.user)") + n + 1 AS TEXT) || '@bench.parley.test',
@@ -177,7 +187,8 @@ extension BenchSeeder {
             return """
                 INSERT INTO products (id, name, vendor_id, created_at, updated_at)
                 SELECT \(unsafeRaw: "\(base.product)") + n + 1,
-                    \(unsafeRaw: adjective) || ' ' || \(unsafeRaw: material) || ' ' || \(unsafeRaw: noun) || ' ' || CAST(n AS TEXT),
+                    \(unsafeRaw: adjective) || ' ' || \(unsafeRaw: material) || ' ' || \(unsafeRaw: noun) || ' '
+                        || CAST(n AS TEXT),
                     \(unsafeRaw: "\(base.user)") + (n % \(unsafeRaw: "\(vendors)")) + 1,
                     \(unsafeRaw: "\(now - 300 * Self.day)"), \(unsafeRaw: "\(now - 300 * Self.day)")
                 FROM \(unsafeRaw: numbers(from: start, to: end))
@@ -257,11 +268,15 @@ extension BenchSeeder {
                     CASE WHEN k % 2 = 0 THEN 'customer' ELSE 'vendor' END,
                     \(body),
                     CASE WHEN k >= s.messages_count - s.unread_count THEN NULL
-                         ELSE s.created_at + k * ((s.last_message_at - s.created_at) / CASE WHEN s.messages_count > 1 THEN s.messages_count - 1 ELSE 1 END) + 30000 END,
-                    s.created_at + k * ((s.last_message_at - s.created_at) / CASE WHEN s.messages_count > 1 THEN s.messages_count - 1 ELSE 1 END)
-                FROM chat_sessions s
+                        ELSE s.created_at + k * s.gap + 30000 END,
+                    s.created_at + k * s.gap
+                FROM (
+                    SELECT id, customer_id, vendor_id, messages_count, unread_count, created_at,
+                        (last_message_at - created_at)
+                            / (CASE WHEN messages_count > 1 THEN messages_count - 1 ELSE 1 END) AS gap
+                    FROM chat_sessions WHERE id BETWEEN \(firstID) AND \(lastID)
+                ) s
                 JOIN (SELECT n AS k FROM \(numbers(from: 0, to: maxCount))) ks ON ks.k < s.messages_count
-                WHERE s.id BETWEEN \(firstID) AND \(lastID)
                 ORDER BY s.id, k
                 """
             return SQLQueryString(sql)

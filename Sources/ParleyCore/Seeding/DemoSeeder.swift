@@ -48,7 +48,8 @@ public struct DemoSeeder: Sendable {
         try await database.write { db in
             let users = UserRepository(db)
             for (name, email) in Self.vendors {
-                vendors.append(try await users.insert(name: name, email: email, role: .vendor, passwordHash: hash, at: now))
+                vendors.append(
+                    try await users.insert(name: name, email: email, role: .vendor, passwordHash: hash, at: now))
             }
             for (name, email) in Self.customers {
                 customers.append(
@@ -56,7 +57,8 @@ public struct DemoSeeder: Sendable {
             }
             let catalog = ProductRepository(db)
             for (index, name) in Self.products.enumerated() {
-                products.append(try await catalog.insert(name: name, vendorID: vendors[index % vendors.count].id, at: now))
+                products.append(
+                    try await catalog.insert(name: name, vendorID: vendors[index % vendors.count].id, at: now))
             }
         }
 

@@ -24,15 +24,19 @@ public struct ChatService: Sendable {
     /// Opens a conversation about a product between a customer and a vendor.
     ///
     /// - Throws: ``ChatError/sessionExists(existingID:)`` when the triple already has a session.
-    public func createSession(productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date? = nil)
+    public func createSession(
+        productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date? = nil
+    )
         async throws -> ChatSession
     {
         let now = clock()
         let engine = database.engine
         let session = try await database.write { db in
-            try await Self.validateParticipants(productID: productID, customerID: customerID, vendorID: vendorID, on: db)
+            try await Self.validateParticipants(
+                productID: productID, customerID: customerID, vendorID: vendorID, on: db)
             let sessions = ChatSessionRepository(db, engine: engine)
-            if let existing = try await sessions.find(productID: productID, customerID: customerID, vendorID: vendorID) {
+            if let existing = try await sessions.find(productID: productID, customerID: customerID, vendorID: vendorID)
+            {
                 throw ChatError.sessionExists(existingID: existing.id)
             }
             return try await sessions.insert(
@@ -61,7 +65,9 @@ public struct ChatService: Sendable {
             return (try await createSession(productID: productID, customerID: customerID, vendorID: vendorID), true)
         } catch ChatError.sessionExists(let existingID) {
             // Someone opened the same conversation a moment ago; theirs is ours.
-            guard let session = try await findSession(id: existingID) else { throw ChatError.sessionNotFound(id: existingID) }
+            guard let session = try await findSession(id: existingID) else {
+                throw ChatError.sessionNotFound(id: existingID)
+            }
             return (session, false)
         }
     }
@@ -74,8 +80,11 @@ public struct ChatService: Sendable {
         let engine = database.engine
         let (previous, updated) = try await database.write { db in
             let sessions = ChatSessionRepository(db, engine: engine)
-            guard let previous = try await sessions.findForUpdate(id: id) else { throw ChatError.sessionNotFound(id: id) }
-            try await Self.validateParticipants(productID: productID, customerID: customerID, vendorID: vendorID, on: db)
+            guard let previous = try await sessions.findForUpdate(id: id) else {
+                throw ChatError.sessionNotFound(id: id)
+            }
+            try await Self.validateParticipants(
+                productID: productID, customerID: customerID, vendorID: vendorID, on: db)
             if let other = try await sessions.find(productID: productID, customerID: customerID, vendorID: vendorID),
                 other.id != id
             {

@@ -60,13 +60,16 @@ public struct CounterAudit: Sendable {
                 try await db.raw(
                     """
                     UPDATE chat_sessions SET
-                        messages_count = (SELECT COUNT(*) FROM chat_messages m WHERE m.chat_session_id = chat_sessions.id),
+                        messages_count = (SELECT COUNT(*) FROM chat_messages m
+                            WHERE m.chat_session_id = chat_sessions.id),
                         unread_count = (SELECT COUNT(*) FROM chat_messages m
                             WHERE m.chat_session_id = chat_sessions.id AND m.read_at IS NULL),
                         customer_unread_count = (SELECT COUNT(*) FROM chat_messages m
-                            WHERE m.chat_session_id = chat_sessions.id AND m.read_at IS NULL AND m.sender_role = 'vendor'),
+                            WHERE m.chat_session_id = chat_sessions.id AND m.read_at IS NULL
+                                AND m.sender_role = 'vendor'),
                         vendor_unread_count = (SELECT COUNT(*) FROM chat_messages m
-                            WHERE m.chat_session_id = chat_sessions.id AND m.read_at IS NULL AND m.sender_role = 'customer')
+                            WHERE m.chat_session_id = chat_sessions.id AND m.read_at IS NULL
+                                AND m.sender_role = 'customer')
                     WHERE id IN (\(binds: ids))
                     """
                 ).run()

@@ -33,7 +33,7 @@ public struct UserService: Sendable {
                 if try await users.find(email: email) != nil { throw UserError.emailTaken(email) }
                 return try await users.insert(name: name, email: email, role: role, passwordHash: hash, at: now)
             }
-        } catch where Database.isUniqueViolation(error) {
+        } catch  where Database.isUniqueViolation(error) {
             throw UserError.emailTaken(email)
         }
     }
