@@ -45,10 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("Administrator account: \(email)")
         }
 
-        let app = buildApplication(
+        let app = try await buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger)
         logger.notice(
-            "Parley is listening on http://\(host):\(port) (health check: /healthz); sign in as the administrator above"
+            "Parley is listening on http://\(host):\(port); admin panel: http://\(host):\(port)/admin/login"
         )
         try await app.runService()
     }

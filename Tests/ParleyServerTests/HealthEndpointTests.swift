@@ -11,7 +11,7 @@ import Testing
 struct HealthEndpointTests {
     @Test func answers200WhileTheDatabaseAnswers() async throws {
         try await TestDatabase.withFresh { database in
-            let app = buildApplication(
+            let app = try await buildApplication(
                 host: "127.0.0.1", port: 0, dependencies: AppDependencies(database: database), ownsDatabase: false,
                 logger: Logger(label: "test"))
             try await app.test(.live) { client in
@@ -26,7 +26,7 @@ struct HealthEndpointTests {
 
     @Test func answers503WhenTheDatabaseIsGone() async throws {
         try await TestDatabase.withFresh { database in
-            let app = buildApplication(
+            let app = try await buildApplication(
                 host: "127.0.0.1", port: 0, dependencies: AppDependencies(database: database), ownsDatabase: false,
                 logger: Logger(label: "test"))
             try await app.test(.live) { client in

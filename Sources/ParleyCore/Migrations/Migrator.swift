@@ -11,6 +11,8 @@ public struct Migrator: Sendable {
         CreateChatSessions(),
         CreateChatMessages(),
         CreateSettings(),
+        CreateWebSessions(),
+        CreateSignInFailures(),
     ]
 
     let database: Database

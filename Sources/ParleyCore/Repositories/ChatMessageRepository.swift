@@ -60,6 +60,18 @@ public struct ChatMessageRepository: Sendable {
         ).all().map { try $0.int64("id") }
     }
 
+    /// Marks the given unread messages of one session read and returns, for each one changed, the
+    /// side that received it.
+    func markRead(sessionID: Int64, messageIDs: [Int64], at now: Date) async throws -> [ParticipantRole] {
+        try await db.raw(
+            """
+            UPDATE chat_messages SET read_at = \(bind: now.epochMilliseconds)
+            WHERE chat_session_id = \(bind: sessionID) AND id IN (\(binds: messageIDs)) AND read_at IS NULL
+            RETURNING sender_role
+            """
+        ).all().compactMap { ParticipantRole(rawValue: try $0.string("sender_role"))?.counterpart }
+    }
+
     /// Marks every unread message of the given sessions read; returns how many changed per session.
     func markAllRead(sessionIDs: [Int64], at now: Date) async throws -> [Int64: Int64] {
         guard !sessionIDs.isEmpty else { return [:] }

@@ -124,8 +124,9 @@ extension BenchSeeder {
     /// Users: the first tenth are vendors, the rest customers. Product `p` belongs to vendor `p % V`.
     /// Session `n` is about product `n % P` with the customer `(p * 7919 + n / P) % C`, so one
     /// product never has the same customer twice. Message counts come in pairs that add up to twice
-    /// the average, so the total is exact, and vary from 1 to about twice the average. Every fourth
-    /// session ends with one to three unread messages. Messages alternate customer, vendor, ….
+    /// the average, so the total is exact, and vary from 1 to about twice the average. One in four
+    /// sessions, chosen by a hash, ends with one to three unread messages. Messages alternate
+    /// customer, vendor, ….
     struct Plan: Sendable {
         let sizes: Sizes
         let base: Maxima
@@ -213,7 +214,10 @@ extension BenchSeeder {
                 case .sqlite: "MIN"
                 case .postgres: "LEAST"
                 }
-            return "(CASE WHEN n % 4 = 0 THEN \(minimum)(\(count), 1 + (n / 4) % 3) ELSE 0 END)"
+            // Bits 16 and up of a multiplicative hash: unlike n itself they share no pattern with the
+            // product, customer and vendor numbers, so unread sessions spread over every vendor.
+            let hash = "(((n * 2654435761) % 4294967296) / 65536)"
+            return "(CASE WHEN \(hash) % 4 = 0 THEN \(minimum)(\(count), 1 + (\(hash) / 4) % 3) ELSE 0 END)"
         }
 
         func messageCount(ofSession n: Int) -> Int {

@@ -203,6 +203,36 @@ public struct ChatService: Sendable {
         return counts.values.reduce(0, +)
     }
 
+    /// Marks the given messages of one session read, as an administrator does from the messages
+    /// table. Ids of other sessions' messages are ignored. Returns how many changed.
+    @discardableResult
+    public func markMessagesRead(sessionID: Int64, messageIDs: [Int64]) async throws -> Int64 {
+        let unique = Array(Set(messageIDs)).sorted()
+        guard !unique.isEmpty else { return 0 }
+        let now = clock()
+        let engine = database.engine
+        let (count, session) = try await database.write { db -> (Int64, ChatSession?) in
+            let sessions = ChatSessionRepository(db, engine: engine)
+            guard try await sessions.findForUpdate(id: sessionID) != nil else {
+                throw ChatError.sessionNotFound(id: sessionID)
+            }
+            let readers = try await ChatMessageRepository(db).markRead(
+                sessionID: sessionID, messageIDs: unique, at: now)
+            var updated: ChatSession?
+            for reader in ParticipantRole.allCases {
+                let count = Int64(readers.filter { $0 == reader }.count)
+                if count > 0 {
+                    updated = try await sessions.recordRead(sessionID: sessionID, reader: reader, count: count, at: now)
+                }
+            }
+            return (Int64(readers.count), updated)
+        }
+        if let session {
+            await events.publish(.messagesRead(session: session, readerID: nil, count: count, upToMessageID: nil))
+        }
+        return count
+    }
+
     /// Deletes one message from a session, taking it off the session's counters.
     public func deleteMessage(id: Int64, sessionID: Int64) async throws {
         let now = clock()

@@ -3,18 +3,19 @@ import Logging
 import ParleyCore
 import ServiceLifecycle
 
-/// The request context every route sees.
-public typealias AppRequestContext = BasicRequestContext
-
 /// Builds the HTTP application over ready dependencies. The executable and the tests both call it.
 ///
 /// `ownsDatabase` adds a service that closes the database after the server has stopped.
 public func buildApplication(
     host: String, port: Int, dependencies: AppDependencies, ownsDatabase: Bool, logger: Logger
-) -> some ApplicationProtocol {
-    let router = buildRouter(dependencies: dependencies)
+) async throws -> some ApplicationProtocol {
+    let renderer = try await PageRenderer.load()
+    let badge = UnreadBadge(database: dependencies.database, events: dependencies.events, logger: logger)
+    let router = buildRouter(dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge))
+    // Services stop in reverse order: the database closes last.
     var services: [any Service] = []
     if ownsDatabase { services.append(DatabaseService(database: dependencies.database)) }
+    services.append(badge)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "Parley"),
@@ -23,9 +24,29 @@ public func buildApplication(
     )
 }
 
-func buildRouter(dependencies: AppDependencies) -> Router<AppRequestContext> {
+func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(
+        middleware: FileMiddleware(
+            PageRenderer.publicDirectory, urlBasePath: AdminPath.assets,
+            cacheControl: .init([(MediaType(type: .any), [.noCache])])))
     HealthController(database: dependencies.database).addRoutes(to: router)
+
+    let webSessions = WebSessionService(database: dependencies.database)
+    AdminLoginController(
+        users: dependencies.users, sessions: webSessions, throttle: SignInThrottle(database: dependencies.database),
+        renderer: pages.renderer
+    ).addRoutes(to: router)
+
+    let admin = router.group()
+        .add(middleware: AdminSessionMiddleware(sessions: webSessions))
+        .add(middleware: AdminErrorMiddleware(pages: pages))
+    let chatSessions = AdminChatSessionController(dependencies: dependencies, pages: pages)
+    chatSessions.addRoutes(to: admin)
+    AdminChatMessageController(dependencies: dependencies, pages: pages, sessions: chatSessions).addRoutes(to: admin)
+    AdminLookupController(lookup: Lookup(database: dependencies.database)).addRoutes(to: admin)
+    AdminEventsController(badge: pages.badge).addRoutes(to: admin)
     return router
 }

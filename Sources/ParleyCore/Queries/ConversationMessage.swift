@@ -1,0 +1,51 @@
+import Foundation
+import SQLKit
+
+/// A message with its sender's name, as the admin panel lists it.
+public struct ConversationMessage: Sendable, Equatable {
+    public var message: ChatMessage
+    public var senderName: String
+}
+
+/// Reads a conversation's messages for display, with sender names joined in (one statement).
+public struct ConversationReader: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Messages in order, `limit` of them after skipping `offset` (index chat_messages_session_idx).
+    public func page(sessionID: Int64, offset: Int, limit: Int) async throws -> [ConversationMessage] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT m.id, m.chat_session_id, m.sender_id, m.sender_role, m.body, m.read_at, m.created_at,
+                    u.name AS sender_name
+                FROM chat_messages m JOIN users u ON u.id = m.sender_id
+                WHERE m.chat_session_id = \(bind: sessionID)
+                ORDER BY m.id LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """
+            ).all().map { row in
+                ConversationMessage(message: try ChatMessage(row: row), senderName: try row.string("sender_name"))
+            }
+        }
+    }
+
+    /// The newest `limit` messages, oldest first.
+    public func latest(sessionID: Int64, limit: Int) async throws -> [ConversationMessage] {
+        try await database.read { db in
+            try await db.raw(
+                """
+                SELECT m.id, m.chat_session_id, m.sender_id, m.sender_role, m.body, m.read_at, m.created_at,
+                    u.name AS sender_name
+                FROM chat_messages m JOIN users u ON u.id = m.sender_id
+                WHERE m.chat_session_id = \(bind: sessionID)
+                ORDER BY m.id DESC LIMIT \(bind: limit)
+                """
+            ).all().map { row in
+                ConversationMessage(message: try ChatMessage(row: row), senderName: try row.string("sender_name"))
+            }.reversed()
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// Every admin panel address, declared once: routes are registered from these patterns and links
+/// and redirects are filled in from the same patterns, so a renamed path cannot leave a dead link.
+enum AdminPath {
+    static let root = "/admin"
+    static let login = "/admin/login"
+    static let logout = "/admin/logout"
+    static let assets = "/admin/assets"
+    static let events = "/admin/events"
+
+    static let chatSessions = "/admin/chat-sessions"
+    static let newChatSession = "/admin/chat-sessions/create"
+    static let bulkChatSessions = "/admin/chat-sessions/bulk"
+    static let exportCSV = "/admin/chat-sessions/export.csv"
+    static let exportXLSX = "/admin/chat-sessions/export.xlsx"
+
+    enum Pattern {
+        static let chatSession = "/admin/chat-sessions/:id"
+        static let editChatSession = "/admin/chat-sessions/:id/edit"
+        static let deleteChatSession = "/admin/chat-sessions/:id/delete"
+        static let conversation = "/admin/chat-sessions/:id/conversation"
+        static let messages = "/admin/chat-sessions/:id/messages"
+        static let readMessages = "/admin/chat-sessions/:id/messages/read"
+        static let deleteMessage = "/admin/chat-sessions/:id/messages/:messageID/delete"
+        static let user = "/admin/users/:id"
+        static let editUser = "/admin/users/:id/edit"
+        static let product = "/admin/products/:id"
+        static let editProduct = "/admin/products/:id/edit"
+    }
+
+    static func chatSession(_ id: Int64) -> String { fill(Pattern.chatSession, id) }
+    static func editChatSession(_ id: Int64) -> String { fill(Pattern.editChatSession, id) }
+    static func deleteChatSession(_ id: Int64) -> String { fill(Pattern.deleteChatSession, id) }
+    static func conversation(_ id: Int64) -> String { fill(Pattern.conversation, id) }
+    static func messages(_ sessionID: Int64) -> String { fill(Pattern.messages, sessionID) }
+    static func readMessages(_ sessionID: Int64) -> String { fill(Pattern.readMessages, sessionID) }
+    static func deleteMessage(_ sessionID: Int64, _ messageID: Int64) -> String {
+        fill(Pattern.deleteMessage, sessionID).replacingOccurrences(of: ":messageID", with: String(messageID))
+    }
+
+    static let users = "/admin/users"
+    static let newUser = "/admin/users/create"
+    static func user(_ id: Int64) -> String { fill(Pattern.user, id) }
+    static func editUser(_ id: Int64) -> String { fill(Pattern.editUser, id) }
+
+    static let products = "/admin/products"
+    static let newProduct = "/admin/products/create"
+    static func product(_ id: Int64) -> String { fill(Pattern.product, id) }
+    static func editProduct(_ id: Int64) -> String { fill(Pattern.editProduct, id) }
+
+    static let settings = "/admin/settings"
+    static let userLookup = "/admin/lookup/users"
+    static let productLookup = "/admin/lookup/products"
+
+    private static func fill(_ pattern: String, _ id: Int64) -> String {
+        pattern.replacingOccurrences(of: ":id", with: String(id))
+    }
+}

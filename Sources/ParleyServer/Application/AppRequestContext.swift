@@ -1,0 +1,21 @@
+import Hummingbird
+import NIOCore
+import ParleyCore
+
+/// What every route sees: Hummingbird's core context plus who is signed in, once known.
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``AdminSessionMiddleware`` for a signed-in administrator.
+    public var webSession: WebSession?
+    /// The connected client, for throttling sign-in attempts.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSession = nil
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Forms and JSON bodies are small; anything larger is refused before it is read.
+    public var maxUploadSize: Int { 64 * 1024 }
+}

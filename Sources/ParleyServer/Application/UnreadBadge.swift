@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ParleyCore
+import ServiceLifecycle
+
+/// The total of unread messages across all sessions, shown in the sidebar and pushed live.
+///
+/// Summing a million rows on every page view would cost more than the rest of the page, so the
+/// total is kept here and recomputed when chat events say it may have moved: at most about ten
+/// times a second however busy the chat is, and once a minute regardless, for changes made by
+/// other instances.
+final class UnreadBadge: Service, Sendable {
+    private struct State {
+        var value: Int64?
+        var listeners: [UUID: AsyncStream<Int64>.Continuation] = [:]
+    }
+
+    private let database: Database
+    private let events: any ChatEventBus
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State())
+
+    init(database: Database, events: any ChatEventBus, logger: Logger) {
+        self.database = database
+        self.events = events
+        self.logger = logger
+    }
+
+    /// The last known total, read from the database the first time.
+    func current() async -> Int64 {
+        if let value = state.withLockedValue({ $0.value }) { return value }
+        return await refresh()
+    }
+
+    /// Recomputes the total now and tells listeners when it changed.
+    @discardableResult
+    func refresh() async -> Int64 {
+        do {
+            let total = try await database.read { db in
+                try await ChatSessionRepository(db, engine: database.engine).unreadTotal()
+            }
+            let (changed, listeners) = state.withLockedValue { state in
+                let changed = state.value != total
+                state.value = total
+                return (changed, Array(state.listeners.values))
+            }
+            if changed { for listener in listeners { listener.yield(total) } }
+            return total
+        } catch {
+            logger.warning("Could not compute the unread total: \(error)")
+            return state.withLockedValue { $0.value } ?? 0
+        }
+    }
+
+    /// Totals as they change, starting with the current one.
+    func updates() -> AsyncStream<Int64> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int64.self, bufferingPolicy: .bufferingNewest(1))
+        let id = UUID()
+        let current = state.withLockedValue { state in
+            state.listeners[id] = continuation
+            return state.value
+        }
+        if let current { continuation.yield(current) }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLockedValue { _ = $0.listeners.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    func run() async throws {
+        let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let chatEvents = events.subscribe()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in chatEvents { signal.yield() }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(60))
+                        signal.yield()
+                    }
+                }
+                group.addTask { [self] in
+                    for await _ in signals {
+                        await refresh()
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            signal.finish()
+        }
+        state.withLockedValue { state in
+            for listener in state.listeners.values { listener.finish() }
+            state.listeners = [:]
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import ParleyCore
+
+/// Signing administrators in and out of the admin panel.
+struct AdminLoginController {
+    /// Before sign-in there is no session to hold a CSRF token, so the form echoes a random value
+    /// that is also set as a cookie (double submit).
+    static let csrfCookieName = "parley_login_csrf"
+
+    let users: UserService
+    let sessions: WebSessionService
+    let throttle: SignInThrottle
+    let renderer: PageRenderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(AdminPath.login), use: show)
+        router.post(RouterPath(AdminPath.login), use: signIn)
+        router.post(RouterPath(AdminPath.logout), use: signOut)
+        router.get(RouterPath(AdminPath.root)) { _, _ in Responses.redirect(to: AdminPath.chatSessions) }
+    }
+
+    struct LoginPage {
+        let csrfToken: String
+        let email: String
+        let next: String
+        let error: String?
+        let notice: String?
+    }
+
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
+        if let token = request.cookies[AdminSessionMiddleware.cookieName]?.value,
+            let session = try await sessions.find(token: token), session.user.role == .admin
+        {
+            return Responses.redirect(to: Self.safeNext(request.uri.queryParameters["next"].map(String.init)))
+        }
+        return render(
+            request: request, email: "", next: request.uri.queryParameters["next"].map(String.init) ?? "", error: nil,
+            notice: FlashNotice.read(from: request), status: .ok)
+    }
+
+    @Sendable func signIn(request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await FormData.from(request, context: context)
+        let email = form.trimmed("email")
+        let next = form["next"] ?? ""
+        guard let expected = request.cookies[Self.csrfCookieName]?.value,
+            SecretToken.constantTimeEquals(form["_csrf"] ?? "", expected)
+        else {
+            return render(
+                request: request, email: email, next: next,
+                error: "The sign-in form expired. Please try again.", notice: nil, status: .forbidden)
+        }
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = try await throttle.retryAfter(email: email, client: client) {
+            let minutes = Int((wait / 60).rounded(.up))
+            var response = render(
+                request: request, email: email, next: next,
+                error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                notice: nil, status: .tooManyRequests)
+            response.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
+            return response
+        }
+        guard let user = try await users.authenticate(email: email, password: form["password"] ?? ""),
+            user.role == .admin
+        else {
+            try await throttle.recordFailure(email: email, client: client)
+            return render(
+                request: request, email: email, next: next,
+                error: "That email and password do not match an administrator account.", notice: nil,
+                status: .unauthorized)
+        }
+        try await throttle.recordSuccess(email: email)
+        let (token, _) = try await sessions.start(for: user)
+        var response = Responses.redirect(to: Self.safeNext(next))
+        response.setCookie(
+            AdminSessionMiddleware.cookie(token: token, secure: AdminSessionMiddleware.isSecure(request)))
+        return response
+    }
+
+    @Sendable func signOut(request: Request, context: AppRequestContext) async throws -> Response {
+        if let token = request.cookies[AdminSessionMiddleware.cookieName]?.value,
+            let session = try await sessions.find(token: token)
+        {
+            let form = try await FormData.from(request, context: context)
+            guard SecretToken.constantTimeEquals(form["_csrf"] ?? "", session.csrfToken) else {
+                throw HTTPError(.forbidden, message: "Reload the page and sign out again.")
+            }
+            try await sessions.end(token: token)
+        }
+        var response = Responses.redirect(to: AdminPath.login, notice: "You have signed out.")
+        response.setCookie(AdminSessionMiddleware.clearingCookie(secure: AdminSessionMiddleware.isSecure(request)))
+        return response
+    }
+
+    private func render(
+        request: Request, email: String, next: String, error: String?, notice: String?, status: HTTPResponse.Status
+    ) -> Response {
+        let csrf = SecretToken.generate()
+        let page = LoginPage(csrfToken: csrf, email: email, next: next, error: error, notice: notice)
+        var response = Responses.html(renderer.render("login", page), status: status)
+        response.setCookie(
+            Cookie(
+                name: Self.csrfCookieName, value: csrf, path: AdminPath.login,
+                secure: AdminSessionMiddleware.isSecure(request), httpOnly: true, sameSite: .strict))
+        if notice != nil { response.setCookie(FlashNotice.clearing) }
+        return response
+    }
+
+    /// Only paths inside the admin panel: a crafted `next` must not send anyone to another site.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/admin"), !next.hasPrefix("//"), !next.contains("\\") else {
+            return AdminPath.chatSessions
+        }
+        return next
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import ParleyCore
+
+/// Admits only signed-in administrators to the admin routes, and refuses any state-changing
+/// request that does not carry the session's CSRF token.
+struct AdminSessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let cookieName = "parley_session"
+
+    let sessions: WebSessionService
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        guard let token = request.cookies[Self.cookieName]?.value,
+            let session = try await sessions.find(token: token), session.user.role == .admin
+        else {
+            return Self.signInRequired(request)
+        }
+        var context = context
+        context.webSession = session
+        guard request.method == .get || request.method == .head else {
+            var request = request
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            let submitted = request.headers[.init("X-CSRF-Token")!] ?? FormData(String(buffer: body))["_csrf"] ?? ""
+            guard SecretToken.constantTimeEquals(submitted, session.csrfToken) else {
+                throw HTTPError(
+                    .forbidden,
+                    message: "This form has expired or did not come from this site. Reload the page and try again.")
+            }
+            return try await next(request, context)
+        }
+        return try await next(request, context)
+    }
+
+    /// Pages send the browser to the sign-in page and back; scripts get a 401 they can act on.
+    static func signInRequired(_ request: Request) -> Response {
+        let wantsHTML = request.method == .get && (request.headers[.accept]?.contains("text/html") ?? true)
+        guard wantsHTML else {
+            return Responses.json(
+                #"{"error":{"code":"sign_in_required","message":"Sign in again."}}"#, status: .unauthorized)
+        }
+        let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return Response(status: .seeOther, headers: [.location: AdminPath.login + "?next=" + encoded])
+    }
+
+    static func cookie(token: String, secure: Bool) -> Cookie {
+        Cookie(
+            name: cookieName, value: token, maxAge: Int(WebSessionService.lifetime), path: "/", secure: secure,
+            httpOnly: true, sameSite: .lax)
+    }
+
+    static func clearingCookie(secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Behind a TLS-terminating proxy the request arrives as plain HTTP; the proxy's header tells.
+    static func isSecure(_ request: Request) -> Bool {
+        request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https" || request.head.scheme == "https"
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import ParleyCore
+
+/// The create and edit forms, with what was typed and what was wrong with it.
+struct ChatSessionFormModel {
+    typealias Combobox = ChatSessionIndexModel.Combobox
+
+    /// What the form holds: ids and labels of the chosen records, and the time as typed.
+    struct Input {
+        var productID: Int64?
+        var productLabel = ""
+        var customerID: Int64?
+        var customerLabel = ""
+        var vendorID: Int64?
+        var vendorLabel = ""
+        var lastMessageAt = ""
+    }
+
+    let layout: LayoutModel
+    let heading: String
+    let action: String
+    let isNew: Bool
+    let productField: Combobox
+    let customerField: Combobox
+    let vendorField: Combobox
+    let lastMessageAt: String
+    let lastMessageError: String?
+    let formError: String?
+    let existingURL: String?
+    let messages: ChatMessagesModel?
+
+    init(
+        layout: LayoutModel, sessionID: Int64?, input: Input, errors: [String: String], formError: String? = nil,
+        existingURL: String? = nil, messages: ChatMessagesModel? = nil
+    ) {
+        self.layout = layout
+        isNew = sessionID == nil
+        heading = sessionID.map { "Edit chat session #\($0)" } ?? "New chat session"
+        action = sessionID.map(AdminPath.chatSession) ?? AdminPath.chatSessions
+        productField = Combobox(
+            name: "product_id", inputID: "product", label: "Product", placeholder: "Search products",
+            lookupURL: AdminPath.productLookup, selectedID: input.productID.map(String.init) ?? "",
+            selectedLabel: input.productLabel, isRequired: true, error: errors["product_id"])
+        customerField = Combobox(
+            name: "customer_id", inputID: "customer", label: "Customer", placeholder: "Search users",
+            lookupURL: AdminPath.userLookup, selectedID: input.customerID.map(String.init) ?? "",
+            selectedLabel: input.customerLabel, isRequired: true, error: errors["customer_id"])
+        vendorField = Combobox(
+            name: "vendor_id", inputID: "vendor", label: "Vendor",
+            placeholder: "Search users (usually the product's owner)",
+            lookupURL: AdminPath.userLookup, selectedID: input.vendorID.map(String.init) ?? "",
+            selectedLabel: input.vendorLabel, isRequired: true, error: errors["vendor_id"])
+        lastMessageAt = input.lastMessageAt
+        lastMessageError = errors["last_message_at"]
+        self.formError = formError
+        self.existingURL = existingURL
+        self.messages = messages
+    }
+}
+
+/// The messages sub-table on the edit page.
+struct ChatMessagesModel {
+    static let pageSize = 50
+
+    struct Row {
+        let id: Int64
+        let body: String
+        let senderName: String
+        let senderRole: String
+        let roleClass: String
+        let sentAt: TimeModel
+        let isRead: Bool
+        let deleteURL: String
+    }
+
+    struct PageLink {
+        let number: Int
+        let url: String
+        let isCurrent: Bool
+    }
+
+    let layout: LayoutModel
+    let rows: [Row]
+    let summary: String
+    let readURL: String
+    let addURL: String
+    let customerName: String
+    let vendorName: String
+    let sendAsCustomer: Bool
+    let draft: String
+    let bodyError: String?
+    let pageLinks: [PageLink]
+    let hasPages: Bool
+
+    init(
+        layout: LayoutModel, session: ChatSession, customerName: String, vendorName: String,
+        messages: [ConversationMessage], page: Int, now: Date, draft: String = "", sendAs: ParticipantRole = .vendor,
+        bodyError: String? = nil
+    ) {
+        self.layout = layout
+        rows = messages.map { item in
+            Row(
+                id: item.message.id, body: item.message.body, senderName: item.senderName,
+                senderRole: item.message.senderRole.rawValue,
+                roleClass: item.message.senderRole == .customer ? "badge--info" : "badge--primary",
+                sentAt: TimeModel(item.message.createdAt, now: now), isRead: item.message.isRead,
+                deleteURL: AdminPath.deleteMessage(session.id, item.message.id))
+        }
+        summary =
+            "\(Formatting.count(Int(session.messagesCount))) messages, \(Formatting.count(Int(session.unreadCount))) unread"
+        readURL = AdminPath.readMessages(session.id)
+        addURL = AdminPath.messages(session.id)
+        self.customerName = customerName
+        self.vendorName = vendorName
+        sendAsCustomer = sendAs == .customer
+        self.draft = draft
+        self.bodyError = bodyError
+        let pages = max(1, (Int(session.messagesCount) + Self.pageSize - 1) / Self.pageSize)
+        let shown = Set([1, pages] + Array(max(1, page - 3)...min(pages, page + 3)))
+        pageLinks = shown.sorted().map { number in
+            PageLink(
+                number: number, url: AdminPath.editChatSession(session.id) + "?messages_page=\(number)#messages",
+                isCurrent: number == page)
+        }
+        hasPages = pages > 1
+    }
+}
+
+/// The conversation preview in the list's modal.
+struct ConversationModel {
+    struct Message {
+        let senderName: String
+        let senderRole: String
+        let body: String
+        let sentAt: TimeModel
+        let isRead: Bool
+    }
+
+    let productName: String
+    let customerName: String
+    let vendorName: String
+    let messagesCount: Int64
+    let messages: [Message]
+    let hasEarlier: Bool
+    let shown: Int
+    let manageURL: String
+}

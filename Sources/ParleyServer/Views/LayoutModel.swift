@@ -1,0 +1,74 @@
+import Foundation
+import ParleyCore
+
+/// What the shared layout shows around every admin page: the sidebar, the unread badge, the
+/// signed-in administrator, a one-time notice and the CSRF token for forms.
+struct LayoutModel {
+    struct NavigationItem {
+        let label: String
+        let url: String
+        let isActive: Bool
+        let showsUnreadBadge: Bool
+    }
+
+    struct NavigationGroup {
+        let heading: String
+        let items: [NavigationItem]
+    }
+
+    enum Section {
+        case users, chatSessions, products, settings, none
+    }
+
+    let csrfToken: String
+    let adminName: String
+    let notice: String?
+    let unreadBadge: Int64
+    let navigation: [NavigationGroup]
+    let unreadBadgeText: String
+
+    init(session: WebSession, section: Section, notice: String?, unreadBadge: Int64) {
+        csrfToken = session.csrfToken
+        adminName = session.user.name
+        self.notice = notice
+        self.unreadBadge = unreadBadge
+        unreadBadgeText = Formatting.count(Int(unreadBadge))
+        navigation = [
+            NavigationGroup(
+                heading: "User Management",
+                items: [
+                    .init(label: "Users", url: AdminPath.users, isActive: section == .users, showsUnreadBadge: false),
+                    .init(
+                        label: "Chat Sessions", url: AdminPath.chatSessions, isActive: section == .chatSessions,
+                        showsUnreadBadge: true),
+                ]),
+            NavigationGroup(
+                heading: "Catalog",
+                items: [
+                    .init(
+                        label: "Products", url: AdminPath.products, isActive: section == .products,
+                        showsUnreadBadge: false)
+                ]),
+            NavigationGroup(
+                heading: "Settings",
+                items: [
+                    .init(
+                        label: "System Settings", url: AdminPath.settings, isActive: section == .settings,
+                        showsUnreadBadge: false)
+                ]),
+        ]
+    }
+}
+
+/// A moment as a page shows it: relative text, the exact time on hover, and a machine-readable form.
+struct TimeModel {
+    let relative: String
+    let exact: String
+    let iso: String
+
+    init(_ date: Date, now: Date) {
+        relative = Formatting.relative(date, now: now)
+        exact = Formatting.exact(date)
+        iso = ISO8601DateFormatter().string(from: date)
+    }
+}
