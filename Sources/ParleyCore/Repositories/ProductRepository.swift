@@ -26,4 +26,14 @@ public struct ProductRepository: Sendable {
         guard let row else { throw DatabaseUnavailable(description: "INSERT … RETURNING gave no row") }
         return try Product(row: row)
     }
+
+    func update(id: Int64, name: String, vendorID: Int64, at now: Date) async throws -> Product? {
+        try await db.raw(
+            """
+            UPDATE products SET name = \(bind: name), vendor_id = \(bind: vendorID), updated_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: id)
+            RETURNING \(unsafeRaw: Product.columns)
+            """
+        ).first().map(Product.init(row:))
+    }
 }

@@ -57,4 +57,18 @@ public struct UserRepository: Sendable {
             }
         return try row?.int64("n") ?? 0
     }
+
+    func update(
+        id: Int64, name: String, email: String, role: UserRole, passwordHash: String?, at now: Date
+    )
+        async throws -> User?
+    {
+        let hash: SQLQueryString = passwordHash.map { ", password_hash = \(bind: $0)" } ?? ""
+        return try await db.raw(
+            """
+            UPDATE users SET name = \(bind: name), email = \(bind: email), role = \(bind: role.rawValue),
+                updated_at = \(bind: now.epochMilliseconds)
+            """ + hash + " WHERE id = \(bind: id) RETURNING \(unsafeRaw: User.columns)"
+        ).first().map(User.init(row:))
+    }
 }

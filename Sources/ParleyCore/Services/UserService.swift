@@ -38,6 +38,39 @@ public struct UserService: Sendable {
         }
     }
 
+    /// Changes an account; the password only when a new one is given.
+    public func updateUser(
+        id: Int64, name: String, email: String, role: UserRole, password: String?
+    ) async throws
+        -> User
+    {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw UserError.nameRequired }
+        guard Self.looksLikeEmail(email) else { throw UserError.invalidEmail(email) }
+        var hash: String?
+        if let password, !password.isEmpty {
+            guard password.count >= Self.minimumPasswordLength else {
+                throw UserError.passwordTooShort(minimum: Self.minimumPasswordLength)
+            }
+            hash = try await hashPassword(password)
+        }
+        let now = clock()
+        do {
+            return try await database.write { db in
+                let users = UserRepository(db)
+                if let other = try await users.find(email: email), other.id != id { throw UserError.emailTaken(email) }
+                guard
+                    let user = try await users.update(
+                        id: id, name: name, email: email, role: role, passwordHash: hash, at: now)
+                else { throw UserError.userNotFound(id: id) }
+                return user
+            }
+        } catch  where Database.isUniqueViolation(error) {
+            throw UserError.emailTaken(email)
+        }
+    }
+
     /// The user with this email and password, or nil. Takes as long for an unknown email as for a
     /// wrong password, so the answer time does not reveal which accounts exist.
     public func authenticate(email: String, password: String) async throws -> User? {

@@ -48,5 +48,9 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
     AdminChatMessageController(dependencies: dependencies, pages: pages, sessions: chatSessions).addRoutes(to: admin)
     AdminLookupController(lookup: Lookup(database: dependencies.database)).addRoutes(to: admin)
     AdminEventsController(badge: pages.badge).addRoutes(to: admin)
+    AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
+    AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
+    AdminSettingsController(settings: SettingsService(database: dependencies.database), pages: pages)
+        .addRoutes(to: admin)
     return router
 }

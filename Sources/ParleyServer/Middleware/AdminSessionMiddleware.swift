@@ -38,12 +38,15 @@ struct AdminSessionMiddleware: RouterMiddleware {
 
     /// Pages send the browser to the sign-in page and back; scripts get a 401 they can act on.
     static func signInRequired(_ request: Request) -> Response {
-        let wantsHTML = request.method == .get && (request.headers[.accept]?.contains("text/html") ?? true)
+        let wantsHTML = request.headers[.accept]?.contains("text/html") ?? true
         guard wantsHTML else {
             return Responses.json(
                 #"{"error":{"code":"sign_in_required","message":"Sign in again."}}"#, status: .unauthorized)
         }
-        let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        // A form posted after the session expired cannot be replayed; back to the page is enough.
+        let next =
+            request.method == .get
+            ? request.uri.path + (request.uri.query.map { "?" + $0 } ?? "") : AdminPath.chatSessions
         let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return Response(status: .seeOther, headers: [.location: AdminPath.login + "?next=" + encoded])
     }

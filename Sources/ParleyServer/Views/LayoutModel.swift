@@ -26,6 +26,8 @@ struct LayoutModel {
     let unreadBadge: Int64
     let navigation: [NavigationGroup]
     let unreadBadgeText: String
+    /// Mustache treats 0 as true, so the badge's visibility is its own flag.
+    let hasUnreadBadge: Bool
 
     init(session: WebSession, section: Section, notice: String?, unreadBadge: Int64) {
         csrfToken = session.csrfToken
@@ -33,6 +35,7 @@ struct LayoutModel {
         self.notice = notice
         self.unreadBadge = unreadBadge
         unreadBadgeText = Formatting.count(Int(unreadBadge))
+        hasUnreadBadge = unreadBadge > 0
         navigation = [
             NavigationGroup(
                 heading: "User Management",

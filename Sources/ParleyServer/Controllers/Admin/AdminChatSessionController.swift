@@ -176,9 +176,8 @@ struct AdminChatSessionController {
             await pages.badge.refresh()
             return Responses.redirect(
                 to: back,
-                notice:
-                    "Marked \(Self.plural(Int(changed), "message")) as read in \(Self.plural(ids.count, "chat session"))."
-            )
+                notice: "Marked \(Self.plural(Int(changed), "message")) as read in "
+                    + "\(Self.plural(ids.count, "chat session")).")
         case "delete":
             let deleted = try await chat.deleteSessions(ids: ids)
             await pages.badge.refresh()

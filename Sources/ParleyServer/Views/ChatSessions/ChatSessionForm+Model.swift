@@ -106,8 +106,8 @@ struct ChatMessagesModel {
                 sentAt: TimeModel(item.message.createdAt, now: now), isRead: item.message.isRead,
                 deleteURL: AdminPath.deleteMessage(session.id, item.message.id))
         }
-        summary =
-            "\(Formatting.count(Int(session.messagesCount))) messages, \(Formatting.count(Int(session.unreadCount))) unread"
+        let total = Formatting.count(Int(session.messagesCount))
+        summary = "\(total) messages, \(Formatting.count(Int(session.unreadCount))) unread"
         readURL = AdminPath.readMessages(session.id)
         addURL = AdminPath.messages(session.id)
         self.customerName = customerName

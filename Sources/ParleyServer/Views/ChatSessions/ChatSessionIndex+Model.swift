@@ -202,9 +202,9 @@ struct ChatSessionIndexModel {
         if page.rows.isEmpty {
             summary = "No results"
         } else {
-            let from = query.offset + 1
-            summary =
-                "Showing \(Formatting.count(from)) to \(Formatting.count(query.offset + page.rows.count)) of \(totalText) results"
+            let from = Formatting.count(query.offset + 1)
+            let to = Formatting.count(query.offset + page.rows.count)
+            summary = "Showing \(from) to \(to) of \(totalText) results"
         }
         let lastPage: Int? = page.totalIsCapped ? nil : max(1, (page.total + query.perPage - 1) / query.perPage)
         let hasNext = page.totalIsCapped ? page.rows.count == query.perPage : query.page < (lastPage ?? 1)

@@ -1,0 +1,136 @@
+import Foundation
+import HummingbirdTesting
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+@Suite("Admin sign-in, sessions and CSRF")
+struct AdminAuthenticationTests {
+    @Test func aRequestWithoutASessionGoesToTheLoginPage() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            let response = try await context.browser.get("/admin/chat-sessions?unread=1")
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/admin/login?next=%2Fadmin%2Fchat%2Dsessions%3Funread%3D1")
+            let post = try await context.browser.post("/admin/chat-sessions/bulk", [("action", "delete")])
+            #expect(post.status == .seeOther && post.location?.hasPrefix("/admin/login") == true)
+        }
+    }
+
+    @Test func anAdministratorSignsInAndIsSentWhereTheyWereGoing() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            let browser = context.browser
+            try await browser.get("/admin/login?next=%2Fadmin%2Fusers")
+            let response = try await browser.post(
+                "/admin/login",
+                [
+                    ("email", "ADMIN@parley.test"), ("password", AdminTestContext.adminPassword),
+                    ("next", "/admin/users"),
+                ])
+            #expect(response.status == .seeOther && response.location == "/admin/users")
+            let cookie = response.headers[values: .setCookie].first { $0.hasPrefix("parley_session=") } ?? ""
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            #expect(try await browser.get("/admin/users").status == .ok)
+            // The session lives in the database: only its hash is stored.
+            let token = try #require(browser.cookies["parley_session"])
+            let stored = try await context.database.read { db in
+                try await db.raw("SELECT token_hash FROM web_sessions").all().map {
+                    try $0.decode(column: "token_hash", as: String.self)
+                }
+            }
+            #expect(stored == [SecretToken.hash(token)])
+        }
+    }
+
+    @Test func aForeignNextAddressIsIgnored() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            try await context.browser.get("/admin/login")
+            let response = try await context.browser.post(
+                "/admin/login",
+                [
+                    ("email", AdminTestContext.adminEmail), ("password", AdminTestContext.adminPassword),
+                    ("next", "//evil.example/admin"),
+                ])
+            #expect(response.location == "/admin/chat-sessions")
+        }
+    }
+
+    @Test func onlyAdministratorsGetIn() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            let users = UserService(database: context.database, bcryptCost: 4)
+            _ = try await users.createUser(
+                name: "Cat", email: "cat@example.com", role: .customer, password: "password1")
+            try await context.browser.get("/admin/login")
+            let response = try await context.browser.post(
+                "/admin/login", [("email", "cat@example.com"), ("password", "password1")])
+            #expect(response.status == .unauthorized)
+            #expect(response.text.contains("do not match an administrator account"))
+            #expect(context.browser.cookies["parley_session"] == nil)
+        }
+    }
+
+    @Test func repeatedFailuresAreThrottled() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            for _ in 0..<SignInThrottle.failuresPerEmail {
+                try await context.browser.get("/admin/login")
+                let failed = try await context.browser.post(
+                    "/admin/login", [("email", AdminTestContext.adminEmail), ("password", "wrong")])
+                #expect(failed.status == .unauthorized)
+            }
+            try await context.browser.get("/admin/login")
+            let blocked = try await context.browser.post(
+                "/admin/login", [("email", AdminTestContext.adminEmail), ("password", AdminTestContext.adminPassword)])
+            #expect(blocked.status == .tooManyRequests)
+            #expect(Int(blocked.headers[.init("Retry-After")!] ?? "") ?? 0 > 0)
+            #expect(blocked.text.contains("Too many failed attempts"))
+        }
+    }
+
+    @Test func theLoginFormNeedsItsCSRFToken() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            try await context.browser.get("/admin/login")
+            let response = try await context.browser.post(
+                "/admin/login",
+                [
+                    ("email", AdminTestContext.adminEmail), ("password", AdminTestContext.adminPassword),
+                    ("_csrf", "forged"),
+                ])
+            #expect(response.status == .forbidden)
+        }
+    }
+
+    @Test func aStateChangeWithoutTheCSRFTokenIsRefusedAndChangesNothing() async throws {
+        try await AdminTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)
+            _ = try await context.chat.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+            try await context.browser.get("/admin/chat-sessions")
+            for fields in [[("_csrf", "wrong")], []] {
+                let response = try await context.browser.post(
+                    "/admin/chat-sessions/bulk", fields + [("action", "delete"), ("ids", "\(session.id)")], csrf: false)
+                #expect(response.status == .forbidden)
+                #expect(response.text.contains("Reload the page and try again"))
+            }
+            #expect(try await context.chat.chat.findSession(id: session.id) != nil)
+        }
+    }
+
+    @Test func signingOutEndsTheSession() async throws {
+        try await AdminTestContext.run { context in
+            try await context.browser.get("/admin/chat-sessions")
+            let response = try await context.browser.post("/admin/logout", [])
+            #expect(response.status == .seeOther && response.location == "/admin/login")
+            #expect(try await context.browser.get("/admin/chat-sessions").status == .seeOther)
+            let count = try await context.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM web_sessions").first()?.decode(column: "n", as: Int64.self)
+            }
+            #expect(count == 0)
+        }
+    }
+
+    @Test func pagesCarrySecurityHeaders() async throws {
+        try await AdminTestContext.run { context in
+            let response = try await context.browser.get("/admin/chat-sessions")
+            #expect(response.headers[.init("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
+            #expect(response.headers[.init("X-Frame-Options")!] == "DENY")
+        }
+    }
+}
