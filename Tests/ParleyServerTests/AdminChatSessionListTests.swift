@@ -39,8 +39,9 @@ struct AdminChatSessionListTests {
         }
         try await chat.markRead(sessionID: bobLamp.id, readerID: vendor.id)
         try await context.database.write { db in
+            let monthAgo = Date().addingTimeInterval(-30 * 86_400).epochMilliseconds
             try await db.raw(
-                "UPDATE chat_sessions SET last_message_at = \(bind: Date().addingTimeInterval(-30 * 86_400).epochMilliseconds) WHERE id = \(bind: bobLamp.id)"
+                "UPDATE chat_sessions SET last_message_at = \(bind: monthAgo) WHERE id = \(bind: bobLamp.id)"
             ).run()
         }
         try await Task.sleep(for: .milliseconds(5))

@@ -72,12 +72,11 @@ extension ChatSessionListing {
             let pattern = "%" + ChatSessionListing.escapeLike(term) + "%"
             let like = engine == .postgres ? "ILIKE" : "LIKE"
             let limit = sparseNameLimit + 1
-            let productIDs = try await db.raw(
-                "SELECT id FROM products WHERE name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\' LIMIT \(bind: limit)"
-            ).all().map { try $0.int64("id") }
-            let userIDs = try await db.raw(
-                "SELECT id FROM users WHERE name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\' LIMIT \(bind: limit)"
-            ).all().map { try $0.int64("id") }
+            let matches: SQLQueryString = "name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\' LIMIT \(bind: limit)"
+            let productIDs = try await db.raw("SELECT id FROM products WHERE " + matches).all().map {
+                try $0.int64("id")
+            }
+            let userIDs = try await db.raw("SELECT id FROM users WHERE " + matches).all().map { try $0.int64("id") }
             if productIDs.isEmpty && userIDs.isEmpty { return .nothing }
             if productIDs.count > sparseNameLimit || userIDs.count > sparseNameLimit { return .dense(pattern: pattern) }
             let union = Plan.union(productIDs: productIDs, userIDs: userIDs)
@@ -130,12 +129,11 @@ extension ChatSessionListing {
             }
             if case .dense(let pattern) = search {
                 let like = engine == .postgres ? "ILIKE" : "LIKE"
+                let named: SQLQueryString = "name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\'"
                 parts.append(
-                    """
-                    (s.product_id IN (SELECT id FROM products WHERE name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\')
-                     OR s.customer_id IN (SELECT id FROM users WHERE name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\')
-                     OR s.vendor_id IN (SELECT id FROM users WHERE name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\'))
-                    """)
+                    "(s.product_id IN (SELECT id FROM products WHERE " + named + ")"
+                        + " OR s.customer_id IN (SELECT id FROM users WHERE " + named + ")"
+                        + " OR s.vendor_id IN (SELECT id FROM users WHERE " + named + "))")
             }
             guard !parts.isEmpty else { return "" }
             return " WHERE " + parts.joined(separator: " AND ")
@@ -157,15 +155,12 @@ extension ChatSessionListing {
                 let alias = query.sort == .customer ? "c" : "v"
                 let column = query.sort == .customer ? "customer_id" : "vendor_id"
                 if walkNames {
-                    let hints =
-                        engine == .sqlite
-                        ? (
-                            " INDEXED BY users_name_idx",
-                            " INDEXED BY chat_sessions_\(query.sort == .customer ? "customer" : "vendor")_idx"
-                        )
-                        : ("", "")
-                    return
-                        "users \(unsafeRaw: alias)\(unsafeRaw: hints.0) \(unsafeRaw: forcedJoin) chat_sessions s\(unsafeRaw: hints.1) ON s.\(unsafeRaw: column) = \(unsafeRaw: alias).id"
+                    // Without the hints SQLite may sort every session instead of walking the indexes.
+                    let index = "chat_sessions_\(query.sort == .customer ? "customer" : "vendor")_idx"
+                    let hints = engine == .sqlite ? (" INDEXED BY users_name_idx", " INDEXED BY " + index) : ("", "")
+                    let sql =
+                        "users \(alias)\(hints.0) \(forcedJoin) chat_sessions s\(hints.1) ON s.\(column) = \(alias).id"
+                    return SQLQueryString(sql)
                 }
                 return sessions + " JOIN users \(unsafeRaw: alias) ON \(unsafeRaw: alias).id = s.\(unsafeRaw: column)"
             case .product:

@@ -57,9 +57,9 @@ public struct Lookup: Sendable {
         // Prefix matches first, then anywhere in the name.
         for pattern in [escaped + "%", "%" + escaped + "%"] {
             guard items.count < limit else { break }
+            let select = SQLQueryString("SELECT \(columns) FROM \(table) t\(join) WHERE t.name \(like) ")
             let rows = try await db.raw(
-                "SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) t\(unsafeRaw: join) WHERE t.name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\'"
-                    + role + " ORDER BY t.name, t.id LIMIT \(bind: limit)"
+                select + "\(bind: pattern) ESCAPE '\\'" + role + " ORDER BY t.name, t.id LIMIT \(bind: limit)"
             ).all()
             for row in rows {
                 let id = try row.int64("id")

@@ -26,12 +26,12 @@ public struct SignInThrottle: Sendable {
             let row = try await db.raw(
                 """
                 SELECT
-                    (SELECT COUNT(*) FROM sign_in_failures WHERE email = \(bind: key) AND failed_at > \(bind: since))
-                        AS by_email,
-                    (SELECT MIN(failed_at) FROM sign_in_failures WHERE email = \(bind: key) AND failed_at > \(bind: since))
-                        AS first_email,
-                    (SELECT COUNT(*) FROM sign_in_failures WHERE client = \(bind: client) AND failed_at > \(bind: since))
-                        AS by_client,
+                    (SELECT COUNT(*) FROM sign_in_failures
+                        WHERE email = \(bind: key) AND failed_at > \(bind: since)) AS by_email,
+                    (SELECT MIN(failed_at) FROM sign_in_failures
+                        WHERE email = \(bind: key) AND failed_at > \(bind: since)) AS first_email,
+                    (SELECT COUNT(*) FROM sign_in_failures
+                        WHERE client = \(bind: client) AND failed_at > \(bind: since)) AS by_client,
                     (SELECT MIN(failed_at) FROM sign_in_failures
                         WHERE client = \(bind: client) AND failed_at > \(bind: since)) AS first_client
                 """
