@@ -117,7 +117,7 @@ extension ChatSessionListing {
             return "chat_sessions s"
         }
 
-        var conditions: SQLQueryString {
+        var conditionParts: [SQLQueryString] {
             var parts: [SQLQueryString] = []
             if let id = query.customerID { parts.append("s.customer_id = \(bind: id)") }
             if let id = query.vendorID { parts.append("s.vendor_id = \(bind: id)") }
@@ -135,6 +135,12 @@ extension ChatSessionListing {
                         + " OR s.customer_id IN (SELECT id FROM users WHERE " + named + ")"
                         + " OR s.vendor_id IN (SELECT id FROM users WHERE " + named + "))")
             }
+            return parts
+        }
+
+        var conditions: SQLQueryString { Self.whereClause(conditionParts) }
+
+        static func whereClause(_ parts: [SQLQueryString]) -> SQLQueryString {
             guard !parts.isEmpty else { return "" }
             return " WHERE " + parts.joined(separator: " AND ")
         }

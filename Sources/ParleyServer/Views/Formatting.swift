@@ -21,19 +21,20 @@ enum Formatting {
 
     /// "11/24/2026, 03:05:09 PM UTC", the spec's form with the zone named.
     static func exact(_ date: Date) -> String {
-        let parts = utcComponents(date)
-        let hour12 = parts.hour % 12 == 0 ? 12 : parts.hour % 12
-        return String(
-            format: "%02d/%02d/%04d, %02d:%02d:%02d %@ UTC", parts.month, parts.day, parts.year, hour12, parts.minute,
-            parts.second, parts.hour < 12 ? "AM" : "PM")
+        let p = utcComponents(date)
+        let hour12 = p.hour % 12 == 0 ? 12 : p.hour % 12
+        return "\(pad(p.month))/\(pad(p.day))/\(p.year), \(pad(hour12)):\(pad(p.minute)):\(pad(p.second)) "
+            + (p.hour < 12 ? "AM" : "PM") + " UTC"
     }
 
     /// The value an `<input type="datetime-local" step="1">` holds: "2026-11-24T15:05:09".
     static func inputValue(_ date: Date) -> String {
-        let parts = utcComponents(date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year, parts.month, parts.day, parts.hour, parts.minute,
-            parts.second)
+        let p = utcComponents(date)
+        return "\(p.year)-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second))"
+    }
+
+    private static func pad(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : String(value)
     }
 
     /// "2026-11-24 15:05:09" for exports: sorts as text and reads the same everywhere.
@@ -75,14 +76,30 @@ enum Formatting {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
-    private static func utcComponents(
+    /// Calendar fields of a UTC instant by arithmetic (Howard Hinnant's days-to-civil), because
+    /// Foundation's calendars and formatters cost more than the rest of a list row to build.
+    static func utcComponents(
         _ date: Date
     ) -> (
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
     ) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return (c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        let seconds = Int((date.timeIntervalSince1970).rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, secondOfDay / 3_600, (secondOfDay % 3_600) / 60, secondOfDay % 60)
+    }
+
+    /// "2026-11-24T15:05:09Z".
+    static func iso8601(_ date: Date) -> String {
+        inputValue(date) + "Z"
     }
 }

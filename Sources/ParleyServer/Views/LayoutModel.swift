@@ -72,6 +72,6 @@ struct TimeModel {
     init(_ date: Date, now: Date) {
         relative = Formatting.relative(date, now: now)
         exact = Formatting.exact(date)
-        iso = ISO8601DateFormatter().string(from: date)
+        iso = Formatting.iso8601(date)
     }
 }
