@@ -11,6 +11,9 @@ import SQLKit
 public struct ChatSessionListing: Sendable {
     /// Counting stops here: beyond it the page says "10,000+" rather than scanning on.
     public static let countLimit = 10_000
+    /// A search that matches many sessions tests every session it counts against the names, so
+    /// its count stops sooner: "1,000+".
+    public static let searchCountLimit = 1_000
     /// A search matching at most this many products and this many users is answered by collecting
     /// their sessions first.
     static let sparseNameLimit = 1_000
@@ -37,7 +40,7 @@ public struct ChatSessionListing: Sendable {
                 ids.isEmpty ? [] : try await db.raw(plan.rows(ids: ids)).all().map(ChatSessionRow.init(row:))
             let counted = Int(try await db.raw(plan.count()).first()?.int64("n") ?? 0)
             return ChatSessionPage(
-                rows: rows, total: min(counted, Self.countLimit), totalIsCapped: counted > Self.countLimit)
+                rows: rows, total: min(counted, plan.countLimit), totalIsCapped: counted > plan.countLimit)
         }
     }
 
@@ -59,8 +62,10 @@ extension ChatSessionListing {
         case nothing
         /// Few sessions match: collect them through the products' and users' ids.
         case sparse(productIDs: [Int64], userIDs: [Int64])
-        /// Many match: test each session against the names while walking the order's index.
-        case dense(pattern: String)
+        /// Many match: test each session against the names while walking the order's index. A side
+        /// with few matches carries their ids; nil means too many to list, so they are looked up by
+        /// name in the query itself.
+        case dense(pattern: String, productIDs: [Int64]?, userIDs: [Int64]?)
 
         static func choose(
             for search: String, on db: any SQLDatabase, engine: DatabaseEngine
@@ -78,15 +83,17 @@ extension ChatSessionListing {
             }
             let userIDs = try await db.raw("SELECT id FROM users WHERE " + matches).all().map { try $0.int64("id") }
             if productIDs.isEmpty && userIDs.isEmpty { return .nothing }
-            if productIDs.count > sparseNameLimit || userIDs.count > sparseNameLimit { return .dense(pattern: pattern) }
+            let dense = SearchRoute.dense(
+                pattern: pattern, productIDs: productIDs.count > sparseNameLimit ? nil : productIDs,
+                userIDs: userIDs.count > sparseNameLimit ? nil : userIDs)
+            if productIDs.count > sparseNameLimit || userIDs.count > sparseNameLimit { return dense }
             let union = Plan.union(productIDs: productIDs, userIDs: userIDs)
             let sessions =
                 try await db.raw(
                     "SELECT COUNT(*) AS n FROM (SELECT id FROM (" + union
                         + ") u LIMIT \(bind: sparseSessionLimit + 1)) c"
                 ).first()?.int64("n") ?? 0
-            return sessions > sparseSessionLimit
-                ? .dense(pattern: pattern) : .sparse(productIDs: productIDs, userIDs: userIDs)
+            return sessions > sparseSessionLimit ? dense : .sparse(productIDs: productIDs, userIDs: userIDs)
         }
     }
 
@@ -127,13 +134,27 @@ extension ChatSessionListing {
                 let since = now.addingTimeInterval(-Double(ChatSessionListQuery.recentDays) * 86_400)
                 parts.append("s.last_message_at >= \(bind: since.epochMilliseconds)")
             }
-            if case .dense(let pattern) = search {
+            if case .dense(let pattern, let productIDs, let userIDs) = search {
+                // The unary plus keeps SQLite from answering through the foreign-key indexes, which
+                // would collect every match and sort them; walking the order's index stops at a page.
                 let like = engine == .postgres ? "ILIKE" : "LIKE"
                 let named: SQLQueryString = "name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\'"
-                parts.append(
-                    "(s.product_id IN (SELECT id FROM products WHERE " + named + ")"
-                        + " OR s.customer_id IN (SELECT id FROM users WHERE " + named + ")"
-                        + " OR s.vendor_id IN (SELECT id FROM users WHERE " + named + "))")
+                var any: [SQLQueryString] = []
+                if let productIDs {
+                    if !productIDs.isEmpty { any.append("+s.product_id IN (\(binds: productIDs))") }
+                } else {
+                    any.append("+s.product_id IN (SELECT id FROM products WHERE " + named + ")")
+                }
+                if let userIDs {
+                    if !userIDs.isEmpty {
+                        any.append("+s.customer_id IN (\(binds: userIDs))")
+                        any.append("+s.vendor_id IN (\(binds: userIDs))")
+                    }
+                } else {
+                    any.append("+s.customer_id IN (SELECT id FROM users WHERE " + named + ")")
+                    any.append("+s.vendor_id IN (SELECT id FROM users WHERE " + named + ")")
+                }
+                parts.append("(" + any.joined(separator: " OR ") + ")")
             }
             return parts
         }
@@ -196,10 +217,15 @@ extension ChatSessionListing {
             """
         }
 
+        var countLimit: Int {
+            if case .dense = search { return ChatSessionListing.searchCountLimit }
+            return ChatSessionListing.countLimit
+        }
+
         /// How many sessions match, up to one more than the limit.
         func count() -> SQLQueryString {
             "SELECT COUNT(*) AS n FROM (SELECT 1 FROM " + sessions + conditions
-                + " LIMIT \(bind: ChatSessionListing.countLimit + 1)) matching"
+                + " LIMIT \(bind: countLimit + 1)) matching"
         }
 
         /// The ORDER BY of a sort, shaped after the index that serves it; ties end on ids so pages

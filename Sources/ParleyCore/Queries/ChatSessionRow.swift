@@ -35,7 +35,7 @@ public struct ChatSessionRow: Sendable, Equatable, Identifiable {
 /// One page of the list and how many sessions match in all.
 public struct ChatSessionPage: Sendable, Equatable {
     public var rows: [ChatSessionRow]
-    /// Matching sessions, counted up to ``ChatSessionListing/countLimit``.
+    /// Matching sessions, counted up to ``ChatSessionListing/countLimit`` (less for broad searches).
     public var total: Int
     /// True when more sessions match than were counted.
     public var totalIsCapped: Bool

@@ -70,6 +70,8 @@ final class UnreadBadge: Service, Sendable {
 
     func run() async throws {
         let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // The first total is read at start, not by the first page view.
+        signal.yield()
         let chatEvents = events.subscribe()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in

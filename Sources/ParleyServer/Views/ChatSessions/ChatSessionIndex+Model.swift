@@ -90,7 +90,8 @@ struct ChatSessionIndexModel {
     let productFilter: Combobox
     let columns: [Column]
     let toggleableColumns: [Column]
-    let rows: [Row]
+    /// The rows as HTML; see ChatSessionIndex+Rows.swift.
+    let rowsHTML: String
     let chips: [Chip]
     let resetURL: String
     let currentURL: String
@@ -146,7 +147,7 @@ struct ChatSessionIndexModel {
         let first = query.with { $0.page = 1 }
         columns = Self.columns(for: query)
         toggleableColumns = columns
-        rows = page.rows.map { row in
+        let rows = page.rows.map { row in
             Row(
                 id: row.id, productName: row.productName,
                 productShort: Formatting.truncated(row.productName, to: 30), customerName: row.customerName,
@@ -159,6 +160,7 @@ struct ChatSessionIndexModel {
                 deleteURL: AdminPath.deleteChatSession(row.id))
         }
 
+        rowsHTML = Self.rowsHTML(rows)
         var chips: [Chip] = []
         if !query.search.isEmpty {
             chips.append(Chip(label: "Search: \(query.search)", removeURL: first.with { $0.search = "" }.url()))
