@@ -19,10 +19,10 @@ extension ChatSessionIndexModel {
             html += HTML.escape(row.productShort) + "</td>\n"
             html += "<td data-column=\"customer\">\(HTML.escape(row.customerName))</td>\n"
             html += "<td data-column=\"vendor\">\(HTML.escape(row.vendorName))</td>\n"
-            html +=
-                "<td data-column=\"messages_count\"><span class=\"badge badge--info\">\(row.messagesCount)</span></td>\n"
-            html +=
-                "<td data-column=\"unread_count\"><span class=\"badge \(row.unreadClass)\">\(row.unreadCount)</span></td>\n"
+            html += "<td data-column=\"messages_count\">"
+            html += "<span class=\"badge badge--info\">\(row.messagesCount)</span></td>\n"
+            html += "<td data-column=\"unread_count\">"
+            html += "<span class=\"badge \(row.unreadClass)\">\(row.unreadCount)</span></td>\n"
             html += "<td data-column=\"last_message_at\">"
             if let last = row.lastMessage {
                 html += time(last)
@@ -34,8 +34,8 @@ extension ChatSessionIndexModel {
             html += "<td data-column=\"updated_at\" class=\"table__col--optional\">\(time(row.updatedAt))</td>\n"
             html += "<td class=\"table__actions\">\n"
             html += "<a class=\"button button--small\" href=\"\(row.conversationURL)\""
-            html +=
-                " data-modal-url=\"\(row.conversationURL)\" data-modal-title=\"Conversation #\(id)\">View Conversation</a>\n"
+            html += " data-modal-url=\"\(row.conversationURL)\""
+            html += " data-modal-title=\"Conversation #\(id)\">View Conversation</a>\n"
             html += "<a class=\"button button--small\" href=\"\(row.manageURL)\">Manage Messages</a>\n"
             html += "<a class=\"button button--small\" href=\"\(row.editURL)\">Edit</a>\n"
             html +=
