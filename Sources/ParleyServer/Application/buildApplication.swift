@@ -44,6 +44,8 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
         .add(middleware: AdminSessionMiddleware(sessions: webSessions))
         .add(middleware: AdminErrorMiddleware(pages: pages))
     let chatSessions = AdminChatSessionController(dependencies: dependencies, pages: pages)
+    // Export routes first: "export.csv" must not be taken for a session id.
+    AdminChatSessionExportController(database: dependencies.database).addRoutes(to: admin)
     chatSessions.addRoutes(to: admin)
     AdminChatMessageController(dependencies: dependencies, pages: pages, sessions: chatSessions).addRoutes(to: admin)
     AdminLookupController(lookup: Lookup(database: dependencies.database)).addRoutes(to: admin)

@@ -182,6 +182,10 @@ struct AdminChatSessionController {
             let deleted = try await chat.deleteSessions(ids: ids)
             await pages.badge.refresh()
             return Responses.redirect(to: back, notice: "\(Self.plural(deleted.count, "chat session")) deleted.")
+        case "export_csv":
+            return AdminChatSessionExportController(database: database).export(.init(), ids: ids, format: .csv)
+        case "export_xlsx":
+            return AdminChatSessionExportController(database: database).export(.init(), ids: ids, format: .xlsx)
         default:
             throw HTTPError(.badRequest, message: "Choose one of the bulk actions.")
         }

@@ -1,0 +1,15 @@
+// Progressive enhancement for the admin pages: every page works without this file; each module
+// adds one behaviour to the markup it finds.
+import { enhanceTables } from "./table.js";
+import { enhanceConfirmations } from "./confirm.js";
+import { enhanceModals } from "./modal.js";
+import { enhanceComboboxes } from "./combobox.js";
+import { followUnreadBadge } from "./live.js";
+import { fadeNotices } from "./notice.js";
+
+enhanceTables(document);
+enhanceConfirmations(document);
+enhanceModals(document);
+enhanceComboboxes(document);
+followUnreadBadge(document);
+fadeNotices(document);

@@ -1,0 +1,17 @@
+// Keeps the sidebar's unread badge current through server-sent events from /admin/events.
+
+export function followUnreadBadge(root) {
+  const badges = root.querySelectorAll("[data-live-badge]");
+  if (badges.length === 0 || !("EventSource" in window)) return;
+  const format = new Intl.NumberFormat("en-US");
+  // EventSource reconnects by itself after a dropped connection.
+  const source = new EventSource("/admin/events");
+  source.addEventListener("unread", (event) => {
+    const total = Number.parseInt(event.data, 10) || 0;
+    for (const badge of badges) {
+      badge.textContent = format.format(total);
+      badge.hidden = total === 0;
+    }
+  });
+  window.addEventListener("pagehide", () => source.close());
+}
