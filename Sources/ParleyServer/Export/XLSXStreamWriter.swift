@@ -88,8 +88,8 @@ struct XLSXStreamWriter: Sendable {
             switch cell {
             case .text(let text):
                 let safe = Self.escape(SpreadsheetSafety.neutralised(text))
-                xml +=
-                    "<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)><is><t xml:space=\"preserve\">\(safe)</t></is></c>"
+                xml += "<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)>"
+                xml += "<is><t xml:space=\"preserve\">\(safe)</t></is></c>"
             case .integer(let value):
                 xml += "<c r=\"\(reference)\"\(styleAttribute)><v>\(value)</v></c>"
             case .date(let date?):
@@ -187,7 +187,8 @@ struct XLSXStreamWriter: Sendable {
             (
                 "[Content_Types].xml",
                 header + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-                    + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+                    + "<Default Extension=\"rels\" "
+                    + "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
                     + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
                     + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"\(type).sheet.main+xml\"/>"
                     + "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"\(type).worksheet+xml\"/>"
@@ -220,10 +221,13 @@ struct XLSXStreamWriter: Sendable {
                     + "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill>"
                     + "<fill><patternFill patternType=\"gray125\"/></fill></fills>"
                     + "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
-                    + "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
+                    + "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>"
+                    + "</cellStyleXfs>"
                     + "<cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
-                    + "<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
-                    + "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/></cellXfs>"
+                    + "<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" "
+                    + "applyNumberFormat=\"1\"/>"
+                    + "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
+                    + "</cellXfs>"
                     + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
                     + "</styleSheet>"
             ),
