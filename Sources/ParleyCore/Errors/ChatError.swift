@@ -9,12 +9,16 @@ public enum ChatError: ParleyError, Equatable {
     case notParticipant(userID: Int64, sessionID: Int64)
     case emptyBody
     case bodyTooLong(length: Int, limit: Int)
+    case invalidClientMessageID(limit: Int)
+    case clientMessageIDReused
 
     public var kind: ParleyErrorKind {
         switch self {
         case .sessionNotFound, .messageNotFound: .notFound
-        case .productNotFound, .userNotFound, .sameCustomerAndVendor, .emptyBody, .bodyTooLong: .invalid
-        case .sessionExists: .conflict
+        case .productNotFound, .userNotFound, .sameCustomerAndVendor, .emptyBody, .bodyTooLong,
+            .invalidClientMessageID:
+            .invalid
+        case .sessionExists, .clientMessageIDReused: .conflict
         case .notParticipant: .forbidden
         }
     }
@@ -30,6 +34,8 @@ public enum ChatError: ParleyError, Equatable {
         case .notParticipant: "not_participant"
         case .emptyBody: "empty_body"
         case .bodyTooLong: "body_too_long"
+        case .invalidClientMessageID: "invalid_client_message_id"
+        case .clientMessageIDReused: "client_message_id_reused"
         }
     }
 
@@ -40,6 +46,7 @@ public enum ChatError: ParleyError, Equatable {
         case .sameCustomerAndVendor: "vendor_id"
         case .sessionExists: "product_id"
         case .emptyBody, .bodyTooLong: "body"
+        case .invalidClientMessageID, .clientMessageIDReused: "client_message_id"
         case .sessionNotFound, .messageNotFound, .notParticipant: nil
         }
     }
@@ -58,6 +65,8 @@ public enum ChatError: ParleyError, Equatable {
         case .emptyBody: "Write a message before sending."
         case .bodyTooLong(let length, let limit):
             "A message can be at most \(limit) characters; this one has \(length)."
+        case .invalidClientMessageID(let limit): "client_message_id must be 1 to \(limit) characters."
+        case .clientMessageIDReused: "This client_message_id was already used for a message in another chat session."
         }
     }
 }

@@ -13,6 +13,8 @@ public struct Migrator: Sendable {
         CreateSettings(),
         CreateWebSessions(),
         CreateSignInFailures(),
+        CreateAPITokens(),
+        AddChatMessagesClientMessageID(),
     ]
 
     let database: Database

@@ -10,10 +10,12 @@ public struct ChatMessage: Sendable, Equatable, Identifiable {
     public var body: String
     public var readAt: Date?
     public var createdAt: Date
+    /// The sender's own id for the message, when their client gave one.
+    public var clientMessageID: String?
 
     public var isRead: Bool { readAt != nil }
 
-    static let columns = "id, chat_session_id, sender_id, sender_role, body, read_at, created_at"
+    static let columns = "id, chat_session_id, sender_id, sender_role, body, read_at, created_at, client_message_id"
 
     init(row: any SQLRow) throws {
         id = try row.int64("id")
@@ -28,5 +30,6 @@ public struct ChatMessage: Sendable, Equatable, Identifiable {
         body = try row.string("body")
         readAt = try row.optionalDate("read_at")
         createdAt = try row.date("created_at")
+        clientMessageID = try row.decode(column: "client_message_id", as: String?.self)
     }
 }

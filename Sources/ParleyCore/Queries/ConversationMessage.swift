@@ -21,6 +21,7 @@ public struct ConversationReader: Sendable {
             try await db.raw(
                 """
                 SELECT m.id, m.chat_session_id, m.sender_id, m.sender_role, m.body, m.read_at, m.created_at,
+                    m.client_message_id,
                     u.name AS sender_name
                 FROM chat_messages m JOIN users u ON u.id = m.sender_id
                 WHERE m.chat_session_id = \(bind: sessionID)
@@ -38,6 +39,7 @@ public struct ConversationReader: Sendable {
             try await db.raw(
                 """
                 SELECT m.id, m.chat_session_id, m.sender_id, m.sender_role, m.body, m.read_at, m.created_at,
+                    m.client_message_id,
                     u.name AS sender_name
                 FROM chat_messages m JOIN users u ON u.id = m.sender_id
                 WHERE m.chat_session_id = \(bind: sessionID)

@@ -14,6 +14,17 @@ public struct ChatMessageRepository: Sendable {
             .first().map(ChatMessage.init(row:))
     }
 
+    /// The message a sender already sent under their own id, if any (index
+    /// chat_messages_client_message_key).
+    func find(senderID: Int64, clientMessageID: String) async throws -> ChatMessage? {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages
+            WHERE sender_id = \(bind: senderID) AND client_message_id = \(bind: clientMessageID)
+            """
+        ).first().map(ChatMessage.init(row:))
+    }
+
     /// A conversation's messages, oldest first, after `afterID` (index chat_messages_session_idx).
     public func list(sessionID: Int64, afterID: Int64 = 0, limit: Int = 100) async throws -> [ChatMessage] {
         try await db.raw(
@@ -25,16 +36,43 @@ public struct ChatMessageRepository: Sendable {
         ).all().map(ChatMessage.init(row:))
     }
 
+    /// Messages by id for paging a conversation: `limit` before `beforeID` (newest of them last) or
+    /// after `afterID` (oldest first), or the newest `limit` when neither is given.
+    public func page(
+        sessionID: Int64, before beforeID: Int64?, after afterID: Int64?, limit: Int
+    ) async throws
+        -> [ChatMessage]
+    {
+        if let afterID {
+            return try await db.raw(
+                """
+                SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages
+                WHERE chat_session_id = \(bind: sessionID) AND id > \(bind: afterID)
+                ORDER BY id LIMIT \(bind: limit)
+                """
+            ).all().map(ChatMessage.init(row:))
+        }
+        let upper = beforeID ?? Int64.max
+        return try await db.raw(
+            """
+            SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages
+            WHERE chat_session_id = \(bind: sessionID) AND id < \(bind: upper)
+            ORDER BY id DESC LIMIT \(bind: limit)
+            """
+        ).all().map(ChatMessage.init(row:)).reversed()
+    }
+
     func insert(
-        sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, at sentAt: Date
+        sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, at sentAt: Date,
+        clientMessageID: String? = nil
     )
         async throws -> ChatMessage
     {
         let row = try await db.raw(
             """
-            INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at)
+            INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at, client_message_id)
             VALUES (\(bind: sessionID), \(bind: senderID), \(bind: senderRole.rawValue), \(bind: body),
-                \(bind: sentAt.epochMilliseconds))
+                \(bind: sentAt.epochMilliseconds), \(bind: clientMessageID))
             RETURNING \(unsafeRaw: ChatMessage.columns)
             """
         ).first()

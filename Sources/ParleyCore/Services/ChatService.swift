@@ -8,6 +8,8 @@ import SQLKit
 public struct ChatService: Sendable {
     /// The longest message body, in characters, after trimming.
     public static let maximumBodyLength = 5_000
+    /// The longest id a client may give its message.
+    public static let maximumClientMessageIDLength = 100
 
     let database: Database
     let events: any ChatEventBus
@@ -131,26 +133,64 @@ public struct ChatService: Sendable {
     /// The body is trimmed of surrounding white space and must then hold 1 to
     /// ``maximumBodyLength`` characters.
     public func sendMessage(sessionID: Int64, senderID: Int64, body: String) async throws -> ChatMessage {
+        try await send(sessionID: sessionID, senderID: senderID, body: body, clientMessageID: nil).message
+    }
+
+    /// A message and whether this call created it.
+    public struct SentMessage: Sendable, Equatable {
+        public var message: ChatMessage
+        /// False when the sender had already sent a message under the same client message id.
+        public var isNew: Bool
+    }
+
+    /// Sends a message, at most once per `clientMessageID` of the sender: sending again with the
+    /// same id answers the first message and changes nothing.
+    public func send(
+        sessionID: Int64, senderID: Int64, body: String, clientMessageID: String?
+    ) async throws
+        -> SentMessage
+    {
         let text = try Self.validatedBody(body)
+        if let clientMessageID, clientMessageID.isEmpty || clientMessageID.count > Self.maximumClientMessageIDLength {
+            throw ChatError.invalidClientMessageID(limit: Self.maximumClientMessageIDLength)
+        }
         let now = clock()
         let engine = database.engine
-        let (message, session) = try await database.write { db in
-            let sessions = ChatSessionRepository(db, engine: engine)
-            guard let session = try await sessions.findForUpdate(id: sessionID) else {
-                throw ChatError.sessionNotFound(id: sessionID)
+        do {
+            let (message, session) = try await database.write { db -> (ChatMessage, ChatSession?) in
+                let sessions = ChatSessionRepository(db, engine: engine)
+                guard let session = try await sessions.findForUpdate(id: sessionID) else {
+                    throw ChatError.sessionNotFound(id: sessionID)
+                }
+                guard let role = session.role(of: senderID) else {
+                    throw ChatError.notParticipant(userID: senderID, sessionID: sessionID)
+                }
+                let messages = ChatMessageRepository(db)
+                if let clientMessageID,
+                    let existing = try await messages.find(senderID: senderID, clientMessageID: clientMessageID)
+                {
+                    guard existing.sessionID == sessionID else { throw ChatError.clientMessageIDReused }
+                    return (existing, nil)
+                }
+                let message = try await messages.insert(
+                    sessionID: sessionID, senderID: senderID, senderRole: role, body: text, at: now,
+                    clientMessageID: clientMessageID)
+                guard let updated = try await sessions.recordMessage(sessionID: sessionID, from: role, at: now) else {
+                    throw ChatError.sessionNotFound(id: sessionID)
+                }
+                return (message, updated)
             }
-            guard let role = session.role(of: senderID) else {
-                throw ChatError.notParticipant(userID: senderID, sessionID: sessionID)
+            guard let session else { return SentMessage(message: message, isNew: false) }
+            await events.publish(.messageCreated(message, session: session))
+            return SentMessage(message: message, isNew: true)
+        } catch  where clientMessageID != nil && Database.isUniqueViolation(error) {
+            // The same message raced in on another connection and won; answer with it.
+            let existing = try await database.read { db in
+                try await ChatMessageRepository(db).find(senderID: senderID, clientMessageID: clientMessageID ?? "")
             }
-            let message = try await ChatMessageRepository(db).insert(
-                sessionID: sessionID, senderID: senderID, senderRole: role, body: text, at: now)
-            guard let updated = try await sessions.recordMessage(sessionID: sessionID, from: role, at: now) else {
-                throw ChatError.sessionNotFound(id: sessionID)
-            }
-            return (message, updated)
+            guard let existing, existing.sessionID == sessionID else { throw ChatError.clientMessageIDReused }
+            return SentMessage(message: existing, isNew: false)
         }
-        await events.publish(.messageCreated(message, session: session))
-        return message
     }
 
     /// Marks read what the other participant sent to `readerID`, up to `upToMessageID` when given.

@@ -7,12 +7,15 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AdminSessionMiddleware`` for a signed-in administrator.
     public var webSession: WebSession?
+    /// Set by ``APIAuthMiddleware`` for a request with a valid bearer token.
+    public var apiUser: User?
     /// The connected client, for throttling sign-in attempts.
     public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSession = nil
+        apiUser = nil
         remoteAddress = source.channel.remoteAddress
     }
 

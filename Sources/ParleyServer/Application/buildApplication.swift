@@ -54,5 +54,15 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminSettingsController(settings: SettingsService(database: dependencies.database), pages: pages)
         .addRoutes(to: admin)
+
+    let settings = SettingsService(database: dependencies.database)
+    let tokens = APITokenService(database: dependencies.database)
+    let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
+    ConfigController(settings: settings).addRoutes(to: api)
+    AuthTokenController(users: dependencies.users, tokens: tokens).addRoutes(to: api)
+    let chatAPI = api.group()
+        .add(middleware: APIAuthMiddleware(tokens: tokens))
+        .add(middleware: ChatEnabledMiddleware(settings: settings))
+    ChatAPIController(dependencies: dependencies, limiter: SendRateLimiter()).addRoutes(to: chatAPI)
     return router
 }

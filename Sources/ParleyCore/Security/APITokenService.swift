@@ -1,0 +1,52 @@
+import Foundation
+import SQLKit
+
+/// Bearer tokens for the API: random, handed out once, stored only as hashes.
+public struct APITokenService: Sendable {
+    let database: Database
+    let clock: @Sendable () -> Date
+
+    public init(database: Database, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Issues a new token for `user` and returns it; only its hash is kept.
+    public func issue(for user: User) async throws -> String {
+        let token = SecretToken.generate()
+        let now = clock().epochMilliseconds
+        try await database.write { db in
+            try await db.raw(
+                """
+                INSERT INTO api_tokens (token_hash, user_id, created_at, last_used_at)
+                VALUES (\(bind: SecretToken.hash(token)), \(bind: user.id), \(bind: now), \(bind: now))
+                """
+            ).run()
+        }
+        return token
+    }
+
+    /// The user a token belongs to, or nil for an unknown or revoked token.
+    public func user(for token: String) async throws -> User? {
+        let columns = User.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: ", ")
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: columns) FROM api_tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.token_hash = \(bind: SecretToken.hash(token))
+                """
+            ).first().map(User.init(row:))
+        }
+    }
+
+    /// Revokes a token; true when it existed.
+    @discardableResult
+    public func revoke(_ token: String) async throws -> Bool {
+        try await database.write { db in
+            try await db.raw(
+                "DELETE FROM api_tokens WHERE token_hash = \(bind: SecretToken.hash(token)) RETURNING user_id"
+            ).first() != nil
+        }
+    }
+}

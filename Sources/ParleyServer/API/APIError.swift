@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import ParleyCore
+
+/// An API error as clients receive it: `{"error": {"code": …, "message": …, "field": …}}`.
+struct APIError: Error, Sendable {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+    var field: String?
+    var headers: HTTPFields = [:]
+
+    static let signInRequired = APIError(
+        status: .unauthorized, code: "unauthorized", message: "Send a valid token as Authorization: Bearer <token>.")
+    static let chatDisabled = APIError(
+        status: .forbidden, code: "chat_disabled", message: "Chat is turned off in the mobile app for now.")
+
+    static func notFound(_ what: String) -> APIError {
+        APIError(status: .notFound, code: "not_found", message: "There is no such \(what).")
+    }
+
+    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// The API's view of a domain error. Someone else's session is "not found", never "forbidden",
+    /// so ids reveal nothing.
+    init(_ error: any ParleyError) {
+        let status: HTTPResponse.Status =
+            switch error.kind {
+            case .invalid: .unprocessableContent
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .forbidden: .notFound
+            }
+        let code = error.kind == .forbidden ? "not_found" : error.code
+        let message = error.kind == .forbidden ? "There is no such chat session." : error.message
+        self.init(status: status, code: code, message: message, field: error.field)
+    }
+
+    var response: Response {
+        var body: [String: String] = ["code": code, "message": message]
+        if let field { body["field"] = field }
+        let data = (try? JSONEncoder().encode(["error": body])) ?? Data()
+        var headers = self.headers
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

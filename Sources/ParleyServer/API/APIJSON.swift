@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+
+/// JSON as the API speaks it: snake_case keys and ISO 8601 UTC times with milliseconds.
+enum APIJSON {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(timestamp(date))
+        }
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+
+    /// "2026-11-24T15:05:09.123Z".
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int(date.epochMillisecondsForAPI % 1_000)
+        let padded =
+            milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
+        return Formatting.inputValue(date) + "." + padded + "Z"
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder().encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Decodes a request body, answering malformed JSON and wrong types with a 400 that names the
+    /// field, and bodies over the limit with a 413.
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: some RequestContext
+    ) async throws
+        -> T
+    {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(
+                status: .contentTooLarge, code: "body_too_large",
+                message: "Request bodies can be at most \(context.maxUploadSize / 1024) KiB.")
+        }
+        do {
+            return try decoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: ".")
+            throw APIError(
+                status: .badRequest, code: "invalid_field", message: "\(field) has the wrong type.", field: field)
+        } catch DecodingError.keyNotFound(let key, _) {
+            let field = snakeCase(key.stringValue)
+            throw APIError(status: .badRequest, code: "missing_field", message: "\(field) is required.", field: field)
+        } catch {
+            throw APIError(status: .badRequest, code: "malformed_json", message: "The request body is not valid JSON.")
+        }
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+extension Date {
+    fileprivate var epochMillisecondsForAPI: Int64 {
+        Int64((timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}

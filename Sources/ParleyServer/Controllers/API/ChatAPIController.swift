@@ -1,0 +1,194 @@
+import Foundation
+import Hummingbird
+import ParleyCore
+
+/// The mobile app's chat API under /api/v1: a user's conversations, their messages, sending and
+/// read receipts. Users see only the sessions they take part in; administrators' tokens read all.
+struct ChatAPIController {
+    let dependencies: AppDependencies
+    let limiter: SendRateLimiter
+
+    var chat: ChatService { dependencies.chat }
+    var database: Database { dependencies.database }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("chat-sessions", use: list)
+        group.post("chat-sessions", use: open)
+        group.get("chat-sessions/:id", use: show)
+        group.get("chat-sessions/:id/messages", use: messages)
+        group.post("chat-sessions/:id/messages", use: send)
+        group.post("chat-sessions/:id/read", use: read)
+        group.get("unread-count", use: unreadCount)
+    }
+
+    @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireAPIUser()
+        let limit = try Self.limit(request)
+        var cursor: ChatListCursor?
+        if let token = request.uri.queryParameters["cursor"].map(String.init) {
+            guard let parsed = ChatListCursor(token: token) else {
+                throw APIError(
+                    status: .badRequest, code: "invalid_cursor", message: "cursor is not one this API gave.",
+                    field: "cursor")
+            }
+            cursor = parsed
+        }
+        let page = try await ParticipantChatListing(database: database).page(for: user.id, limit: limit, after: cursor)
+        return try APIJSON.response(
+            APIModel.Page(
+                data: page.items.map { APIModel.ChatSession($0, viewerID: user.id) }, nextCursor: page.next?.token))
+    }
+
+    struct OpenRequest: Decodable {
+        let productId: Int64
+    }
+
+    @Sendable func open(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireAPIUser()
+        let body = try await APIJSON.decode(OpenRequest.self, from: request, context: context)
+        guard let product = try await database.read({ db in try await ProductRepository(db).find(id: body.productId) })
+        else {
+            throw APIError(
+                status: .unprocessableContent, code: "unknown_product",
+                message: "There is no product #\(body.productId).", field: "product_id")
+        }
+        guard product.vendorID != user.id else {
+            throw APIError(
+                status: .unprocessableContent, code: "own_product",
+                message: "Vendors cannot open a chat about their own product.", field: "product_id")
+        }
+        let (session, created) = try await chat.openSession(productID: product.id, customerID: user.id)
+        let summary = try await requireSummary(session.id)
+        return try APIJSON.response(APIModel.ChatSession(summary, viewerID: user.id), status: created ? .created : .ok)
+    }
+
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireAPIUser()
+        let summary = try await visibleSummary(context, to: user)
+        return try APIJSON.response(APIModel.ChatSession(summary, viewerID: user.id))
+    }
+
+    @Sendable func messages(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireAPIUser()
+        let summary = try await visibleSummary(context, to: user)
+        let limit = try Self.limit(request)
+        let before = try Self.id(request, "before")
+        let after = try Self.id(request, "after")
+        if before != nil && after != nil {
+            throw APIError(
+                status: .badRequest, code: "invalid_query", message: "Give before or after, not both.", field: "after")
+        }
+        let page = try await database.read { db in
+            try await ChatMessageRepository(db).page(
+                sessionID: summary.session.id, before: before, after: after, limit: limit)
+        }
+        // History pages continue upward from their oldest message, catch-up pages after their newest.
+        let next: Int64? =
+            page.count < limit ? nil : (after != nil ? page.last?.id : page.first?.id)
+        return try APIJSON.response(
+            APIModel.Page(data: page.map(APIModel.Message.init), nextCursor: next.map(String.init)))
+    }
+
+    struct SendRequest: Decodable {
+        let body: String
+        let clientMessageId: String?
+    }
+
+    @Sendable func send(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireAPIUser()
+        let summary = try await visibleSummary(context, to: user)
+        let body = try await APIJSON.decode(SendRequest.self, from: request, context: context)
+        if let wait = limiter.acquire(for: user.id) {
+            var error = APIError(
+                status: .tooManyRequests, code: "rate_limited",
+                message: "Too many messages; wait \(Int(wait.rounded(.up))) s before sending more.")
+            error.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
+            throw error
+        }
+        let sent = try await chat.send(
+            sessionID: summary.session.id, senderID: user.id, body: body.body, clientMessageID: body.clientMessageId)
+        return try APIJSON.response(APIModel.Message(sent.message), status: sent.isNew ? .created : .ok)
+    }
+
+    struct ReadRequest: Decodable {
+        let upToMessageId: Int64?
+    }
+
+    struct ReadResult: Encodable {
+        let markedRead: Int64
+        let unreadCount: Int64
+    }
+
+    @Sendable func read(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireAPIUser()
+        let summary = try await visibleSummary(context, to: user)
+        var upTo: Int64?
+        if request.headers[.contentLength].flatMap(Int.init) ?? 1 > 0 {
+            upTo = try await APIJSON.decode(ReadRequest.self, from: request, context: context).upToMessageId
+        }
+        let count = try await chat.markRead(sessionID: summary.session.id, readerID: user.id, upToMessageID: upTo)
+        let unread = try await chat.findSession(id: summary.session.id)?.unreadCount(for: user.id) ?? 0
+        return try APIJSON.response(ReadResult(markedRead: count, unreadCount: unread))
+    }
+
+    struct UnreadCount: Encodable {
+        let unreadCount: Int64
+    }
+
+    @Sendable func unreadCount(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireAPIUser()
+        let total = try await database.read { db in
+            try await ChatSessionRepository(db, engine: database.engine).unreadTotal(for: user.id)
+        }
+        return try APIJSON.response(UnreadCount(unreadCount: total))
+    }
+
+    // MARK: Helpers
+
+    /// The session in the path if the caller may see it; anyone else's answers 404, as a missing one.
+    private func visibleSummary(_ context: AppRequestContext, to user: User) async throws -> ParticipantChatSummary {
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }),
+            let summary = try await ParticipantChatListing(database: database).summary(sessionID: id),
+            user.role == .admin || summary.session.role(of: user.id) != nil
+        else { throw APIError.notFound("chat session") }
+        return summary
+    }
+
+    private func requireSummary(_ id: Int64) async throws -> ParticipantChatSummary {
+        guard let summary = try await ParticipantChatListing(database: database).summary(sessionID: id) else {
+            throw APIError.notFound("chat session")
+        }
+        return summary
+    }
+
+    static func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters["limit"] else { return 50 }
+        guard let limit = Int(text), (1...100).contains(limit) else {
+            throw APIError(
+                status: .badRequest, code: "invalid_limit", message: "limit must be 1 to 100.", field: "limit")
+        }
+        return limit
+    }
+
+    static func id(_ request: Request, _ name: String) throws -> Int64? {
+        guard let text = request.uri.queryParameters[name[...]] else { return nil }
+        guard let id = Int64(text), id >= 0 else {
+            throw APIError(
+                status: .badRequest, code: "invalid_query", message: "\(name) must be a message id.", field: name)
+        }
+        return id
+    }
+}
+
+/// `GET /api/v1/config`: what the app needs before signing in.
+struct ConfigController {
+    let settings: SettingsService
+
+    struct Config: Encodable {
+        let chatEnabled: Bool
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("config") { _, _ in try APIJSON.response(Config(chatEnabled: try await settings.isChatEnabled())) }
+    }
+}

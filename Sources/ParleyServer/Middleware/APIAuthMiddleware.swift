@@ -1,0 +1,55 @@
+import Hummingbird
+import ParleyCore
+
+/// Requires `Authorization: Bearer <token>` (or `?token=` for WebSocket clients that cannot set
+/// headers) and puts the token's user into the context.
+struct APIAuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let tokens: APITokenService
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        guard let token = Self.token(in: request), let user = try await tokens.user(for: token) else {
+            throw APIError.signInRequired
+        }
+        var context = context
+        context.apiUser = user
+        return try await next(request, context)
+    }
+
+    static func token(in request: Request) -> String? {
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            return token.isEmpty ? nil : token
+        }
+        return request.uri.queryParameters["token"].map(String.init)
+    }
+}
+
+/// Refuses chat endpoints while an administrator has chat turned off.
+struct ChatEnabledMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let settings: SettingsService
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        guard try await settings.isChatEnabled() else { throw APIError.chatDisabled }
+        return try await next(request, context)
+    }
+}
+
+extension AppRequestContext {
+    /// The API caller; API routes only run behind ``APIAuthMiddleware``.
+    func requireAPIUser() throws -> User {
+        guard let apiUser else { throw APIError.signInRequired }
+        return apiUser
+    }
+}
