@@ -11,19 +11,24 @@ public enum ChatEvent: Sendable, Equatable {
     /// `previous` tells who took part before the change, who may no longer do so.
     case sessionUpdated(ChatSession, previous: ChatSession)
     case sessionDeleted(ChatSession)
+    /// An administrator turned chat in the mobile app on or off; it concerns every user.
+    case chatAvailabilityChanged(enabled: Bool)
 
     /// The session the event is about, after the change (before it, for a deletion).
-    public var session: ChatSession {
+    public var session: ChatSession? {
         switch self {
         case .messageCreated(_, let session), .messagesRead(let session, _, _, _),
             .messageDeleted(_, let session), .sessionCreated(let session), .sessionUpdated(let session, _),
             .sessionDeleted(let session):
             session
+        case .chatAvailabilityChanged:
+            nil
         }
     }
 
-    /// Everyone who should hear about the event.
+    /// The participants who should hear about the event; empty for events that concern everyone.
     public var audience: Set<Int64> {
+        guard let session else { return [] }
         var ids: Set<Int64> = [session.customerID, session.vendorID]
         if case .sessionUpdated(_, let previous) = self {
             ids.insert(previous.customerID)

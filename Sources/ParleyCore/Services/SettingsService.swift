@@ -3,10 +3,15 @@ import Foundation
 /// System settings that administrators change.
 public struct SettingsService: Sendable {
     let database: Database
+    let events: (any ChatEventBus)?
     let clock: @Sendable () -> Date
 
-    public init(database: Database, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// With `events`, a change of the chat switch is published so open connections can react.
+    public init(
+        database: Database, events: (any ChatEventBus)? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.database = database
+        self.events = events
         self.clock = clock
     }
 
@@ -21,5 +26,6 @@ public struct SettingsService: Sendable {
             try await SettingsRepository(db).setValue(
                 enabled ? "true" : "false", for: SettingsRepository.chatEnabledKey, at: now)
         }
+        await events?.publish(.chatAvailabilityChanged(enabled: enabled))
     }
 }

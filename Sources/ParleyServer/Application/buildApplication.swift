@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ParleyCore
 import ServiceLifecycle
@@ -11,17 +12,36 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let renderer = try await PageRenderer.load()
     let badge = UnreadBadge(database: dependencies.database, events: dependencies.events, logger: logger)
+    let hub = RealtimeHub(events: dependencies.events, logger: logger)
     let router = buildRouter(dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge))
+    let webSocketRouter = buildWebSocketRouter(dependencies: dependencies, hub: hub)
     // Services stop in reverse order: the database closes last.
     var services: [any Service] = []
     if ownsDatabase { services.append(DatabaseService(database: dependencies.database)) }
     services.append(badge)
+    services.append(hub)
     return Application(
         router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter,
+            configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)))),
         configuration: .init(address: .hostname(host, port: port), serverName: "Parley"),
         services: services,
         logger: logger
     )
+}
+
+/// Only requests asking for a WebSocket upgrade come here; they pass the same token and chat-switch
+/// checks as the rest of the API.
+func buildWebSocketRouter(dependencies: AppDependencies, hub: RealtimeHub) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    let settings = SettingsService(database: dependencies.database)
+    let api = router.group("api/v1")
+        .add(middleware: APIErrorMiddleware())
+        .add(middleware: APIAuthMiddleware(tokens: APITokenService(database: dependencies.database)))
+        .add(middleware: ChatEnabledMiddleware(settings: settings))
+    RealtimeController(hub: hub, settings: settings).addRoutes(to: api)
+    return router
 }
 
 func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<AppRequestContext> {
@@ -52,8 +72,10 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
     AdminEventsController(badge: pages.badge).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
-    AdminSettingsController(settings: SettingsService(database: dependencies.database), pages: pages)
-        .addRoutes(to: admin)
+    AdminSettingsController(
+        settings: SettingsService(database: dependencies.database, events: dependencies.events), pages: pages
+    )
+    .addRoutes(to: admin)
 
     let settings = SettingsService(database: dependencies.database)
     let tokens = APITokenService(database: dependencies.database)
@@ -64,5 +86,6 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
         .add(middleware: APIAuthMiddleware(tokens: tokens))
         .add(middleware: ChatEnabledMiddleware(settings: settings))
     ChatAPIController(dependencies: dependencies, limiter: SendRateLimiter()).addRoutes(to: chatAPI)
+    RealtimeController.addPlainRoute(to: chatAPI)
     return router
 }

@@ -1,0 +1,71 @@
+import Foundation
+import ParleyCore
+
+/// What the realtime socket sends: `{"type": "message.created", "data": {…}}`.
+enum RealtimeEvent {
+    struct Envelope<Payload: Encodable>: Encodable {
+        let type: String
+        let data: Payload
+    }
+
+    struct SessionRef: Encodable {
+        let id: Int64
+        let productId: Int64
+        let customerId: Int64
+        let vendorId: Int64
+        let lastMessageAt: Date?
+        let messagesCount: Int64
+
+        init(_ session: ChatSession) {
+            id = session.id
+            productId = session.productID
+            customerId = session.customerID
+            vendorId = session.vendorID
+            lastMessageAt = session.lastMessageAt
+            messagesCount = session.messagesCount
+        }
+    }
+
+    struct MessagesRead: Encodable {
+        let chatSessionId: Int64
+        /// Nil when an administrator marked them read.
+        let readerId: Int64?
+        let count: Int64
+        let upToMessageId: Int64?
+    }
+
+    struct MessageDeleted: Encodable {
+        let chatSessionId: Int64
+        let messageId: Int64
+    }
+
+    /// The event as one JSON text, encoded once for all its recipients; nil for events that are
+    /// not sent to clients.
+    static func json(for event: ChatEvent) -> String? {
+        let encoder = APIJSON.encoder()
+        let data: Data?
+        switch event {
+        case .messageCreated(let message, _):
+            data = try? encoder.encode(Envelope(type: "message.created", data: APIModel.Message(message)))
+        case .messagesRead(let session, let readerID, let count, let upTo):
+            data = try? encoder.encode(
+                Envelope(
+                    type: "messages.read",
+                    data: MessagesRead(chatSessionId: session.id, readerId: readerID, count: count, upToMessageId: upTo)
+                ))
+        case .messageDeleted(let messageID, let session):
+            data = try? encoder.encode(
+                Envelope(type: "message.deleted", data: MessageDeleted(chatSessionId: session.id, messageId: messageID))
+            )
+        case .sessionCreated(let session):
+            data = try? encoder.encode(Envelope(type: "session.created", data: SessionRef(session)))
+        case .sessionUpdated(let session, _):
+            data = try? encoder.encode(Envelope(type: "session.updated", data: SessionRef(session)))
+        case .sessionDeleted(let session):
+            data = try? encoder.encode(Envelope(type: "session.deleted", data: SessionRef(session)))
+        case .chatAvailabilityChanged:
+            data = nil
+        }
+        return data.map { String(decoding: $0, as: UTF8.self) }
+    }
+}
