@@ -259,4 +259,18 @@ struct ChatAPITests {
             #expect(seen == sessions.reversed().map { Int($0.id) })
         }
     }
+
+    @Test func theOpenAPIDocumentIsServedAndDescribesEveryRoute() async throws {
+        try await APITestContext.run { context in
+            let response = try await context.api.send(.get, "/api/v1/openapi.json")
+            #expect(response.status == .ok && response.json["openapi"] as? String == "3.1.0")
+            let paths = Set((response.json["paths"] as? [String: Any])?.keys.map { $0 } ?? [])
+            #expect(
+                paths == [
+                    "/api/v1/auth/token", "/api/v1/config", "/api/v1/chat-sessions", "/api/v1/chat-sessions/{id}",
+                    "/api/v1/chat-sessions/{id}/messages", "/api/v1/chat-sessions/{id}/read", "/api/v1/unread-count",
+                    "/api/v1/realtime",
+                ])
+        }
+    }
 }

@@ -81,6 +81,7 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
     let tokens = APITokenService(database: dependencies.database)
     let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
     ConfigController(settings: settings).addRoutes(to: api)
+    OpenAPIController().addRoutes(to: api)
     AuthTokenController(users: dependencies.users, tokens: tokens).addRoutes(to: api)
     let chatAPI = api.group()
         .add(middleware: APIAuthMiddleware(tokens: tokens))

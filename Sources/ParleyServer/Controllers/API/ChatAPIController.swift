@@ -180,6 +180,20 @@ struct ChatAPIController {
     }
 }
 
+/// `GET /api/v1/openapi.json`: the committed OpenAPI 3.1 description of this API.
+struct OpenAPIController {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("openapi.json") { _, _ -> Response in
+            guard let path = Bundle.module.path(forResource: "openapi", ofType: "json", inDirectory: "OpenAPI"),
+                let data = FileManager.default.contents(atPath: path)
+            else { throw APIError.notFound("API description") }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}
+
 /// `GET /api/v1/config`: what the app needs before signing in.
 struct ConfigController {
     let settings: SettingsService
