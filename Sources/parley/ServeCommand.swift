@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = environment.configuration
         let logger = environment.logger
         let database = try await environment.openDatabase()
-        let dependencies = AppDependencies(database: database)
+        let dependencies = AppDependencies(database: database, sendRateLimit: configuration.sendRateLimit)
 
         if configuration.seedDemoData {
             let seeder = DemoSeeder(database: database, events: dependencies.events)

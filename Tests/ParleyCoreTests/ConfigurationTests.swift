@@ -20,6 +20,16 @@ struct ConfigurationTests {
         #expect(sqlite.database.location == .sqlite(path: "/var/lib/parley/db.sqlite"))
     }
 
+    @Test func theSendLimitIsReadAsMessagesPerSeconds() throws {
+        #expect(try ParleyConfiguration.fromEnvironment([:]).sendRateLimit == .standard)
+        let custom = try ParleyConfiguration.fromEnvironment(["PARLEY_SEND_RATE": "100/60"])
+        #expect(custom.sendRateLimit == SendRateLimit(messages: 100, seconds: 60))
+        #expect(try ParleyConfiguration.fromEnvironment(["PARLEY_SEND_RATE": "0"]).sendRateLimit == nil)
+        #expect(throws: ConfigurationProblems.self) {
+            try ParleyConfiguration.fromEnvironment(["PARLEY_SEND_RATE": "fast"])
+        }
+    }
+
     @Test func everyUnusableVariableIsReportedAtOnce() {
         #expect {
             try ParleyConfiguration.fromEnvironment([

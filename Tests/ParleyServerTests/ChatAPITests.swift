@@ -49,9 +49,12 @@ struct APITestContext: Sendable {
     let chat: ChatTestContext
     let api: APIClient
 
-    static func run(_ body: @Sendable (APITestContext) async throws -> Void) async throws {
+    static func run(
+        sendRateLimit: SendRateLimit? = .standard, _ body: @Sendable (APITestContext) async throws -> Void
+    ) async throws {
         try await ChatTestContext.run { chat in
-            let dependencies = AppDependencies(database: chat.database, events: chat.events, bcryptCost: 4)
+            let dependencies = AppDependencies(
+                database: chat.database, events: chat.events, bcryptCost: 4, sendRateLimit: sendRateLimit)
             let app = try await buildApplication(
                 host: "127.0.0.1", port: 0, dependencies: dependencies, ownsDatabase: false,
                 logger: Logger(label: "test"))
@@ -232,6 +235,50 @@ struct ChatAPITests {
         }
     }
 
+    @Test func theSendLimitCanBeConfiguredAway() async throws {
+        try await APITestContext.run(sendRateLimit: nil) { context in
+            let (customer, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
+            let api = try await context.api.signIn(customer.email)
+            for index in 0..<25 {
+                let response = try await api.send(
+                    .post, "/api/v1/chat-sessions/\(session.id)/messages", json: #"{"body":"n\#(index)"}"#)
+                #expect(response.status == .created)
+            }
+        }
+    }
+
+    @Test func productsAreFoundByNameWithTheirVendor() async throws {
+        try await APITestContext.run { context in
+            let vendor = try await context.chat.fixtures.user(.vendor, name: "Fernwood Ceramics")
+            let mug = try await context.chat.fixtures.product(vendor: vendor, name: "Stoneware Mug")
+            _ = try await context.chat.fixtures.product(vendor: vendor, name: "Dinner Plate")
+            let customer = try await context.chat.fixtures.user(.customer)
+            let api = try await context.api.signIn(customer.email)
+            let found = try await api.send(.get, "/api/v1/products?search=mug")
+            let data = try #require(found.json["data"] as? [[String: Any]])
+            #expect(data.map { $0["id"] as? Int } == [Int(mug.id)])
+            #expect((data.first?["vendor"] as? [String: Any])?["name"] as? String == "Fernwood Ceramics")
+            #expect(found.json["next_cursor"] is NSNull)
+            let badLimit = try await api.send(.get, "/api/v1/products?limit=500")
+            #expect(badLimit.status == .badRequest && badLimit.errorCode == "invalid_limit")
+            let anonymous = try await context.api.send(.get, "/api/v1/products?search=mug")
+            #expect(anonymous.status == .unauthorized)
+        }
+    }
+
+    @Test func theWebChatPageAndItsScriptsAreServedWithoutSignIn() async throws {
+        try await APITestContext.run { context in
+            let page = try await context.api.send(.get, "/chat")
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(String(buffer: page.body).contains(#"<script type="module" src="/chat/assets/chat.js">"#))
+            for asset in ["chat.js", "api.js", "realtime.js", "chat.css"] {
+                let response = try await context.api.send(.get, "/chat/assets/\(asset)")
+                #expect(response.status == .ok, "\(asset)")
+            }
+        }
+    }
+
     @Test func theSessionListPagesByCursorNewestFirst() async throws {
         try await APITestContext.run { context in
             let customer = try await context.chat.fixtures.user(.customer)
@@ -269,7 +316,7 @@ struct ChatAPITests {
                 paths == [
                     "/api/v1/auth/token", "/api/v1/config", "/api/v1/chat-sessions", "/api/v1/chat-sessions/{id}",
                     "/api/v1/chat-sessions/{id}/messages", "/api/v1/chat-sessions/{id}/read", "/api/v1/unread-count",
-                    "/api/v1/realtime",
+                    "/api/v1/realtime", "/api/v1/products",
                 ])
         }
     }

@@ -99,6 +99,22 @@ struct RealtimeTests {
             #expect(inbox.types() == ["connection.ready"])
             let refused = try await context.api.send(.get, "/api/v1/realtime?token=forged")
             #expect(refused.status == .unauthorized)
+            let close = try await context.api.client.ws("/api/v1/realtime?token=forged") { inbound, _, _ in
+                for try await _ in inbound.messages(maxSize: 1 << 16) { Issue.record("a frame for a forged token") }
+            }
+            #expect(close?.closeCode == .policyViolation && close?.reason == "unauthorized")
+        }
+    }
+
+    @Test func aSocketOpenedWhileChatIsOffIsClosedWithTheReason() async throws {
+        try await APITestContext.run { context in
+            let customer = try await context.chat.fixtures.user(.customer)
+            let api = try await context.api.signIn(customer.email)
+            try await SettingsService(database: context.chat.database).setChatEnabled(false)
+            let close = try await context.api.client.ws("/api/v1/realtime?token=\(api.token!)") { inbound, _, _ in
+                for try await _ in inbound.messages(maxSize: 1 << 16) { Issue.record("a frame while chat is off") }
+            }
+            #expect(close?.closeCode == .policyViolation && close?.reason == "chat_disabled")
         }
     }
 

@@ -67,24 +67,43 @@ def downloads():
     shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def browser(server, downloads):
+def new_chrome(downloads=None):
+    """A headless Chromium of its own: its own cookies and storage, so two can be two users."""
     options = Options()
     options.add_argument("--headless=new")
     options.add_argument("--no-sandbox")
     options.add_argument("--disable-dev-shm-usage")
     options.add_argument("--window-size=1440,1000")
-    options.add_experimental_option("prefs", {
-        "download.default_directory": str(downloads),
-        "download.prompt_for_download": False,
-    })
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    options.binary_location = chromium
+    if downloads is not None:
+        options.add_experimental_option("prefs", {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+        })
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
                               options=options)
     driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser(server, downloads):
+    driver = new_chrome(downloads)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def fresh_browser(server):
+    """Makes new browsers for one test (one per user), quitting them all at its end."""
+    drivers = []
+
+    def make():
+        drivers.append(new_chrome())
+        return drivers[-1]
+    yield make
+    for driver in drivers:
+        driver.quit()
 
 
 @pytest.fixture(scope="session")

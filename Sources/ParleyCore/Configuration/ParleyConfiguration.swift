@@ -10,6 +10,8 @@ public struct ParleyConfiguration: Sendable {
     public var adminEmail: String?
     public var adminPassword: String?
     public var logLevel: Logger.Level
+    /// Each user's send limit on the API; nil for none.
+    public var sendRateLimit: SendRateLimit? = .standard
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,
@@ -59,6 +61,16 @@ public struct ParleyConfiguration: Sendable {
             } else {
                 problems.append(
                     .invalid(name: "LOG_LEVEL", reason: "expected trace, debug, info, notice, warning or error"))
+            }
+        }
+        if let text = environment["PARLEY_SEND_RATE"], !text.isEmpty {
+            if let limit = SendRateLimit.parse(text) {
+                configuration.sendRateLimit = limit
+            } else {
+                problems.append(
+                    .invalid(
+                        name: "PARLEY_SEND_RATE",
+                        reason: "expected messages/seconds such as 20/10, or 0 for no limit, got \"\(text)\""))
             }
         }
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }

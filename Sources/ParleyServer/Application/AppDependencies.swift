@@ -6,9 +6,15 @@ public struct AppDependencies: Sendable {
     public let events: any ChatEventBus
     public let chat: ChatService
     public let users: UserService
+    /// Each user's send limit on the API; nil for none.
+    public let sendRateLimit: SendRateLimit?
 
-    public init(database: Database, events: any ChatEventBus = InProcessEventBus(), bcryptCost: UInt8 = 12) {
+    public init(
+        database: Database, events: any ChatEventBus = InProcessEventBus(), bcryptCost: UInt8 = 12,
+        sendRateLimit: SendRateLimit? = .standard
+    ) {
         self.database = database
+        self.sendRateLimit = sendRateLimit
         self.events = events
         self.chat = ChatService(database: database, events: events)
         self.users = UserService(database: database, bcryptCost: bcryptCost)

@@ -31,15 +31,14 @@ public func buildApplication(
     )
 }
 
-/// Only requests asking for a WebSocket upgrade come here; they pass the same token and chat-switch
-/// checks as the rest of the API.
+/// Only requests asking for a WebSocket upgrade come here. A refused upgrade can only answer a bare
+/// 400, so the token and the chat switch are checked after it, and a refusal is a close frame
+/// whose reason says why (`unauthorized`, `chat_disabled`).
 func buildWebSocketRouter(dependencies: AppDependencies, hub: RealtimeHub) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let settings = SettingsService(database: dependencies.database)
     let api = router.group("api/v1")
-        .add(middleware: APIErrorMiddleware())
-        .add(middleware: APIAuthMiddleware(tokens: APITokenService(database: dependencies.database)))
-        .add(middleware: ChatEnabledMiddleware(settings: settings))
+        .add(middleware: APIAuthMiddleware(tokens: APITokenService(database: dependencies.database), required: false))
     RealtimeController(hub: hub, settings: settings).addRoutes(to: api)
     return router
 }
@@ -52,7 +51,12 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
         middleware: FileMiddleware(
             PageRenderer.publicDirectory, urlBasePath: AdminPath.assets,
             cacheControl: .init([(MediaType(type: .any), [.noCache])])))
+    router.add(
+        middleware: FileMiddleware(
+            PageRenderer.publicDirectory + "/chat", urlBasePath: ChatClientController.assets,
+            cacheControl: .init([(MediaType(type: .any), [.noCache])])))
     HealthController(database: dependencies.database).addRoutes(to: router)
+    ChatClientController(renderer: pages.renderer).addRoutes(to: router)
 
     let webSessions = WebSessionService(database: dependencies.database)
     AdminLoginController(
@@ -86,7 +90,9 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
     let chatAPI = api.group()
         .add(middleware: APIAuthMiddleware(tokens: tokens))
         .add(middleware: ChatEnabledMiddleware(settings: settings))
-    ChatAPIController(dependencies: dependencies, limiter: SendRateLimiter()).addRoutes(to: chatAPI)
+    ChatAPIController(dependencies: dependencies, limiter: dependencies.sendRateLimit.map(SendRateLimiter.init))
+        .addRoutes(to: chatAPI)
+    ProductAPIController(lookup: Lookup(database: dependencies.database)).addRoutes(to: chatAPI)
     RealtimeController.addPlainRoute(to: chatAPI)
     return router
 }

@@ -3,10 +3,14 @@ import ParleyCore
 
 /// Requires `Authorization: Bearer <token>` (or `?token=` for WebSocket clients that cannot set
 /// headers) and puts the token's user into the context.
+///
+/// With `required` false a request without a valid token passes on with no user: a WebSocket
+/// upgrade cannot carry an error body, so the realtime route answers with a close reason instead.
 struct APIAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let tokens: APITokenService
+    var required = true
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -14,7 +18,8 @@ struct APIAuthMiddleware: RouterMiddleware {
         async throws -> Response
     {
         guard let token = Self.token(in: request), let user = try await tokens.user(for: token) else {
-            throw APIError.signInRequired
+            if required { throw APIError.signInRequired }
+            return try await next(request, context)
         }
         var context = context
         context.apiUser = user

@@ -18,13 +18,15 @@ struct RealtimeController {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.ws("realtime") { _, context in
-            guard context.apiUser != nil else { throw APIError.signInRequired }
-            return .upgrade([:])
+        group.ws("realtime") { _, _ in
+            .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            guard let user = context.requestContext.apiUser else { return }
+            guard let user = context.requestContext.apiUser else {
+                try await outbound.close(.policyViolation, reason: "unauthorized")
+                return
+            }
             let (id, frames) = hub.connect(userID: user.id)
-            defer { hub.disconnect(id) }
+            defer { hub.disconnect(id, userID: user.id) }
             // A socket opened just as chat was switched off would miss the event that closes the others.
             guard (try? await settings.isChatEnabled()) ?? false else {
                 try await outbound.close(.policyViolation, reason: "chat_disabled")

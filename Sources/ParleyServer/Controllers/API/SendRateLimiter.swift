@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import ParleyCore
 
 /// Limits how many messages one user may send in a sliding window, in this process.
 final class SendRateLimiter: Sendable {
@@ -7,9 +8,9 @@ final class SendRateLimiter: Sendable {
     let window: TimeInterval
     private let sent = NIOLockedValueBox<[Int64: [Date]]>([:])
 
-    init(limit: Int = 20, window: TimeInterval = 10) {
-        self.limit = limit
-        self.window = window
+    init(_ limit: SendRateLimit = .standard) {
+        self.limit = limit.messages
+        self.window = TimeInterval(limit.seconds)
     }
 
     /// Records a send now, or returns how many seconds to wait when the user is over the limit.

@@ -1,0 +1,107 @@
+"""The /chat web client in real Chromium: a customer and a vendor in two browsers chat live."""
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import screenshot
+from pages import wait
+
+PASSWORD = "parley-demo"
+CUSTOMER = "lucas.ferreira@example.com"
+VENDOR_EMAILS = {
+    "Harbor & Pine Outfitters": "sales@harborpine.example",
+    "Lumen Audio": "hello@lumenaudio.example",
+    "Fernwood Ceramics": "studio@fernwood.example",
+    "Velo Works": "shop@veloworks.example",
+    "Kettle & Crumb": "orders@kettlecrumb.example",
+}
+
+
+def chat_sign_in(driver, server, email, password=PASSWORD):
+    driver.get(server + "/chat")
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "signin-email"))).send_keys(email)
+    driver.find_element(By.ID, "signin-password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "[data-signin-form] button[type=submit]").click()
+
+
+def wait_live(driver):
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-connection-status]")
+                       .get_attribute("data-connection-status") == "live")
+
+
+def message_items(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "[data-message-list] .message")
+
+
+def message_with(driver, text):
+    def find(d):
+        return next((m for m in message_items(d)
+                     if m.find_element(By.CSS_SELECTOR, ".message__body").text == text), None)
+    return wait(driver).until(find)
+
+
+def send(driver, text):
+    box = driver.find_element(By.ID, "composer-body")
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)
+
+
+def test_wrong_password_is_refused_with_a_message(fresh_browser, server):
+    driver = fresh_browser()
+    chat_sign_in(driver, server, CUSTOMER, "not-the-password")
+    error = wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-signin-error]")))
+    assert "do not match" in error.text
+    assert driver.find_element(By.CSS_SELECTOR, "[data-view=inbox]").get_attribute("hidden") is not None
+
+
+def test_customer_and_vendor_chat_live_with_read_receipts(fresh_browser, server):
+    customer, vendor = fresh_browser(), fresh_browser()
+    chat_sign_in(customer, server, CUSTOMER)
+    wait_live(customer)
+
+    # The customer finds a product and opens the conversation about it with its vendor.
+    search = wait(customer).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-product-search]")))
+    search.send_keys("Speckled")
+    product = wait(customer).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "[data-product-results] button")))
+    product_name, vendor_name = product.text.split(" — ")
+    product.click()
+    wait(customer).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-conversation-title]").text == product_name)
+
+    chat_sign_in(vendor, server, VENDOR_EMAILS[vendor_name])
+    wait_live(vendor)
+    assert vendor.find_element(By.CSS_SELECTOR, "[data-user-name]").text.startswith(vendor_name)
+
+    question = f"Is the glaze dishwasher safe? ({uuid.uuid4().hex[:8]})"
+    send(customer, question)
+    sent = message_with(customer, question)
+    assert sent.find_element(By.CSS_SELECTOR, "[data-receipt]").text == "Sent"
+
+    # It reaches the vendor's list live, at the top and counted as unread.
+    def top_session(d):
+        first = d.find_element(By.CSS_SELECTOR, "[data-sessions] .session")
+        return first if question in first.text else None
+    row = wait(vendor).until(top_session)
+    assert product_name in row.text
+    assert int(row.find_element(By.CSS_SELECTOR, "[data-unread]").text) >= 1
+
+    # Opening it marks it read, and the customer's receipt turns to "Read" without a reload.
+    row.click()
+    message_with(vendor, question)
+    wait(customer).until(lambda d: message_with(d, question).find_element(By.CSS_SELECTOR, "[data-receipt]").text
+                         == "Read")
+    wait(vendor).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".session--active [data-unread]"))
+
+    answer = "Yes, and microwave safe too. <script>alert(1)</script>"
+    send(vendor, answer)
+    reply = message_with(customer, answer)
+    assert "message--theirs" in reply.get_attribute("class")
+    assert not customer.find_elements(By.CSS_SELECTOR, "[data-message-list] script")
+    screenshot(customer, "web-chat-customer")
+    screenshot(vendor, "web-chat-vendor")
+
+    customer.find_element(By.CSS_SELECTOR, "[data-sign-out]").click()
+    wait(customer).until(EC.visibility_of_element_located((By.ID, "signin-email")))
+    customer.refresh()
+    wait(customer).until(EC.visibility_of_element_located((By.ID, "signin-email")))
