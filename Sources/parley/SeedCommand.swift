@@ -12,14 +12,39 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Products for --bench.") var products = 50_000
     @Option(help: "Chat sessions for --bench.") var sessions = 1_000_000
     @Option(help: "Messages for --bench, spread over the sessions.") var messages = 10_000_000
+    @Option(
+        help: """
+            For the realtime benchmarks: this many customer-vendor conversations with API tokens, \
+            written to --tokens as lines of session id, customer token, vendor token.
+            """)
+    var realtimePairs: Int?
+    @Option(help: "Where --realtime-pairs writes its tokens (keep the file private).") var tokens: String?
 
     func validate() throws {
-        guard demo != bench else { throw ValidationError("choose exactly one of --demo and --bench") }
+        let modes = [demo, bench, realtimePairs != nil].filter { $0 }.count
+        guard modes == 1 else { throw ValidationError("choose exactly one of --demo, --bench and --realtime-pairs") }
+        if let realtimePairs {
+            guard (1...100_000).contains(realtimePairs) else {
+                throw ValidationError("--realtime-pairs must be 1 to 100000")
+            }
+            guard tokens != nil else { throw ValidationError("--realtime-pairs needs --tokens FILE") }
+        }
     }
 
     func run() async throws {
         let environment = try CommandEnvironment()
         let database = try await environment.openDatabase()
+        if let realtimePairs, let tokens {
+            let pairs = try await RealtimeBenchSeeder(database: database).seed(pairs: realtimePairs)
+            await database.close()
+            let text = pairs.map(\.line).joined(separator: "\n") + "\n"
+            guard
+                FileManager.default.createFile(
+                    atPath: tokens, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            else { throw ValidationError("cannot write \(tokens)") }
+            print("Seeded \(pairs.count) conversations; their tokens are in \(tokens).")
+            return
+        }
         if demo {
             let summary = try await DemoSeeder(database: database, events: InProcessEventBus()).seed()
             await database.close()

@@ -37,6 +37,23 @@ struct SeederTests {
         }
     }
 
+    @Test func realtimePairsAreConversationsWhoseTokensSignInTheirTwoParticipants() async throws {
+        try await ChatTestContext.run { context in
+            let seeder = RealtimeBenchSeeder(database: context.database)
+            let pairs = try await seeder.seed(pairs: 3)
+            _ = try await seeder.seed(pairs: 2)  // a second run on the same database adds, not collides
+            #expect(pairs.count == 3)
+            let tokens = APITokenService(database: context.database)
+            for pair in pairs {
+                let session = try #require(try await context.chat.findSession(id: pair.sessionID))
+                #expect(try await tokens.user(for: pair.customerToken)?.id == session.customerID)
+                #expect(try await tokens.user(for: pair.vendorToken)?.id == session.vendorID)
+                #expect(pair.line.split(separator: "\t").count == 3)
+            }
+            #expect(try await context.fixtures.tableCounts()["chat_sessions"] == 5)
+        }
+    }
+
     @Test func benchDataCanBeAddedToADatabaseThatHasRowsAlready() async throws {
         try await ChatTestContext.run { context in
             let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)

@@ -22,9 +22,15 @@ final class RealtimeHub: Service, Sendable {
         let continuation: AsyncStream<Frame>.Continuation
     }
 
+    /// Connections by user, so an event reaches its two participants without a scan of everyone.
+    private struct Registry {
+        var byUser: [Int64: [UUID: AsyncStream<Frame>.Continuation]] = [:]
+        var count = 0
+    }
+
     private let events: any ChatEventBus
     private let logger: Logger
-    private let connections = NIOLockedValueBox<[UUID: Connection]>([:])
+    private let registry = NIOLockedValueBox(Registry())
 
     init(events: any ChatEventBus, logger: Logger) {
         self.events = events
@@ -36,16 +42,24 @@ final class RealtimeHub: Service, Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: Frame.self, bufferingPolicy: .bufferingOldest(Self.queueLimit))
         let id = UUID()
-        connections.withLockedValue { $0[id] = Connection(userID: userID, continuation: continuation) }
+        registry.withLockedValue { registry in
+            registry.byUser[userID, default: [:]][id] = continuation
+            registry.count += 1
+        }
         return (id, stream)
     }
 
-    func disconnect(_ id: UUID) {
-        let connection = connections.withLockedValue { $0.removeValue(forKey: id) }
-        connection?.continuation.finish()
+    func disconnect(_ id: UUID, userID: Int64) {
+        let continuation = registry.withLockedValue { registry -> AsyncStream<Frame>.Continuation? in
+            guard let removed = registry.byUser[userID]?.removeValue(forKey: id) else { return nil }
+            if registry.byUser[userID]?.isEmpty == true { registry.byUser[userID] = nil }
+            registry.count -= 1
+            return removed
+        }
+        continuation?.finish()
     }
 
-    var connectionCount: Int { connections.withLockedValue { $0.count } }
+    var connectionCount: Int { registry.withLockedValue { $0.count } }
 
     func run() async throws {
         let stream = events.subscribe(bufferSize: 65_536)
@@ -62,27 +76,28 @@ final class RealtimeHub: Service, Sendable {
             return
         }
         guard let json = RealtimeEvent.json(for: event) else { return }
-        let audience = event.audience
-        let recipients = connections.withLockedValue { connections in
-            connections.filter { audience.contains($0.value.userID) }
+        let recipients = registry.withLockedValue { registry in
+            event.audience.flatMap { userID in
+                (registry.byUser[userID] ?? [:]).map { ($0.key, Connection(userID: userID, continuation: $0.value)) }
+            }
         }
         for (id, connection) in recipients {
             if case .dropped = connection.continuation.yield(.text(json)) {
                 logger.notice(
                     "Dropping a realtime connection that stopped reading", metadata: ["user": "\(connection.userID)"])
-                disconnect(id)
+                disconnect(id, userID: connection.userID)
             }
         }
     }
 
     func closeAll(reason: String) {
-        let all = connections.withLockedValue { connections in
-            defer { connections = [:] }
-            return Array(connections.values)
+        let all = registry.withLockedValue { registry in
+            defer { registry = Registry() }
+            return registry.byUser.values.flatMap(\.values)
         }
-        for connection in all {
-            connection.continuation.yield(.close(reason: reason))
-            connection.continuation.finish()
+        for continuation in all {
+            continuation.yield(.close(reason: reason))
+            continuation.finish()
         }
     }
 }

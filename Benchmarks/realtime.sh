@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Reproduces the realtime figures in BENCHMARKS.md in one command:
+#   bash Benchmarks/realtime.sh [DATA_DIR]
+# Builds release binaries, seeds 5,000 customer-vendor conversations with API tokens into a fresh
+# DATA_DIR/realtime.sqlite, starts `parley serve` on it without the per-user send limit, and runs
+# parley-bench realtime: memory per idle socket, send throughput with 64 senders, and delivery
+# latency at 1,000 messages/s with 1,000 and with 10,000 sockets open. Stops the server at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-/tmp/parley-realtime}
+port=${PORT:-8089}
+duration=${DURATION:-10}
+ulimit -n "$(ulimit -Hn)"  # 10,000 sockets need more than the usual 1,024
+rm -rf "$data" && mkdir -p "$data"
+swift build -c release --product parley
+swift build -c release --product parley-bench
+bin=$(swift build -c release --show-bin-path)
+export DATABASE_URL="sqlite://$data/realtime.sqlite" PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0
+"$bin/parley" migrate > /dev/null
+"$bin/parley" seed --realtime-pairs 5000 --tokens "$data/tokens.tsv"
+url="http://127.0.0.1:$port"
+start_server() {
+  "$bin/parley" serve --port "$port" &
+  server=$!
+  for _ in $(seq 100); do curl -sf "$url/healthz" > /dev/null && return; sleep 0.1; done
+  echo "the server did not start" >&2
+  exit 1
+}
+stop_server() { kill "$server"; wait "$server" || true; }
+trap 'kill $server 2> /dev/null || true' EXIT
+
+echo "== memory per idle WebSocket (10,000 sockets)"
+start_server
+"$bin/parley-bench" realtime idle --url "$url" --tokens "$data/tokens.tsv" --connections 10000 \
+  --server-pid "$server"
+stop_server
+
+echo "== send throughput: 64 concurrent senders, each recipient connected"
+start_server
+"$bin/parley-bench" realtime throughput --url "$url" --tokens "$data/tokens.tsv" --connections 128 \
+  --senders 64 --duration "$duration"
+stop_server
+
+for sockets in 1000 10000; do
+  echo "== delivery latency at 1,000 messages/s with $sockets sockets"
+  start_server
+  "$bin/parley-bench" realtime latency --url "$url" --tokens "$data/tokens.tsv" --connections "$sockets" \
+    --rate 1000 --duration "$duration"
+  stop_server
+done
