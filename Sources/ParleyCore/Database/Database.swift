@@ -60,13 +60,19 @@ public final class Database: Sendable {
     public func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let sqlite):
-            return try await sqlite.write { db in
-                try await Self.transaction(on: db, begin: "BEGIN IMMEDIATE", body)
-            }
+            return try await sqlite.transaction(body)
         case .postgres(let postgres):
             return try await postgres.withConnection { db in
                 try await Self.transaction(on: db, begin: "BEGIN", body)
             }
+        }
+    }
+
+    /// How SQLite's writes were grouped into commits; nil on PostgreSQL, where each write commits alone.
+    public var writeStatistics: WriteStatistics? {
+        switch backend {
+        case .sqlite(let sqlite): sqlite.writeStatistics
+        case .postgres: nil
         }
     }
 

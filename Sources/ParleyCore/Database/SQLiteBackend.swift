@@ -6,7 +6,8 @@ import NIOPosix
 import SQLKit
 import SQLiteKit
 
-/// SQLite in WAL mode: one writer connection behind an async lock, and a few reader connections.
+/// SQLite in WAL mode: one writer connection whose transactions are committed in groups, and a
+/// few reader connections.
 ///
 /// WAL lets readers proceed while a write transaction is open, and a single writer inside the
 /// process means transactions queue in memory rather than fail with SQLITE_BUSY.
@@ -14,7 +15,7 @@ final class SQLiteBackend: Sendable {
     private let threadPool: NIOThreadPool
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
-    private let writeLock = AsyncLock()
+    private let writeQueue = GroupCommitWriter()
     private let nextReader = NIOLockedValueBox(0)
 
     private init(threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection]) {
@@ -65,14 +66,15 @@ final class SQLiteBackend: Sendable {
         return try await body(readers[index].sql(queryLogLevel: .trace))
     }
 
-    func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withLock {
-            try await body(writer.sql(queryLogLevel: .trace))
-        }
+    /// Runs `body` as one write transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeQueue.transaction(on: writer.sql(queryLogLevel: .trace), body)
     }
 
+    var writeStatistics: WriteStatistics { writeQueue.statistics }
+
     func close() async {
-        await writeLock.withLock {
+        await writeQueue.exclusive {
             for connection in [writer] + readers { try? await connection.close() }
         }
         try? await threadPool.shutdownGracefully()

@@ -97,7 +97,10 @@ struct ChatAPIController {
 
     @Sendable func send(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireAPIUser()
-        let session = try await visibleSession(context, to: user)
+        // The send itself checks, inside its transaction, that the caller takes part; no read first.
+        guard let sessionID = context.parameters.get("id").flatMap({ Int64($0) }) else {
+            throw APIError.notFound("chat session")
+        }
         let body = try await APIJSON.decode(SendRequest.self, from: request, context: context)
         if let wait = limiter?.acquire(for: user.id) {
             var error = APIError(
@@ -106,8 +109,14 @@ struct ChatAPIController {
             error.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
             throw error
         }
-        let sent = try await chat.send(
-            sessionID: session.id, senderID: user.id, body: body.body, clientMessageID: body.clientMessageId)
+        let sent: ChatService.SentMessage
+        do {
+            sent = try await chat.send(
+                sessionID: sessionID, senderID: user.id, body: body.body, clientMessageID: body.clientMessageId)
+        } catch ChatError.notParticipant, ChatError.sessionNotFound {
+            // Someone else's conversation answers exactly as one that does not exist.
+            throw APIError.notFound("chat session")
+        }
         return try APIJSON.response(APIModel.Message(sent.message), status: sent.isNew ? .created : .ok)
     }
 
