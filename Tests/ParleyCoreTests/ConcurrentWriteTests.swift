@@ -10,6 +10,10 @@ import Testing
 struct ConcurrentWriteTests {
     struct Refused: Error {}
 
+    static func insert(key: String, on db: any SQLDatabase) async throws {
+        try await db.raw("INSERT INTO settings (key, value, updated_at) VALUES (\(bind: key), 'x', 0)").run()
+    }
+
     @Test func concurrentWritesAreEachAllOrNothingAndCommittedOnReturn() async throws {
         try await ChatTestContext.run { context in
             let database = context.database
@@ -18,12 +22,8 @@ struct ConcurrentWriteTests {
                     group.addTask {
                         do {
                             try await database.write { db in
-                                try await db.raw(
-                                    "INSERT INTO settings (key, value, updated_at) VALUES (\(bind: "k\(index)"), 'a', 0)"
-                                ).run()
-                                try await db.raw(
-                                    "INSERT INTO settings (key, value, updated_at) VALUES (\(bind: "k\(index)b"), 'b', 0)"
-                                ).run()
+                                try await Self.insert(key: "k\(index)", on: db)
+                                try await Self.insert(key: "k\(index)b", on: db)
                                 // Every third writer fails after writing: none of its rows may stay.
                                 if index % 3 == 0 { throw Refused() }
                             }
@@ -31,9 +31,10 @@ struct ConcurrentWriteTests {
                             return (index, false)
                         }
                         // Returned means committed: another connection sees both rows now.
+                        let (first, second) = ("k\(index)", "k\(index)b")
                         let seen = try await database.read { db in
                             try await db.raw(
-                                "SELECT COUNT(*) AS n FROM settings WHERE key IN (\(bind: "k\(index)"), \(bind: "k\(index)b"))"
+                                "SELECT COUNT(*) AS n FROM settings WHERE key = \(bind: first) OR key = \(bind: second)"
                             )
                             .first()?.decode(column: "n", as: Int64.self)
                         }
@@ -67,9 +68,7 @@ struct ConcurrentWriteTests {
                         do {
                             try await database.write { db in
                                 // Pairs of writers claim the same key; one of each pair must lose.
-                                try await db.raw(
-                                    "INSERT INTO settings (key, value, updated_at) VALUES (\(bind: "pair\(index / 2)"), 'x', 0)"
-                                ).run()
+                                try await Self.insert(key: "pair\(index / 2)", on: db)
                             }
                             return true
                         } catch {
