@@ -1,9 +1,11 @@
 """The /chat web client in real Chromium: a customer and a vendor in two browsers chat live."""
 import uuid
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import screenshot
 from pages import wait
@@ -31,15 +33,25 @@ def wait_live(driver):
                        .get_attribute("data-connection-status") == "live")
 
 
-def message_items(driver):
-    return driver.find_elements(By.CSS_SELECTOR, "[data-message-list] .message")
+def until(driver, condition, seconds=10):
+    """Waits for `condition`; the page re-renders lists as events arrive, so stale elements retry."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
-def message_with(driver, text):
-    def find(d):
-        return next((m for m in message_items(d)
-                     if m.find_element(By.CSS_SELECTOR, ".message__body").text == text), None)
-    return wait(driver).until(find)
+def message_state(driver, text):
+    """The classes and receipt ("Sent", "Read", or None) of the message with this body, if shown."""
+    for item in driver.find_elements(By.CSS_SELECTOR, "[data-message-list] .message"):
+        if item.find_element(By.CSS_SELECTOR, ".message__body").text == text:
+            receipts = item.find_elements(By.CSS_SELECTOR, "[data-receipt]")
+            return item.get_attribute("class"), receipts[0].text if receipts else None
+    return None
+
+
+def click(driver, selector):
+    def clicked(d):
+        d.find_element(By.CSS_SELECTOR, selector).click()
+        return True
+    until(driver, clicked)
 
 
 def send(driver, text):
@@ -64,10 +76,10 @@ def test_customer_and_vendor_chat_live_with_read_receipts(fresh_browser, server)
     # The customer finds a product and opens the conversation about it with its vendor.
     search = wait(customer).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-product-search]")))
     search.send_keys("Speckled")
-    product = wait(customer).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "[data-product-results] button")))
-    product_name, vendor_name = product.text.split(" — ")
-    product.click()
-    wait(customer).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-conversation-title]").text == product_name)
+    result = until(customer, lambda d: d.find_element(By.CSS_SELECTOR, "[data-product-results] button").text)
+    product_name, vendor_name = result.split(" — ")
+    click(customer, "[data-product-results] button")
+    until(customer, lambda d: d.find_element(By.CSS_SELECTOR, "[data-conversation-title]").text == product_name)
 
     chat_sign_in(vendor, server, VENDOR_EMAILS[vendor_name])
     wait_live(vendor)
@@ -75,28 +87,29 @@ def test_customer_and_vendor_chat_live_with_read_receipts(fresh_browser, server)
 
     question = f"Is the glaze dishwasher safe? ({uuid.uuid4().hex[:8]})"
     send(customer, question)
-    sent = message_with(customer, question)
-    assert sent.find_element(By.CSS_SELECTOR, "[data-receipt]").text == "Sent"
+    assert until(customer, lambda d: message_state(d, question))[1] == "Sent"
 
     # It reaches the vendor's list live, at the top and counted as unread.
     def top_session(d):
         first = d.find_element(By.CSS_SELECTOR, "[data-sessions] .session")
-        return first if question in first.text else None
-    row = wait(vendor).until(top_session)
-    assert product_name in row.text
-    assert int(row.find_element(By.CSS_SELECTOR, "[data-unread]").text) >= 1
+        if question not in first.text:
+            return None
+        return first.get_attribute("data-session-id"), first.text, first.find_element(
+            By.CSS_SELECTOR, "[data-unread]").text
+    session_id, row_text, unread = until(vendor, top_session)
+    assert product_name in row_text
+    assert int(unread) >= 1
 
     # Opening it marks it read, and the customer's receipt turns to "Read" without a reload.
-    row.click()
-    message_with(vendor, question)
-    wait(customer).until(lambda d: message_with(d, question).find_element(By.CSS_SELECTOR, "[data-receipt]").text
-                         == "Read")
-    wait(vendor).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".session--active [data-unread]"))
+    click(vendor, f'.session[data-session-id="{session_id}"]')
+    until(vendor, lambda d: message_state(d, question))
+    until(customer, lambda d: (message_state(d, question) or ("", ""))[1] == "Read")
+    until(vendor, lambda d: not d.find_elements(By.CSS_SELECTOR, ".session--active [data-unread]"))
 
     answer = "Yes, and microwave safe too. <script>alert(1)</script>"
     send(vendor, answer)
-    reply = message_with(customer, answer)
-    assert "message--theirs" in reply.get_attribute("class")
+    classes, _ = until(customer, lambda d: message_state(d, answer))
+    assert "message--theirs" in classes
     assert not customer.find_elements(By.CSS_SELECTOR, "[data-message-list] script")
     screenshot(customer, "web-chat-customer")
     screenshot(vendor, "web-chat-vendor")
