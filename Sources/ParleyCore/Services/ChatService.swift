@@ -14,11 +14,15 @@ public struct ChatService: Sendable {
     let database: Database
     let events: any ChatEventBus
     let clock: @Sendable () -> Date
+    private let sendBatcher: MessageSendBatcher
 
     public init(database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.events = events
         self.clock = clock
+        self.sendBatcher = MessageSendBatcher(database: database, events: events, clock: clock) { send in
+            try await Self.sendAlone(send, database: database, events: events, clock: clock)
+        }
     }
 
     // MARK: Sessions
@@ -145,6 +149,9 @@ public struct ChatService: Sendable {
 
     /// Sends a message, at most once per `clientMessageID` of the sender: sending again with the
     /// same id answers the first message and changes nothing.
+    ///
+    /// Sends that arrive together are written in one transaction (``MessageSendBatcher``); each
+    /// returns once its message is committed and its event published.
     public func send(
         sessionID: Int64, senderID: Int64, body: String, clientMessageID: String?
     ) async throws
@@ -154,6 +161,19 @@ public struct ChatService: Sendable {
         if let clientMessageID, clientMessageID.isEmpty || clientMessageID.count > Self.maximumClientMessageIDLength {
             throw ChatError.invalidClientMessageID(limit: Self.maximumClientMessageIDLength)
         }
+        return try await sendBatcher.submit(
+            .init(sessionID: sessionID, senderID: senderID, body: text, clientMessageID: clientMessageID))
+    }
+
+    /// How this service's sends were grouped into transactions.
+    public var sendStatistics: SendStatistics { sendBatcher.statistics }
+
+    /// One validated send in a transaction of its own: the batcher's fallback.
+    static func sendAlone(
+        _ send: MessageSendBatcher.Send, database: Database, events: any ChatEventBus,
+        clock: @Sendable () -> Date
+    ) async throws -> SentMessage {
+        let (sessionID, senderID, clientMessageID) = (send.sessionID, send.senderID, send.clientMessageID)
         let now = clock()
         let engine = database.engine
         do {
@@ -173,7 +193,7 @@ public struct ChatService: Sendable {
                     return (existing, nil)
                 }
                 let message = try await messages.insert(
-                    sessionID: sessionID, senderID: senderID, senderRole: role, body: text, at: now,
+                    sessionID: sessionID, senderID: senderID, senderRole: role, body: send.body, at: now,
                     clientMessageID: clientMessageID)
                 guard let updated = try await sessions.recordMessage(sessionID: sessionID, from: role, at: now) else {
                     throw ChatError.sessionNotFound(id: sessionID)
