@@ -3,8 +3,9 @@
 #   bash Benchmarks/realtime.sh [DATA_DIR]
 # Builds release binaries, seeds 5,000 customer-vendor conversations with API tokens into a fresh
 # DATA_DIR/realtime.sqlite, starts `parley serve` on it without the per-user send limit, and runs
-# parley-bench realtime: memory per idle socket, send throughput with 64 senders, and delivery
-# latency at 1,000 messages/s with 1,000 and with 10,000 sockets open. Stops the server at the end.
+# parley-bench realtime (and wrk for the send load): memory per idle socket, send throughput with 64
+# concurrent senders, and delivery latency at 1,000 messages/s with 1,000 and with 10,000 sockets
+# open. Stops the server at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-realtime}
@@ -35,7 +36,23 @@ start_server
   --server-pid "$server"
 stop_server
 
-echo "== send throughput: 64 concurrent senders, each recipient connected"
+# wrk sends (a C client costs the two cores far less than parley-bench's own HTTP client would);
+# parley-bench holds the recipients' sockets and counts what reaches them.
+command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+for sides in "--recipients-only --connections 64" "--connections 128"; do
+  echo "== send throughput: wrk, 64 connections, 64 conversations; sockets: $sides"
+  start_server
+  # shellcheck disable=SC2086
+  "$bin/parley-bench" realtime listen --url "$url" --tokens "$data/tokens.tsv" $sides \
+    --duration $((duration + 3)) &
+  listener=$!
+  sleep 1
+  wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "$url" -- "$data/tokens.tsv" 64 2 | tail -n 1
+  wait "$listener"
+  stop_server
+done
+
+echo "== send throughput: parley-bench's own 64 closed-loop senders (times send to receive too)"
 start_server
 "$bin/parley-bench" realtime throughput --url "$url" --tokens "$data/tokens.tsv" --connections 128 \
   --senders 64 --duration "$duration"

@@ -25,9 +25,12 @@ struct RealtimeBenchmark: AsyncParsableCommand {
         case latency
         /// Opens the sockets and reports the server's resident memory per socket.
         case idle
+        /// Holds the sockets for `--duration` seconds and counts the messages that reach them,
+        /// while another tool (wrk, see Benchmarks/send.lua) does the sending.
+        case listen
     }
 
-    @Argument(help: "throughput, latency or idle.") var mode: Mode
+    @Argument(help: "throughput, latency, idle or listen.") var mode: Mode
     @Option(help: "The server's base URL.") var url = "http://127.0.0.1:8080"
     @Option(help: "The file written by parley seed --realtime-pairs.") var tokens: String
     @Option(help: "WebSockets to hold open (both sides of the first connections/2 pairs).") var connections = 1_000
@@ -35,20 +38,21 @@ struct RealtimeBenchmark: AsyncParsableCommand {
     @Option(help: "Messages per second (latency).") var rate = 1_000
     @Option(help: "Seconds to measure, after a second of warm-up.") var duration = 10
     @Option(help: "The server's process id, to read its memory (idle).") var serverPid: Int32?
+    @Flag(help: "Connect only the recipients (vendors), not the senders too.") var recipientsOnly = false
 
     func run() async throws {
         let pairs = try Self.readPairs(tokens)
-        let pairCount = max(1, connections / 2)
+        let pairCount = max(1, recipientsOnly ? connections : connections / 2)
         guard pairs.count >= pairCount, pairs.count >= senders || mode != .throughput else {
             throw ValidationError("\(tokens) has \(pairs.count) pairs; seed at least \(max(pairCount, senders))")
         }
         let memoryBefore = serverPid.flatMap(Self.residentKiB)
-        let sockets = SocketPool(base: url)
+        let sockets = SocketPool(base: url, recipientsOnly: recipientsOnly)
         let started = ContinuousClock.now
         try await sockets.open(pairs: Array(pairs.prefix(pairCount)))
         print(
             "opened \(sockets.count) WebSockets in \(Self.format(ContinuousClock.now - started)) "
-                + "(\(sockets.count / 2) conversations)")
+                + "(\(pairCount) conversations\(recipientsOnly ? ", recipients only" : ""))")
 
         switch mode {
         case .idle:
@@ -61,6 +65,10 @@ struct RealtimeBenchmark: AsyncParsableCommand {
                 String(
                     format: "server RSS %d KiB before, %d KiB with %d idle sockets: %.1f KiB per socket",
                     before, after, sockets.count, perSocket / 1_024))
+        case .listen:
+            sockets.measureFrom = ContinuousClock.now
+            try await Task.sleep(for: .seconds(duration))
+            print("\(sockets.delivered.withLockedValue { $0 }) messages reached their recipients' sockets")
         case .throughput:
             try await runThroughput(pairs: Array(pairs.prefix(senders)), sockets: sockets)
         case .latency:
@@ -220,20 +228,27 @@ final class LatencyRecorder: Sendable {
 final class SocketPool: @unchecked Sendable {
     let base: String
     private let ready = NIOLockedValueBox(0)
+    /// message.created frames received by recipients since `measureFrom`.
+    let delivered = NIOLockedValueBox(0)
     private let tasks = NIOLockedValueBox<[Task<Void, Never>]>([])
     // Set before any timed message is sent, read by the socket tasks afterwards.
     var recorder: LatencyRecorder?
     var measureFrom = ContinuousClock.now
 
-    init(base: String) {
+    let recipientsOnly: Bool
+
+    init(base: String, recipientsOnly: Bool) {
         self.base = base.replacingOccurrences(of: "http://", with: "ws://")
+        self.recipientsOnly = recipientsOnly
     }
 
     var count: Int { ready.withLockedValue { $0 } }
 
     /// Opens both sides of every pair, a few hundred at a time, and returns when all are ready.
     func open(pairs: [RealtimeBenchmark.Pair]) async throws {
-        let tokens = pairs.flatMap { [($0.vendorToken, true), ($0.customerToken, false)] }
+        let tokens = pairs.flatMap { pair in
+            recipientsOnly ? [(pair.vendorToken, true)] : [(pair.vendorToken, true), (pair.customerToken, false)]
+        }
         for batch in stride(from: 0, to: tokens.count, by: 250) {
             for (token, isRecipient) in tokens[batch..<min(tokens.count, batch + 250)] {
                 let task = Task { await self.hold(token: token, isRecipient: isRecipient) }
@@ -275,9 +290,9 @@ final class SocketPool: @unchecked Sendable {
     /// Reads the send time from a message.created body ("bench <uptime ns> …") and records the delay.
     private func time(_ text: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        guard ContinuousClock.now >= measureFrom, text.contains(#""type":"message.created""#),
-            let marker = text.range(of: "bench ")
-        else { return }
+        guard ContinuousClock.now >= measureFrom, text.contains(#""type":"message.created""#) else { return }
+        delivered.withLockedValue { $0 += 1 }
+        guard let marker = text.range(of: "bench ") else { return }
         let digits = text[marker.upperBound...].prefix { $0.isNumber }
         guard let sentAt = UInt64(digits), now >= sentAt else { return }
         recorder?.record(milliseconds: Double(now - sentAt) / 1e6)

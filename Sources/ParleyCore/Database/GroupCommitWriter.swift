@@ -3,8 +3,8 @@ import SQLKit
 
 /// Write transactions on SQLite's one writer connection, committed in groups.
 ///
-/// Writers take turns on the connection as with a lock, each inside a savepoint of a transaction
-/// that stays open while others are queued behind it: a writer that finds someone waiting hands
+/// Writers take turns on the connection as with a lock, each inside a transaction that stays open
+/// while others are queued behind it (every writer after the first in a savepoint of its own): a writer that finds someone waiting hands
 /// the connection over and waits for a later writer's COMMIT instead of committing itself. The
 /// last writer of a group commits for everyone. Under load one COMMIT serves many requests; with
 /// no one waiting every writer commits at once, as before.
@@ -39,9 +39,9 @@ final class GroupCommitWriter: Sendable {
     /// Runs `body` as one all-or-nothing write, returning once it is committed.
     func transaction<T>(on db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         await acquire()
-        let outcome = await Self.run(body, on: db, openTransaction: state.withLockedValue { !$0.transactionOpen }) {
-            self.state.withLockedValue { $0.transactionOpen = true }
-        }
+        let outcome = await Self.run(
+            body, on: db, openTransaction: state.withLockedValue { !$0.transactionOpen },
+            transactionChanged: { open in self.state.withLockedValue { $0.transactionOpen = open } })
         let succeeded = if case .success = outcome { true } else { false }
         let turn = state.withLockedValue { state -> Turn in
             let groupSize = state.awaitingCommit.count + (succeeded ? 1 : 0)
@@ -74,26 +74,35 @@ final class GroupCommitWriter: Sendable {
         return try await body()
     }
 
+    /// The first writer of a group owns the transaction alone, so it needs no savepoint: when it
+    /// fails, rolling the transaction back undoes only its changes. Later writers of the group
+    /// each work inside a savepoint.
     private static func run<T>(
         _ body: (any SQLDatabase) async throws -> T, on db: any SQLDatabase, openTransaction: Bool,
-        opened: () -> Void
+        transactionChanged: (Bool) -> Void
     ) async -> Result<T, any Error> {
         do {
             if openTransaction {
                 try await db.raw("BEGIN IMMEDIATE").run()
-                opened()
+                transactionChanged(true)
+            } else {
+                try await db.raw("SAVEPOINT parley_write").run()
             }
-            try await db.raw("SAVEPOINT parley_write").run()
         } catch {
             return .failure(error)
         }
         do {
             let value = try await body(db)
-            try await db.raw("RELEASE parley_write").run()
+            if !openTransaction { try await db.raw("RELEASE parley_write").run() }
             return .success(value)
         } catch {
-            try? await db.raw("ROLLBACK TO parley_write").run()
-            try? await db.raw("RELEASE parley_write").run()
+            if openTransaction {
+                try? await db.raw("ROLLBACK").run()
+                transactionChanged(false)
+            } else {
+                try? await db.raw("ROLLBACK TO parley_write").run()
+                try? await db.raw("RELEASE parley_write").run()
+            }
             return .failure(error)
         }
     }

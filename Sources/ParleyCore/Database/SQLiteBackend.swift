@@ -18,10 +18,15 @@ final class SQLiteBackend: Sendable {
     private let writeQueue = GroupCommitWriter()
     private let nextReader = NIOLockedValueBox(0)
 
-    private init(threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private let checkpointer: WALCheckpointer
+
+    private init(
+        threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: WALCheckpointer
+    ) {
         self.threadPool = threadPool
         self.writer = writer
         self.readers = readers
+        self.checkpointer = checkpointer
     }
 
     static func open(path: String, readers readerCount: Int, logger: Logger) async throws -> SQLiteBackend {
@@ -49,13 +54,26 @@ final class SQLiteBackend: Sendable {
                 _ = try await connection.query("PRAGMA synchronous = NORMAL")
                 _ = try await connection.query("PRAGMA cache_size = -65536")
                 _ = try await connection.query("PRAGMA temp_store = MEMORY")
+                // The writer leaves checkpoints to the checkpointer unless the log grows far behind.
+                if index == 0 {
+                    _ = try await connection.query("PRAGMA wal_autocheckpoint = \(WALCheckpointer.fallbackPages)")
+                }
             }
         } catch {
             for connection in opened { try? await connection.close() }
             try? await threadPool.shutdownGracefully()
             throw DatabaseUnavailable(description: "cannot open the SQLite database at \(path): \(error)")
         }
-        return SQLiteBackend(threadPool: threadPool, writer: opened[0], readers: Array(opened.dropFirst()))
+        let checkpointer: WALCheckpointer
+        do {
+            checkpointer = try await WALCheckpointer.start(path: path, logger: logger)
+        } catch {
+            for connection in opened { try? await connection.close() }
+            try? await threadPool.shutdownGracefully()
+            throw DatabaseUnavailable(description: "cannot open the SQLite database at \(path): \(error)")
+        }
+        return SQLiteBackend(
+            threadPool: threadPool, writer: opened[0], readers: Array(opened.dropFirst()), checkpointer: checkpointer)
     }
 
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
@@ -74,6 +92,7 @@ final class SQLiteBackend: Sendable {
     var writeStatistics: WriteStatistics { writeQueue.statistics }
 
     func close() async {
+        await checkpointer.stop()
         await writeQueue.exclusive {
             for connection in [writer] + readers { try? await connection.close() }
         }

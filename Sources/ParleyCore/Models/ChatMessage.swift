@@ -15,6 +15,20 @@ public struct ChatMessage: Sendable, Equatable, Identifiable {
 
     public var isRead: Bool { readAt != nil }
 
+    public init(
+        id: Int64, sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, readAt: Date?,
+        createdAt: Date, clientMessageID: String?
+    ) {
+        self.id = id
+        self.sessionID = sessionID
+        self.senderID = senderID
+        self.senderRole = senderRole
+        self.body = body
+        self.readAt = readAt
+        self.createdAt = createdAt
+        self.clientMessageID = clientMessageID
+    }
+
     static let columns = "id, chat_session_id, sender_id, sender_role, body, read_at, created_at, client_message_id"
 
     init(row: any SQLRow) throws {

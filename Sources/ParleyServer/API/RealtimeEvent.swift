@@ -42,11 +42,13 @@ enum RealtimeEvent {
     /// The event as one JSON text, encoded once for all its recipients; nil for events that are
     /// not sent to clients.
     static func json(for event: ChatEvent) -> String? {
+        // New messages are the bulk of the traffic; they skip the encoder.
+        if case .messageCreated(let message, _) = event { return MessageJSON.createdEvent(message) }
         let encoder = APIJSON.encoder()
         let data: Data?
         switch event {
-        case .messageCreated(let message, _):
-            data = try? encoder.encode(Envelope(type: "message.created", data: APIModel.Message(message)))
+        case .messageCreated:
+            data = nil
         case .messagesRead(let session, let readerID, let count, let upTo):
             data = try? encoder.encode(
                 Envelope(

@@ -13,8 +13,12 @@ public func buildApplication(
     let renderer = try await PageRenderer.load()
     let badge = UnreadBadge(database: dependencies.database, events: dependencies.events, logger: logger)
     let hub = RealtimeHub(events: dependencies.events, logger: logger)
-    let router = buildRouter(dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge))
-    let webSocketRouter = buildWebSocketRouter(dependencies: dependencies, hub: hub)
+    let access = APIAccess(
+        tokens: APITokenCache(tokens: APITokenService(database: dependencies.database)),
+        chatSwitch: ChatSwitch(settings: SettingsService(database: dependencies.database, events: dependencies.events)))
+    let router = buildRouter(
+        dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access)
+    let webSocketRouter = buildWebSocketRouter(dependencies: dependencies, hub: hub, tokens: access.tokens)
     // Services stop in reverse order: the database closes last.
     var services: [any Service] = []
     if ownsDatabase { services.append(DatabaseService(database: dependencies.database)) }
@@ -34,16 +38,23 @@ public func buildApplication(
 /// Only requests asking for a WebSocket upgrade come here. A refused upgrade can only answer a bare
 /// 400, so the token and the chat switch are checked after it, and a refusal is a close frame
 /// whose reason says why (`unauthorized`, `chat_disabled`).
-func buildWebSocketRouter(dependencies: AppDependencies, hub: RealtimeHub) -> Router<AppRequestContext> {
+func buildWebSocketRouter(
+    dependencies: AppDependencies, hub: RealtimeHub, tokens: APITokenCache
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let settings = SettingsService(database: dependencies.database)
-    let api = router.group("api/v1")
-        .add(middleware: APIAuthMiddleware(tokens: APITokenService(database: dependencies.database), required: false))
+    let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: tokens, required: false))
     RealtimeController(hub: hub, settings: settings).addRoutes(to: api)
     return router
 }
 
-func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<AppRequestContext> {
+/// What the API's requests are checked against, shared by the HTTP and WebSocket routers.
+struct APIAccess {
+    let tokens: APITokenCache
+    let chatSwitch: ChatSwitch
+}
+
+func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAccess) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
@@ -76,20 +87,15 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages) -> Router<App
     AdminEventsController(badge: pages.badge).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
-    AdminSettingsController(
-        settings: SettingsService(database: dependencies.database, events: dependencies.events), pages: pages
-    )
-    .addRoutes(to: admin)
+    AdminSettingsController(chatSwitch: access.chatSwitch, pages: pages).addRoutes(to: admin)
 
-    let settings = SettingsService(database: dependencies.database)
-    let tokens = APITokenService(database: dependencies.database)
     let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
-    ConfigController(settings: settings).addRoutes(to: api)
+    ConfigController(settings: SettingsService(database: dependencies.database)).addRoutes(to: api)
     OpenAPIController().addRoutes(to: api)
-    AuthTokenController(users: dependencies.users, tokens: tokens).addRoutes(to: api)
+    AuthTokenController(users: dependencies.users, tokens: access.tokens).addRoutes(to: api)
     let chatAPI = api.group()
-        .add(middleware: APIAuthMiddleware(tokens: tokens))
-        .add(middleware: ChatEnabledMiddleware(settings: settings))
+        .add(middleware: APIAuthMiddleware(tokens: access.tokens))
+        .add(middleware: ChatEnabledMiddleware(chatSwitch: access.chatSwitch))
     ChatAPIController(dependencies: dependencies, limiter: dependencies.sendRateLimit.map(SendRateLimiter.init))
         .addRoutes(to: chatAPI)
     ProductAPIController(lookup: Lookup(database: dependencies.database)).addRoutes(to: chatAPI)

@@ -9,7 +9,7 @@ import ParleyCore
 struct APIAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let tokens: APITokenService
+    let tokens: APITokenCache
     var required = true
 
     func handle(
@@ -39,14 +39,14 @@ struct APIAuthMiddleware: RouterMiddleware {
 struct ChatEnabledMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let settings: SettingsService
+    let chatSwitch: ChatSwitch
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     )
         async throws -> Response
     {
-        guard try await settings.isChatEnabled() else { throw APIError.chatDisabled }
+        guard try await chatSwitch.isEnabled() else { throw APIError.chatDisabled }
         return try await next(request, context)
     }
 }

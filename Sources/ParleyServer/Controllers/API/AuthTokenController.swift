@@ -4,7 +4,7 @@ import ParleyCore
 /// `POST /api/v1/auth/token` signs in and hands out a bearer token; `DELETE` revokes it.
 struct AuthTokenController {
     let users: UserService
-    let tokens: APITokenService
+    let tokens: APITokenCache
 
     struct Credentials: Decodable {
         let email: String

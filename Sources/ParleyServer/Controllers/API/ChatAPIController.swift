@@ -117,7 +117,7 @@ struct ChatAPIController {
             // Someone else's conversation answers exactly as one that does not exist.
             throw APIError.notFound("chat session")
         }
-        return try APIJSON.response(APIModel.Message(sent.message), status: sent.isNew ? .created : .ok)
+        return Responses.json(MessageJSON.encode(sent.message), status: sent.isNew ? .created : .ok)
     }
 
     struct ReadRequest: Decodable {

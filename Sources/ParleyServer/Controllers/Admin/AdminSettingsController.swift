@@ -3,7 +3,7 @@ import ParleyCore
 
 /// System Settings: the switch that turns chat in the mobile app on or off.
 struct AdminSettingsController {
-    let settings: SettingsService
+    let chatSwitch: ChatSwitch
     let pages: AdminPages
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -20,7 +20,7 @@ struct AdminSettingsController {
         let session = try context.requireSession()
         let model = SettingsPage(
             layout: await pages.layout(for: request, session: session, section: .settings),
-            chatEnabled: try await settings.isChatEnabled())
+            chatEnabled: try await chatSwitch.isEnabled())
         return pages.page("settings", model, request: request)
     }
 
@@ -29,7 +29,7 @@ struct AdminSettingsController {
         let form = try await FormData.from(request, context: context)
         // The form sends a hidden "0" before the checkbox, so the last value is the choice.
         let enabled = form.all("chat_enabled").last == "1"
-        try await settings.setChatEnabled(enabled)
+        try await chatSwitch.set(enabled)
         return Responses.redirect(
             to: AdminPath.settings, notice: enabled ? "Chat is on in the mobile app." : "Chat is off in the mobile app."
         )
