@@ -3,14 +3,15 @@ import SQLKit
 
 /// Write transactions on SQLite's one writer connection, committed in groups.
 ///
-/// Writers take turns on the connection as with a lock, each inside a transaction that stays open
-/// while others are queued behind it (every writer after the first in a savepoint of its own): a writer that finds someone waiting hands
-/// the connection over and waits for a later writer's COMMIT instead of committing itself. The
-/// last writer of a group commits for everyone. Under load one COMMIT serves many requests; with
-/// no one waiting every writer commits at once, as before.
+/// Writers take turns on the connection as with a lock, inside one transaction that stays open
+/// while others are queued behind it: a writer that finds someone waiting hands the connection
+/// over and waits for a later writer's COMMIT instead of committing itself. The last writer of a
+/// group commits for everyone. Under load one COMMIT serves many requests; with no one waiting
+/// every writer commits at once, as before.
 ///
-/// Each writer's changes are all-or-nothing (its savepoint is rolled back when its body throws),
-/// and no writer returns before its changes are committed, so callers see ordinary transactions.
+/// Each writer's changes are all-or-nothing: the first of a group owns the transaction and rolls
+/// it back when its body throws; every later one works in a savepoint and rolls back to it. No
+/// writer returns before its changes are committed, so callers see ordinary transactions.
 final class GroupCommitWriter: Sendable {
     private struct State {
         var isBusy = false
