@@ -1,10 +1,9 @@
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 import ParleyCore
 
 /// What every route sees: Hummingbird's core context plus who is signed in, once known.
-public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, WebSocketRequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AdminSessionMiddleware`` for a signed-in administrator.
     public var webSession: WebSession?
@@ -12,15 +11,12 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, We
     public var apiUser: User?
     /// The connected client, for throttling sign-in attempts.
     public let remoteAddress: SocketAddress?
-    /// Where a WebSocket route leaves its handler for the upgrade.
-    public let webSocket: WebSocketHandlerReference<AppRequestContext>
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSession = nil
         apiUser = nil
         remoteAddress = source.channel.remoteAddress
-        webSocket = .init()
     }
 
     /// Forms and JSON bodies are small; anything larger is refused before it is read.

@@ -1,5 +1,5 @@
 import Hummingbird
-import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
 import ParleyCore
 import ServiceLifecycle
@@ -18,7 +18,10 @@ public func buildApplication(
         chatSwitch: ChatSwitch(settings: SettingsService(database: dependencies.database, events: dependencies.events)))
     let router = buildRouter(
         dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access)
-    let webSocketRouter = buildWebSocketRouter(dependencies: dependencies, hub: hub, tokens: access.tokens)
+    // Realtime sockets are checked after the upgrade: a refused upgrade could only answer a bare
+    // 400, while a close frame can say why (`unauthorized`, `chat_disabled`).
+    let realtime = RealtimeAccess(
+        hub: hub, tokens: access.tokens, settings: SettingsService(database: dependencies.database), logger: logger)
     // Services stop in reverse order: the database closes last.
     var services: [any Service] = []
     if ownsDatabase { services.append(DatabaseService(database: dependencies.database)) }
@@ -26,26 +29,13 @@ public func buildApplication(
     services.append(hub)
     return Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter,
-            configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)))),
+        server: HTTPServerBuilder { responder in
+            RealtimeServerChannel(responder: responder, access: realtime, maxFrameSize: 1 << 16)
+        },
         configuration: .init(address: .hostname(host, port: port), serverName: "Parley"),
         services: services,
         logger: logger
     )
-}
-
-/// Only requests asking for a WebSocket upgrade come here. A refused upgrade can only answer a bare
-/// 400, so the token and the chat switch are checked after it, and a refusal is a close frame
-/// whose reason says why (`unauthorized`, `chat_disabled`).
-func buildWebSocketRouter(
-    dependencies: AppDependencies, hub: RealtimeHub, tokens: APITokenCache
-) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
-    let settings = SettingsService(database: dependencies.database)
-    let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: tokens, required: false))
-    RealtimeController(hub: hub, settings: settings).addRoutes(to: api)
-    return router
 }
 
 /// What the API's requests are checked against, shared by the HTTP and WebSocket routers.

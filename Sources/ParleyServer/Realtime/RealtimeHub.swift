@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import ParleyCore
+import ServiceLifecycle
+
+/// One open realtime socket, as the hub sees it. Both calls may come from any thread.
+protocol RealtimeConnection: AnyObject, Sendable {
+    /// Sends a text frame, or drops the connection when its client has stopped reading.
+    func send(_ text: String)
+    /// Sends a close frame with the reason and closes the connection.
+    func close(reason: String)
+}
+
+/// Routes chat events to the open realtime connections of the users they concern.
+final class RealtimeHub: Service, Sendable {
+    /// Connections by user, so an event reaches its two participants without a scan of everyone.
+    private struct Registry {
+        var byUser: [Int64: [ObjectIdentifier: any RealtimeConnection]] = [:]
+        var count = 0
+    }
+
+    private let events: any ChatEventBus
+    private let logger: Logger
+    private let registry = NIOLockedValueBox(Registry())
+
+    init(events: any ChatEventBus, logger: Logger) {
+        self.events = events
+        self.logger = logger
+    }
+
+    func connect(userID: Int64, _ connection: any RealtimeConnection) {
+        registry.withLockedValue { registry in
+            if registry.byUser[userID, default: [:]].updateValue(connection, forKey: ObjectIdentifier(connection))
+                == nil
+            {
+                registry.count += 1
+            }
+        }
+    }
+
+    func disconnect(userID: Int64, _ connection: any RealtimeConnection) {
+        registry.withLockedValue { registry in
+            guard registry.byUser[userID]?.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+            if registry.byUser[userID]?.isEmpty == true { registry.byUser[userID] = nil }
+            registry.count -= 1
+        }
+    }
+
+    var connectionCount: Int { registry.withLockedValue { $0.count } }
+
+    func run() async throws {
+        let stream = events.subscribe(bufferSize: 65_536)
+        // The bus never ends its stream, so graceful shutdown cancels the loop.
+        await cancelWhenGracefulShutdown {
+            for await event in stream { self.deliver(event) }
+        }
+        closeAll(reason: "server_shutting_down")
+    }
+
+    func deliver(_ event: ChatEvent) {
+        if case .chatAvailabilityChanged(let enabled) = event {
+            if !enabled { closeAll(reason: "chat_disabled") }
+            return
+        }
+        guard let json = RealtimeEvent.json(for: event) else { return }
+        let recipients = registry.withLockedValue { registry in
+            event.audience.flatMap { userID in (registry.byUser[userID] ?? [:]).values }
+        }
+        for connection in recipients { connection.send(json) }
+    }
+
+    func closeAll(reason: String) {
+        let all = registry.withLockedValue { registry in
+            defer { registry = Registry() }
+            return registry.byUser.values.flatMap(\.values)
+        }
+        for connection in all { connection.close(reason: reason) }
+    }
+}

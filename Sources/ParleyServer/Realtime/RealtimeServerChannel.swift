@@ -1,0 +1,140 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// Each accepted connection: HTTP/1.1 for the router, or, for an upgrade request to the realtime
+/// path, a WebSocket handled by ``RealtimeSocketHandler`` on the event loop.
+///
+/// It follows hummingbird-websocket's `HTTP1WebSocketUpgradeChannel`, except that an upgraded
+/// socket is not handed to an async handler that holds a task for the socket's whole life: idle
+/// sockets are most of a chat server's connections, and the task was most of their memory.
+struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
+    static let path = "/api/v1/realtime"
+
+    enum UpgradeResult: Sendable {
+        case realtime
+        case notUpgraded(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        case failedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let upgradeResult: EventLoopFuture<UpgradeResult>
+        let channel: any Channel
+    }
+
+    let responder: HTTPChannelHandler.Responder
+    let access: RealtimeAccess
+    let maxFrameSize: Int
+
+    init(responder: @escaping HTTPChannelHandler.Responder, access: RealtimeAccess, maxFrameSize: Int = 1 << 14) {
+        self.responder = Self.redirectingLateUpgrades(responder)
+        self.access = access
+        self.maxFrameSize = maxFrameSize
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let upgradeAttempted = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+            let access = self.access
+            let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
+                maxFrameSize: maxFrameSize,
+                shouldUpgrade: { channel, head in
+                    upgradeAttempted.value = true
+                    let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+                    return channel.eventLoop.makeSucceededFuture(path == Self.path ? HTTPHeaders() : nil)
+                },
+                upgradePipelineHandler: { channel, head in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = RealtimeSocketHandler(
+                            token: Self.token(in: head), access: access, eventLoop: channel.eventLoop)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        return UpgradeResult.realtime
+                    }
+                }
+            )
+            let upgrades = NIOTypedHTTPServerUpgradeConfiguration(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(logger: logger))
+                        let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true))
+                        return upgradeAttempted.value
+                            ? UpgradeResult.failedUpgrade(asyncChannel) : UpgradeResult.notUpgraded(asyncChannel)
+                    }
+                }
+            )
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(
+                upgradeConfiguration: upgrades)
+            configuration.enablePipelining = false  // NIOAsyncChannel pipelines HTTP
+            configuration.enableErrorHandling = false  // Hummingbird handles errors
+            configuration.enableResponseHeaderValidation = false  // swift-http-types validates headers
+            let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                configuration: configuration)
+            return Value(upgradeResult: result, channel: channel)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.upgradeResult.get() {
+            case .realtime:
+                // The socket's handler owns it from here; nothing waits on it.
+                return
+            case .notUpgraded(let http1):
+                await handleHTTP(asyncChannel: http1, logger: logger)
+            case .failedUpgrade(let http1):
+                try await http1.executeThenClose { _, outbound in
+                    let head = HTTPResponse(
+                        status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
+                    try await outbound.write(contentsOf: [.head(head), .end(nil)])
+                }
+            }
+        } catch {
+            logger.debug("Connection ended during setup", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The bearer token of an upgrade request: the Authorization header, or `?token=` for clients
+    /// (browsers) that cannot set headers on a WebSocket.
+    static func token(in head: HTTPRequestHead) -> String? {
+        if let header = head.headers["authorization"].first, header.lowercased().hasPrefix("bearer ") {
+            let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+            return token.isEmpty ? nil : token
+        }
+        guard let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0] == "token" { return String(parts[1]).removingPercentEncoding }
+        }
+        return nil
+    }
+
+    /// An upgrade request on a connection that already served plain HTTP cannot be upgraded there;
+    /// redirect it to the same address on a fresh connection, as hummingbird-websocket does.
+    static func redirectingLateUpgrades(
+        _ responder: @escaping HTTPChannelHandler.Responder
+    ) -> HTTPChannelHandler.Responder {
+        struct RedirectThenClose: Error {}
+        return { request, writer, channel in
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+                try await responder(request, writer, channel)
+                return
+            }
+            var path = request.uri.path
+            if let query = request.uri.query { path += "?\(query)" }
+            try await writer.writeResponse(
+                HTTPResponse(status: .temporaryRedirect, headerFields: [.connection: "close", .location: path]))
+            throw RedirectThenClose()
+        }
+    }
+}
