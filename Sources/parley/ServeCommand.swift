@@ -50,6 +50,14 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice(
             "Parley is listening on http://\(host):\(port); admin panel: http://\(host):\(port)/admin/login"
         )
-        try await app.runService()
+        // The database service closes the database on a graceful shutdown; when the server never
+        // got going (its port was taken, say) it may not have run, so close it here too.
+        do {
+            try await app.runService()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
     }
 }

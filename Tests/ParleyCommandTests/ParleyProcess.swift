@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the built `parley` executable as a separate process, as a user would.
 struct ParleyProcess {
     struct Result {
@@ -66,5 +70,33 @@ struct ParleyProcess {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// A port nobody listens on now: the kernel picks it for a socket bound to port 0.
+    static func freePort() throws -> Int {
+        let (port, socketFD) = try listeningSocket()
+        close(socketFD)
+        return port
+    }
+
+    /// A socket listening on a port the kernel picked; the caller closes it.
+    static func listeningSocket() throws -> (port: Int, socket: Int32) {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(socketFD, socketAddress, length) == 0 && listen(socketFD, 1) == 0
+                    && getsockname(socketFD, socketAddress, &length) == 0
+            }
+        }
+        guard bound else {
+            close(socketFD)
+            throw POSIXError(.EADDRINUSE)
+        }
+        return (Int(UInt16(bigEndian: address.sin_port)), socketFD)
     }
 }

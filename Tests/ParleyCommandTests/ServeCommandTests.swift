@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -10,7 +13,7 @@ struct ServeCommandTests {
     @Test func startsOnAnEmptyDirectoryCreatesTheDatabaseAndNamesTheAdminLogin() async throws {
         let directory = try ParleyProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = Int.random(in: 20_000..<40_000)
+        let port = try ParleyProcess.freePort()
         let (process, _, errors) = try ParleyProcess.start(["serve", "--port", "\(port)"], in: directory)
         defer { if process.isRunning { process.terminate() } }
 
@@ -20,16 +23,30 @@ struct ServeCommandTests {
             try await Task.sleep(for: .milliseconds(200))
             status = await Self.status(of: URL(string: "http://127.0.0.1:\(port)/healthz")!)
         }
-        #expect(status == 200)
+        let started = status == 200
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("data/parley.sqlite").path))
 
         process.terminate()  // SIGTERM: the server drains and exits cleanly.
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(started, "healthz answered \(status.map(String.init) ?? "nothing"); the server said:\n\(log)")
+        #expect(
+            process.terminationStatus == 0 && process.terminationReason == .exit,
+            "ended by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus):\n\(log)")
         #expect(log.contains("Created administrator admin@example.com with the password"))
         #expect(log.contains("Seeded demo data"))
         #expect(log.contains("http://127.0.0.1:\(port)"))
+    }
+
+    @Test func aTakenPortEndsServeWithAnErrorAndTheDatabaseClosed() async throws {
+        let directory = try ParleyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (port, socket) = try ParleyProcess.listeningSocket()
+        defer { close(socket) }
+        let result = try await ParleyProcess.run(["serve", "--port", "\(port)"], in: directory)
+        // Exit status 1 with the reason, not a crash (a signal) from connections left open.
+        #expect(result.status == 1, "\(result.errors)")
+        #expect(result.errors.contains("Address already in use"), "\(result.errors)")
     }
 
     static func status(of url: URL) async -> Int? {

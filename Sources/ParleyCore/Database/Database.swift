@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -24,6 +25,7 @@ public struct DatabaseUnavailable: Error, CustomStringConvertible {
 public final class Database: Sendable {
     public let engine: DatabaseEngine
     private let backend: Backend
+    private let isOpen = NIOLockedValueBox(true)
 
     private enum Backend: Sendable {
         case sqlite(SQLiteBackend)
@@ -85,12 +87,22 @@ public final class Database: Sendable {
         }
     }
 
-    /// Closes every connection. The database must not be used afterwards.
+    /// Closes every connection; later calls do nothing. The database must not be used afterwards.
     public func close() async {
-        switch backend {
-        case .sqlite(let sqlite): await sqlite.close()
-        case .postgres(let postgres): await postgres.close()
-        }
+        guard
+            isOpen.withLockedValue({ isOpen in
+                defer { isOpen = false }; return isOpen
+            })
+        else { return }
+        // In a task of its own: closing from a cancelled task (a server shutting down because it
+        // failed) would otherwise be refused by the connections' thread pool and leave them open.
+        let backend = self.backend
+        await Task {
+            switch backend {
+            case .sqlite(let sqlite): await sqlite.close()
+            case .postgres(let postgres): await postgres.close()
+            }
+        }.value
     }
 
     private static func transaction<T>(
