@@ -162,6 +162,24 @@ struct ChatAPITests {
         }
     }
 
+    @Test func anAdministratorsTokenReadsEverySessionButCannotWriteIntoIt() async throws {
+        try await APITestContext.run { context in
+            let (customer, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
+            _ = try await context.chat.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "Hello")
+            let admin = try await context.chat.fixtures.user(.admin)
+            let api = try await context.api.signIn(admin.email)
+            let shown = try await api.send(.get, "/api/v1/chat-sessions/\(session.id)")
+            #expect(shown.status == .ok && shown.json["id"] as? Int == Int(session.id))
+            let messages = try await api.send(.get, "/api/v1/chat-sessions/\(session.id)/messages")
+            #expect((messages.json["data"] as? [[String: Any]])?.compactMap { $0["body"] as? String } == ["Hello"])
+            // Reading is not taking part: sending answers as for anyone outside the conversation.
+            let sent = try await api.send(
+                .post, "/api/v1/chat-sessions/\(session.id)/messages", json: #"{"body":"from the admin"}"#)
+            #expect(sent.status == .notFound)
+            #expect(try await context.chat.chat.findSession(id: session.id)?.messagesCount == 1)
+        }
+    }
+
     @Test func anotherUsersSessionAnswers404() async throws {
         try await APITestContext.run { context in
             let (_, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
