@@ -1,63 +1,28 @@
 """Browser tests for the admin panel: a real Parley server on a fresh SQLite database, driven
 by real Chromium through Selenium. Screenshots go to artifacts/screenshots/ (ignored by git)."""
-import os
 import pathlib
 import shutil
-import socket
-import subprocess
+import sys
 import tempfile
-import time
 
-import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "pysupport"))
+from parley_server import ROOT, parley_server  # noqa: E402
+
 ADMIN_EMAIL = "browser-admin@parley.test"
 ADMIN_PASSWORD = "browser-admin-password"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server():
-    """`parley serve` with demo data and a known administrator; stopped with SIGTERM at the end."""
-    binary = pathlib.Path(os.environ.get("PARLEY_BIN", ROOT / ".build" / "debug" / "parley"))
-    assert binary.exists(), f"build parley first: {binary} is missing"
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="parley-browser-"))
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PARLEY_TEST_DATABASE_URL")}
-    env.update(ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, PARLEY_DEMO="1", LOG_LEVEL="info")
-    log = open(workdir / "server.log", "w")
-    process = subprocess.Popen([str(binary), "serve", "--port", str(port)], cwd=workdir, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert process.poll() is None, (workdir / "server.log").read_text()
-        time.sleep(0.2)
-    else:
-        raise AssertionError("server did not start: " + (workdir / "server.log").read_text())
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except (subprocess.TimeoutExpired, AssertionError):
-        process.kill()
-    log.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    """`parley serve` with demo data and a known administrator."""
+    with parley_server(ADMIN_EMAIL, ADMIN_PASSWORD, prefix="parley-browser-") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -8,17 +8,11 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import screenshot
+from parley_server import DEMO_PASSWORD, VENDOR_EMAILS
 from pages import wait
 
-PASSWORD = "parley-demo"
+PASSWORD = DEMO_PASSWORD
 CUSTOMER = "lucas.ferreira@example.com"
-VENDOR_EMAILS = {
-    "Harbor & Pine Outfitters": "sales@harborpine.example",
-    "Lumen Audio": "hello@lumenaudio.example",
-    "Fernwood Ceramics": "studio@fernwood.example",
-    "Velo Works": "shop@veloworks.example",
-    "Kettle & Crumb": "orders@kettlecrumb.example",
-}
 
 
 def chat_sign_in(driver, server, email, password=PASSWORD):

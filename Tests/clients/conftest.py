@@ -3,80 +3,29 @@ data, driven from outside the process over HTTP (httpx) and WebSocket (websocket
 import asyncio
 import itertools
 import json
-import os
 import pathlib
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
+import sys
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "pysupport"))
+from parley_server import CUSTOMER_EMAILS, DEMO_PASSWORD, VENDOR_EMAILS, parley_server  # noqa: E402
+
 ADMIN_EMAIL = "clients-admin@parley.test"
 ADMIN_PASSWORD = "clients-admin-password"
-DEMO_PASSWORD = "parley-demo"
 TIMEOUT = 5  # seconds any single wait may take, so a failure never hangs
 
-# From Sources/ParleyCore/Seeding/DemoSeeder.swift.
-VENDOR_EMAILS = {
-    "Harbor & Pine Outfitters": "sales@harborpine.example",
-    "Lumen Audio": "hello@lumenaudio.example",
-    "Fernwood Ceramics": "studio@fernwood.example",
-    "Velo Works": "shop@veloworks.example",
-    "Kettle & Crumb": "orders@kettlecrumb.example",
-}
-CUSTOMER_EMAILS = [
-    "amara.okafor@example.com", "jonas.lindqvist@example.com", "priya.raman@example.com",
-    "mateo.garcia@example.com", "sofia.rossi@example.com", "kenji.watanabe@example.com",
-    "chloe.martin@example.com", "daniel.novak@example.com", "leila.haddad@example.com",
-    "oliver.bennett@example.com", "zanele.dlamini@example.com", "lucas.ferreira@example.com",
-]
 _customers = itertools.cycle(CUSTOMER_EMAILS)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def server():
-    """`parley serve` with demo data and a known administrator; stopped with SIGTERM at the end."""
-    binary = pathlib.Path(os.environ.get("PARLEY_BIN", ROOT / ".build" / "debug" / "parley"))
-    assert binary.exists(), f"build parley first: {binary} is missing"
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="parley-clients-"))
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PARLEY_TEST_DATABASE_URL")}
-    env.update(ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, PARLEY_DEMO="1", LOG_LEVEL="info")
-    log = open(workdir / "server.log", "w")
-    process = subprocess.Popen([str(binary), "serve", "--port", str(port)], cwd=workdir, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert process.poll() is None, (workdir / "server.log").read_text()
-        time.sleep(0.2)
-    else:
-        raise AssertionError("server did not start: " + (workdir / "server.log").read_text())
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    """`parley serve` with demo data and a known administrator."""
+    with parley_server(ADMIN_EMAIL, ADMIN_PASSWORD, prefix="parley-clients-") as base:
+        yield base
 
 
 # --- API helpers -------------------------------------------------------------------------------
