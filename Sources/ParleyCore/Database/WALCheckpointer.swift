@@ -45,6 +45,8 @@ final class WALCheckpointer: Sendable {
                 if Task.isCancelled { break }
                 do {
                     _ = try await connection.query("PRAGMA wal_checkpoint(PASSIVE)")
+                } catch is CancellationError {
+                    break  // stopping
                 } catch {
                     logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
