@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, screenshot
 from pages import (badge, check_rows, choose, column, confirm_dialog, notice, numbers, rows, submit_search, wait,
-                   wait_for_url)
+                   wait_for_new_page, wait_for_url)
 
 
 def test_list_shows_sessions_newest_first_with_badges(signed_in, server):
@@ -155,13 +155,18 @@ def test_create_and_create_another_then_create(signed_in, server):
     assert driver.find_element(By.CSS_SELECTOR, "input[name=vendor_id]").get_attribute("value")
     choose(driver, "customer", "Jonas")
     screenshot(driver, "create-form")
+    # Each click loads a new page; wait for it, since the form page's notice also says "created.".
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "button[value=create_another]").click()
+    wait_for_new_page(driver, page)
     notice(driver, "Create another one.")
     assert driver.current_url.endswith("/admin/chat-sessions/create")
     assert driver.find_element(By.ID, "product").get_attribute("value") == ""
     choose(driver, "product", "Tubeless")
     choose(driver, "customer", "Kenji")
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "button[value=create]").click()
+    wait_for_new_page(driver, page)
     notice(driver, "created.")
     assert driver.current_url.endswith("/admin/chat-sessions")
 
