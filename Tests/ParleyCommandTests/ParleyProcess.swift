@@ -6,6 +6,8 @@ import Foundation
 
 /// Runs the built `parley` executable as a separate process, as a user would.
 struct ParleyProcess {
+    private static let launchLock = NSLock()
+
     struct Result {
         var status: Int32
         var output: String
@@ -47,7 +49,9 @@ struct ParleyProcess {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        // Foundation's Process.run() on Linux has crashed here (a bad pointer in its memcpy) when
+        // tests launched processes at the same moment; launches are quick, so take turns.
+        try launchLock.withLock { try process.run() }
         return (process, output, errors)
     }
 
