@@ -28,17 +28,26 @@ struct MigratorTests {
         for _ in 0..<3 {
             databases.append(try await Database.open(.init(location: location, poolSize: 1), logger: logger))
         }
-        let applied = try await withThrowingTaskGroup(of: [String].self) { group in
-            for database in databases {
-                group.addTask { try await Migrator(database: database, logger: logger).migrate() }
+        let outcome: Result<([String], Int64?), any Error>
+        do {
+            let applied = try await withThrowingTaskGroup(of: [String].self) { group in
+                for database in databases {
+                    group.addTask { try await Migrator(database: database, logger: logger).migrate() }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
             }
-            return try await group.reduce(into: [String]()) { $0 += $1 }
+            let recorded = try await databases[0].read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM parley_migrations").first()?
+                    .decode(column: "n", as: Int64.self)
+            }
+            outcome = .success((applied, recorded))
+        } catch {
+            outcome = .failure(error)
         }
-        let recorded = try await databases[0].read { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM parley_migrations").first()?.decode(column: "n", as: Int64.self)
-        }
+        // Closed whatever happened: an open SQLite connection must not be left to deinitialise.
         for database in databases { await database.close() }
         await TestDatabase.remove(location)
+        let (applied, recorded) = try outcome.get()
         #expect(applied.count == Int(recorded ?? -1))
         #expect(Set(applied).count == applied.count)
     }
