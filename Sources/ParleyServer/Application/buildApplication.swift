@@ -38,7 +38,7 @@ public func buildApplication(
     )
 }
 
-/// What the API's requests are checked against, shared by the HTTP and WebSocket routers.
+/// What the API's requests are checked against; the realtime sockets share the token cache.
 struct APIAccess {
     let tokens: APITokenCache
     let chatSwitch: ChatSwitch

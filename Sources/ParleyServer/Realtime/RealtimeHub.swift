@@ -17,7 +17,6 @@ final class RealtimeHub: Service, Sendable {
     /// Connections by user, so an event reaches its two participants without a scan of everyone.
     private struct Registry {
         var byUser: [Int64: [ObjectIdentifier: any RealtimeConnection]] = [:]
-        var count = 0
     }
 
     private let events: any ChatEventBus
@@ -30,24 +29,15 @@ final class RealtimeHub: Service, Sendable {
     }
 
     func connect(userID: Int64, _ connection: any RealtimeConnection) {
-        registry.withLockedValue { registry in
-            if registry.byUser[userID, default: [:]].updateValue(connection, forKey: ObjectIdentifier(connection))
-                == nil
-            {
-                registry.count += 1
-            }
-        }
+        registry.withLockedValue { $0.byUser[userID, default: [:]][ObjectIdentifier(connection)] = connection }
     }
 
     func disconnect(userID: Int64, _ connection: any RealtimeConnection) {
         registry.withLockedValue { registry in
-            guard registry.byUser[userID]?.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+            registry.byUser[userID]?.removeValue(forKey: ObjectIdentifier(connection))
             if registry.byUser[userID]?.isEmpty == true { registry.byUser[userID] = nil }
-            registry.count -= 1
         }
     }
-
-    var connectionCount: Int { registry.withLockedValue { $0.count } }
 
     func run() async throws {
         let stream = events.subscribe(bufferSize: 65_536)
