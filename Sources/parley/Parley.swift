@@ -6,7 +6,9 @@ struct Parley: AsyncParsableCommand {
         commandName: "parley",
         abstract: "Product chat between customers and vendors, with an admin panel.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, DoctorCommand.self, CreateUserCommand.self, SeedCommand.self,
+            ServeCommand.self, MigrateCommand.self, DoctorCommand.self, CreateUserCommand.self,
+            ResetPasswordCommand.self,
+            SeedCommand.self,
         ]
     )
 }

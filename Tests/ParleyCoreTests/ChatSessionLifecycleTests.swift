@@ -179,7 +179,7 @@ struct ChatSessionLifecycleTests {
     }
 
     @Test func deletingAnUnknownSessionIsNotFound() async throws {
-        try await ChatTestContext.run { context in
+        _ = try await ChatTestContext.run { context in
             await #expect(throws: ChatError.sessionNotFound(id: 31_337)) {
                 try await context.chat.deleteSession(id: 31_337)
             }

@@ -69,7 +69,7 @@ struct SeederTests {
     }
 
     @Test func benchSizesThatCannotBeMadeConsistentAreRefused() async throws {
-        try await ChatTestContext.run { context in
+        _ = try await ChatTestContext.run { context in
             #expect(throws: ConfigurationError.self) {
                 try BenchSeeder(
                     database: context.database, sizes: .init(users: 10, products: 1, sessions: 100, messages: 0))

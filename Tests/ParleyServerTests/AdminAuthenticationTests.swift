@@ -107,7 +107,7 @@ struct AdminAuthenticationTests {
                 let response = try await context.browser.post(
                     "/admin/chat-sessions/bulk", fields + [("action", "delete"), ("ids", "\(session.id)")], csrf: false)
                 #expect(response.status == .forbidden)
-                #expect(response.text.contains("Reload the page and try again"))
+                #expect(response.text.contains("reload the page and try again"))
             }
             #expect(try await context.chat.chat.findSession(id: session.id) != nil)
         }

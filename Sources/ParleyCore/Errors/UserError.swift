@@ -5,12 +5,13 @@ public enum UserError: ParleyError, Equatable {
     case emailTaken(String)
     case passwordTooShort(minimum: Int)
     case userNotFound(id: Int64)
+    case unknownEmail(String)
 
     public var kind: ParleyErrorKind {
         switch self {
         case .nameRequired, .invalidEmail, .passwordTooShort: .invalid
         case .emailTaken: .conflict
-        case .userNotFound: .notFound
+        case .userNotFound, .unknownEmail: .notFound
         }
     }
 
@@ -20,7 +21,7 @@ public enum UserError: ParleyError, Equatable {
         case .invalidEmail: "invalid_email"
         case .emailTaken: "email_taken"
         case .passwordTooShort: "password_too_short"
-        case .userNotFound: "user_not_found"
+        case .userNotFound, .unknownEmail: "user_not_found"
         }
     }
 
@@ -30,6 +31,7 @@ public enum UserError: ParleyError, Equatable {
         case .invalidEmail, .emailTaken: "email"
         case .passwordTooShort: "password"
         case .userNotFound: nil
+        case .unknownEmail: "email"
         }
     }
 
@@ -40,6 +42,7 @@ public enum UserError: ParleyError, Equatable {
         case .emailTaken(let email): "Another account already uses \(email)."
         case .passwordTooShort(let minimum): "Use a password of at least \(minimum) characters."
         case .userNotFound(let id): "There is no user #\(id)."
+        case .unknownEmail(let email): "No account uses \(email)."
         }
     }
 }

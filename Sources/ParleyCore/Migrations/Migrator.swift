@@ -15,6 +15,7 @@ public struct Migrator: Sendable {
         CreateSignInFailures(),
         CreateAPITokens(),
         AddChatMessagesClientMessageID(),
+        AddNameSearchKeys(),
     ]
 
     let database: Database

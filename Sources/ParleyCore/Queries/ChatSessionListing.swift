@@ -43,15 +43,6 @@ public struct ChatSessionListing: Sendable {
                 rows: rows, total: min(counted, plan.countLimit), totalIsCapped: counted > plan.countLimit)
         }
     }
-
-    static func escapeLike(_ term: String) -> String {
-        var escaped = ""
-        for character in term {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
-    }
 }
 
 extension ChatSessionListing {
@@ -74,10 +65,9 @@ extension ChatSessionListing {
         {
             let term = search.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !term.isEmpty else { return .none }
-            let pattern = "%" + ChatSessionListing.escapeLike(term) + "%"
-            let like = engine == .postgres ? "ILIKE" : "LIKE"
+            let pattern = SearchKey.containsPattern(term)
             let limit = sparseNameLimit + 1
-            let matches: SQLQueryString = "name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\' LIMIT \(bind: limit)"
+            let matches: SQLQueryString = "name_key LIKE \(bind: pattern) ESCAPE '\\' LIMIT \(bind: limit)"
             let productIDs = try await db.raw("SELECT id FROM products WHERE " + matches).all().map {
                 try $0.int64("id")
             }
@@ -137,8 +127,7 @@ extension ChatSessionListing {
             if case .dense(let pattern, let productIDs, let userIDs) = search {
                 // The unary plus keeps SQLite from answering through the foreign-key indexes, which
                 // would collect every match and sort them; walking the order's index stops at a page.
-                let like = engine == .postgres ? "ILIKE" : "LIKE"
-                let named: SQLQueryString = "name \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\'"
+                let named: SQLQueryString = "name_key LIKE \(bind: pattern) ESCAPE '\\'"
                 var any: [SQLQueryString] = []
                 if let productIDs {
                     if !productIDs.isEmpty { any.append("+s.product_id IN (\(binds: productIDs))") }

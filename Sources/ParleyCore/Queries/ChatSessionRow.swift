@@ -39,4 +39,7 @@ public struct ChatSessionPage: Sendable, Equatable {
     public var total: Int
     /// True when more sessions match than were counted.
     public var totalIsCapped: Bool
+
+    /// No rows at all.
+    public static let empty = ChatSessionPage(rows: [], total: 0, totalIsCapped: false)
 }

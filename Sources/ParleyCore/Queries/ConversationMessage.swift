@@ -15,6 +15,20 @@ public struct ConversationReader: Sendable {
         self.database = database
     }
 
+    /// How many of the session's messages come before `messageID` in display order, i.e. the
+    /// message's index from 0 (index chat_messages_session_idx).
+    public func position(of messageID: Int64, sessionID: Int64) async throws -> Int {
+        try await database.read { db in
+            let row = try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM chat_messages
+                WHERE chat_session_id = \(bind: sessionID) AND id < \(bind: messageID)
+                """
+            ).first()
+            return Int(try row?.int64("n") ?? 0)
+        }
+    }
+
     /// Messages in order, `limit` of them after skipping `offset` (index chat_messages_session_idx).
     public func page(sessionID: Int64, offset: Int, limit: Int) async throws -> [ConversationMessage] {
         try await database.read { db in

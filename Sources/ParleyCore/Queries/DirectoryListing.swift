@@ -21,9 +21,8 @@ public struct DirectoryListing: Sendable {
     }
 
     public func users(search: String, page: Int, perPage: Int) async throws -> Page<User> {
-        let engine = database.engine
-        return try await database.read { db in
-            let condition = Self.condition(search, engine: engine, columns: ["name", "email"])
+        try await database.read { db in
+            let condition = Self.condition(search, columns: ["name_key", "lower(email)"])
             let rows = try await db.raw(
                 "SELECT \(unsafeRaw: User.columns) FROM users" + condition
                     + " ORDER BY id DESC LIMIT \(bind: perPage + 1) OFFSET \(bind: (page - 1) * perPage)"
@@ -33,9 +32,8 @@ public struct DirectoryListing: Sendable {
     }
 
     public func products(search: String, page: Int, perPage: Int) async throws -> Page<ProductRow> {
-        let engine = database.engine
-        return try await database.read { db in
-            let condition = Self.condition(search, engine: engine, columns: ["p.name"])
+        try await database.read { db in
+            let condition = Self.condition(search, columns: ["p.name_key"])
             let rows = try await db.raw(
                 """
                 SELECT p.id, p.name, p.vendor_id, p.created_at, p.updated_at, v.name AS vendor_name
@@ -47,13 +45,13 @@ public struct DirectoryListing: Sendable {
         }
     }
 
-    private static func condition(_ search: String, engine: DatabaseEngine, columns: [String]) -> SQLQueryString {
+    /// Folded columns (``SearchKey``) containing the folded term.
+    private static func condition(_ search: String, columns: [String]) -> SQLQueryString {
         let term = search.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !term.isEmpty else { return "" }
-        let pattern = "%" + ChatSessionListing.escapeLike(term) + "%"
-        let like = engine == .postgres ? "ILIKE" : "LIKE"
+        let pattern = SearchKey.containsPattern(term)
         let parts: [SQLQueryString] = columns.map {
-            "\(unsafeRaw: $0) \(unsafeRaw: like) \(bind: pattern) ESCAPE '\\'"
+            "\(unsafeRaw: $0) LIKE \(bind: pattern) ESCAPE '\\'"
         }
         return " WHERE (" + parts.joined(separator: " OR ") + ")"
     }

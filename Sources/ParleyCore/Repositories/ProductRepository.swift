@@ -18,8 +18,8 @@ public struct ProductRepository: Sendable {
         let stamp = now.epochMilliseconds
         let row = try await db.raw(
             """
-            INSERT INTO products (name, vendor_id, created_at, updated_at)
-            VALUES (\(bind: name), \(bind: vendorID), \(bind: stamp), \(bind: stamp))
+            INSERT INTO products (name, name_key, vendor_id, created_at, updated_at)
+            VALUES (\(bind: name), \(bind: SearchKey.fold(name)), \(bind: vendorID), \(bind: stamp), \(bind: stamp))
             RETURNING \(unsafeRaw: Product.columns)
             """
         ).first()
@@ -30,7 +30,7 @@ public struct ProductRepository: Sendable {
     func update(id: Int64, name: String, vendorID: Int64, at now: Date) async throws -> Product? {
         try await db.raw(
             """
-            UPDATE products SET name = \(bind: name), vendor_id = \(bind: vendorID),
+            UPDATE products SET name = \(bind: name), name_key = \(bind: SearchKey.fold(name)), vendor_id = \(bind: vendorID),
                 updated_at = \(bind: now.epochMilliseconds)
             WHERE id = \(bind: id)
             RETURNING \(unsafeRaw: Product.columns)

@@ -29,9 +29,9 @@ public struct UserRepository: Sendable {
         let stamp = now.epochMilliseconds
         let row = try await db.raw(
             """
-            INSERT INTO users (name, email, role, password_hash, created_at, updated_at)
-            VALUES (\(bind: name), \(bind: email), \(bind: role.rawValue), \(bind: passwordHash), \(bind: stamp),
-                \(bind: stamp))
+            INSERT INTO users (name, name_key, email, role, password_hash, created_at, updated_at)
+            VALUES (\(bind: name), \(bind: SearchKey.fold(name)), \(bind: email), \(bind: role.rawValue),
+                \(bind: passwordHash), \(bind: stamp), \(bind: stamp))
             RETURNING \(unsafeRaw: User.columns)
             """
         ).first()
@@ -66,8 +66,8 @@ public struct UserRepository: Sendable {
         let hash: SQLQueryString = passwordHash.map { ", password_hash = \(bind: $0)" } ?? ""
         return try await db.raw(
             """
-            UPDATE users SET name = \(bind: name), email = \(bind: email), role = \(bind: role.rawValue),
-                updated_at = \(bind: now.epochMilliseconds)
+            UPDATE users SET name = \(bind: name), name_key = \(bind: SearchKey.fold(name)), email = \(bind: email),
+                role = \(bind: role.rawValue), updated_at = \(bind: now.epochMilliseconds)
             """ + hash + " WHERE id = \(bind: id) RETURNING \(unsafeRaw: User.columns)"
         ).first().map(User.init(row:))
     }

@@ -162,38 +162,50 @@ extension BenchSeeder {
             return "(CASE ((\(index)) % \(words.count)) \(branches.joined(separator: " ")) END)"
         }
 
-        func users(from start: Int, to end: Int, hash: String) -> SQLQueryString {
-            let first = Self.pick(Self.firstNames, "n")
-            let last = Self.pick(Self.lastNames, "n / \(Self.firstNames.count)")
-            let company = Self.pick(Self.companyWords, "n * 7")
-            let trade = Self.pick(Self.tradeWords, "n / 3")
+        /// A user's name as SQL, from the word lists as written or as search keys; the key of a
+        /// name is the name made of its words' keys (checked by a test).
+        func userName(folded: Bool) -> String {
+            let word = { (words: [String]) in folded ? words.map(SearchKey.fold) : words }
+            let first = Self.pick(word(Self.firstNames), "n")
+            let last = Self.pick(word(Self.lastNames), "n / \(Self.firstNames.count)")
+            let company = Self.pick(word(Self.companyWords), "n * 7")
+            let trade = Self.pick(word(Self.tradeWords), "n / 3")
             return """
-                INSERT INTO users (id, name, email, role, password_hash, created_at, updated_at)
-                SELECT \(unsafeRaw: "\(base.user)") + n + 1,
-                    CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN \(unsafeRaw: company) || ' '
-                        || \(unsafeRaw: trade) || ' ' || CAST(n AS TEXT)
-                         ELSE \(unsafeRaw: first) || ' ' || \(unsafeRaw: last) END,
-                    CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN 'vendor' ELSE 'customer' END
-                        || CAST(\(unsafeRaw: "\(base.user)") + n + 1 AS TEXT) || '@bench.parley.test',
-                    CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN 'vendor' ELSE 'customer' END,
-                    \(bind: hash), \(unsafeRaw: "\(now - 400 * Self.day)"), \(unsafeRaw: "\(now - 400 * Self.day)")
-                FROM \(unsafeRaw: numbers(from: start, to: end))
+                CASE WHEN n < \(vendors) THEN \(company) || ' ' || \(trade) || ' ' || CAST(n AS TEXT)
+                     ELSE \(first) || ' ' || \(last) END
                 """
         }
 
+        func users(from start: Int, to end: Int, hash: String) -> SQLQueryString {
+            """
+            INSERT INTO users (id, name, name_key, email, role, password_hash, created_at, updated_at)
+            SELECT \(unsafeRaw: "\(base.user)") + n + 1, \(unsafeRaw: userName(folded: false)),
+                \(unsafeRaw: userName(folded: true)),
+                CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN 'vendor' ELSE 'customer' END
+                    || CAST(\(unsafeRaw: "\(base.user)") + n + 1 AS TEXT) || '@bench.parley.test',
+                CASE WHEN n < \(unsafeRaw: "\(vendors)") THEN 'vendor' ELSE 'customer' END,
+                \(bind: hash), \(unsafeRaw: "\(now - 400 * Self.day)"), \(unsafeRaw: "\(now - 400 * Self.day)")
+            FROM \(unsafeRaw: numbers(from: start, to: end))
+            """
+        }
+
+        func productName(folded: Bool) -> String {
+            let word = { (words: [String]) in folded ? words.map(SearchKey.fold) : words }
+            let adjective = Self.pick(word(Self.productAdjectives), "n")
+            let material = Self.pick(word(Self.productMaterials), "n / 7")
+            let noun = Self.pick(word(Self.productNouns), "n / 3")
+            return "\(adjective) || ' ' || \(material) || ' ' || \(noun) || ' ' || CAST(n AS TEXT)"
+        }
+
         func products(from start: Int, to end: Int) -> SQLQueryString {
-            let adjective = Self.pick(Self.productAdjectives, "n")
-            let material = Self.pick(Self.productMaterials, "n / 7")
-            let noun = Self.pick(Self.productNouns, "n / 3")
-            return """
-                INSERT INTO products (id, name, vendor_id, created_at, updated_at)
-                SELECT \(unsafeRaw: "\(base.product)") + n + 1,
-                    \(unsafeRaw: adjective) || ' ' || \(unsafeRaw: material) || ' ' || \(unsafeRaw: noun) || ' '
-                        || CAST(n AS TEXT),
-                    \(unsafeRaw: "\(base.user)") + (n % \(unsafeRaw: "\(vendors)")) + 1,
-                    \(unsafeRaw: "\(now - 300 * Self.day)"), \(unsafeRaw: "\(now - 300 * Self.day)")
-                FROM \(unsafeRaw: numbers(from: start, to: end))
-                """
+            """
+            INSERT INTO products (id, name, name_key, vendor_id, created_at, updated_at)
+            SELECT \(unsafeRaw: "\(base.product)") + n + 1, \(unsafeRaw: productName(folded: false)),
+                \(unsafeRaw: productName(folded: true)),
+                \(unsafeRaw: "\(base.user)") + (n % \(unsafeRaw: "\(vendors)")) + 1,
+                \(unsafeRaw: "\(now - 300 * Self.day)"), \(unsafeRaw: "\(now - 300 * Self.day)")
+            FROM \(unsafeRaw: numbers(from: start, to: end))
+            """
         }
 
         /// Message count of session `n` as SQL; mirrors ``messageCount(ofSession:)``.

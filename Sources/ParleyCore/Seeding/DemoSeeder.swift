@@ -56,9 +56,8 @@ public struct DemoSeeder: Sendable {
                     try await users.insert(name: name, email: email, role: .customer, passwordHash: hash, at: now))
             }
             let catalog = ProductRepository(db)
-            for (index, name) in Self.products.enumerated() {
-                products.append(
-                    try await catalog.insert(name: name, vendorID: vendors[index % vendors.count].id, at: now))
+            for (name, vendor) in Self.products {
+                products.append(try await catalog.insert(name: name, vendorID: vendors[vendor].id, at: now))
             }
         }
 
@@ -118,19 +117,20 @@ public struct DemoSeeder: Sendable {
         ("Lucas Ferreira", "lucas.ferreira@example.com"),
     ]
 
-    static let products = [
-        "Alpine 3-Season Tent, 2 Person",
-        "Merino Base Layer Crew",
-        "Waxed Canvas Daypack 22L",
-        "Studio Monitor Headphones MK II",
-        "Bluetooth Turntable with Pre-amp",
-        "Bookshelf Speakers, Walnut (pair)",
-        "Hand-thrown Stoneware Mug",
-        "Speckled Dinner Plate Set of 4",
-        "Gravel Bike Frame, Chromoly 54cm",
-        "Tubeless Tyre Repair Kit",
-        "Cast Iron Dutch Oven 5.5 qt",
-        "Sourdough Starter Kit",
+    /// Each product with the index of the vendor who sells it, so every shop sells its own trade.
+    static let products: [(name: String, vendor: Int)] = [
+        ("Alpine 3-Season Tent, 2 Person", 0),
+        ("Merino Base Layer Crew", 0),
+        ("Waxed Canvas Daypack 22L", 0),
+        ("Studio Monitor Headphones MK II", 1),
+        ("Bluetooth Turntable with Pre-amp", 1),
+        ("Bookshelf Speakers, Walnut (pair)", 1),
+        ("Hand-thrown Stoneware Mug", 2),
+        ("Speckled Dinner Plate Set of 4", 2),
+        ("Gravel Bike Frame, Chromoly 54cm", 3),
+        ("Tubeless Tyre Repair Kit", 3),
+        ("Cast Iron Dutch Oven 5.5 qt", 4),
+        ("Sourdough Starter Kit", 4),
     ]
 
     static let conversations: [[String]] = [

@@ -44,7 +44,7 @@ public struct AdministratorBootstrap: Sendable {
         return .created(email: email, generatedPassword: generated)
     }
 
-    static func randomPassword() -> String {
+    public static func randomPassword() -> String {
         let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
         return String((0..<20).map { _ in alphabet.randomElement(using: &generator)! })

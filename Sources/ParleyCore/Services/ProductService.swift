@@ -38,9 +38,15 @@ public struct ProductService: Sendable {
     }
 
     static func validatedName(_ name: String) throws -> String {
+        if let problem = problems(name: name).first { throw problem }
+        return name.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// What is wrong with a product's name, for forms that show every error at once.
+    public static func problems(name: String) -> [CatalogError] {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw CatalogError.nameRequired }
-        guard trimmed.count <= maximumNameLength else { throw CatalogError.nameTooLong(limit: maximumNameLength) }
-        return trimmed
+        if trimmed.isEmpty { return [.nameRequired] }
+        if trimmed.count > maximumNameLength { return [.nameTooLong(limit: maximumNameLength)] }
+        return []
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -20,11 +21,7 @@ public struct UserService: Sendable {
     public func createUser(name: String, email: String, role: UserRole, password: String) async throws -> User {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw UserError.nameRequired }
-        guard Self.looksLikeEmail(email) else { throw UserError.invalidEmail(email) }
-        guard password.count >= Self.minimumPasswordLength else {
-            throw UserError.passwordTooShort(minimum: Self.minimumPasswordLength)
-        }
+        if let problem = Self.problems(name: name, email: email, password: password).first { throw problem }
         let hash = try await hashPassword(password)
         let now = clock()
         do {
@@ -46,15 +43,10 @@ public struct UserService: Sendable {
     {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw UserError.nameRequired }
-        guard Self.looksLikeEmail(email) else { throw UserError.invalidEmail(email) }
+        let password = password.flatMap { $0.isEmpty ? nil : $0 }
+        if let problem = Self.problems(name: name, email: email, password: password).first { throw problem }
         var hash: String?
-        if let password, !password.isEmpty {
-            guard password.count >= Self.minimumPasswordLength else {
-                throw UserError.passwordTooShort(minimum: Self.minimumPasswordLength)
-            }
-            hash = try await hashPassword(password)
-        }
+        if let password { hash = try await hashPassword(password) }
         let now = clock()
         do {
             return try await database.write { db in
@@ -69,6 +61,35 @@ public struct UserService: Sendable {
         } catch  where Database.isUniqueViolation(error) {
             throw UserError.emailTaken(email)
         }
+    }
+
+    /// Sets a new password for the account with `email` and signs it out everywhere (its admin
+    /// panel sessions and API tokens), so whoever knew the old password loses access at once.
+    public func resetPassword(email: String, password: String) async throws -> User {
+        if let problem = Self.problems(name: "-", email: "a@b.c", password: password).first { throw problem }
+        let hash = try await hashPassword(password)
+        let now = clock()
+        return try await database.write { db in
+            let users = UserRepository(db)
+            guard let user = try await users.find(email: email) else { throw UserError.unknownEmail(email) }
+            try await users.updatePasswordHash(id: user.id, passwordHash: hash, at: now)
+            try await db.raw("DELETE FROM web_sessions WHERE user_id = \(bind: user.id)").run()
+            try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: user.id)").run()
+            return user
+        }
+    }
+
+    /// Everything wrong with an account's fields, one error per field, so a form can show them all
+    /// at once. `password` nil means "keep the current one" (only allowed when editing).
+    public static func problems(name: String, email: String, password: String?) -> [UserError] {
+        var problems: [UserError] = []
+        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(.nameRequired) }
+        let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !looksLikeEmail(email) { problems.append(.invalidEmail(email)) }
+        if let password, password.count < minimumPasswordLength {
+            problems.append(.passwordTooShort(minimum: minimumPasswordLength))
+        }
+        return problems
     }
 
     /// The user with this email and password, or nil. Takes as long for an unknown email as for a

@@ -7,6 +7,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AdminSessionMiddleware`` for a signed-in administrator.
     public var webSession: WebSession?
+    /// Set by ``AdminSessionMiddleware`` when a form that can be shown again came without a valid
+    /// CSRF token: its handler must save nothing and show the form with the input.
+    public var staleForm = false
     /// Set by ``APIAuthMiddleware`` for a request with a valid bearer token.
     public var apiUser: User?
     /// The connected client, for throttling sign-in attempts.

@@ -54,8 +54,11 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAc
             cacheControl: .init([(MediaType(type: .any), [.noCache])])))
     router.add(
         middleware: FileMiddleware(
-            PageRenderer.publicDirectory + "/chat", urlBasePath: ChatClientController.assets,
+            PageRenderer.publicDirectory + "/chat", urlBasePath: AppPath.chatAssets,
             cacheControl: .init([(MediaType(type: .any), [.noCache])])))
+    router.add(
+        middleware: AdminNotFoundMiddleware(sessions: WebSessionService(database: dependencies.database), pages: pages))
+    HomeController(renderer: pages.renderer).addRoutes(to: router)
     HealthController(database: dependencies.database).addRoutes(to: router)
     ChatClientController(renderer: pages.renderer).addRoutes(to: router)
 
@@ -66,20 +69,20 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAc
     ).addRoutes(to: router)
 
     let admin = router.group()
-        .add(middleware: AdminSessionMiddleware(sessions: webSessions))
+        .add(middleware: AdminSessionMiddleware(sessions: webSessions, pages: pages))
         .add(middleware: AdminErrorMiddleware(pages: pages))
     let chatSessions = AdminChatSessionController(dependencies: dependencies, pages: pages)
     // Export routes first: "export.csv" must not be taken for a session id.
     AdminChatSessionExportController(database: dependencies.database).addRoutes(to: admin)
     chatSessions.addRoutes(to: admin)
-    AdminChatMessageController(dependencies: dependencies, pages: pages, sessions: chatSessions).addRoutes(to: admin)
+    AdminChatMessageController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminLookupController(lookup: Lookup(database: dependencies.database)).addRoutes(to: admin)
     AdminEventsController(badge: pages.badge).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminSettingsController(chatSwitch: access.chatSwitch, pages: pages).addRoutes(to: admin)
 
-    let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
+    let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
     ConfigController(settings: SettingsService(database: dependencies.database)).addRoutes(to: api)
     OpenAPIController().addRoutes(to: api)
     AuthTokenController(users: dependencies.users, tokens: access.tokens).addRoutes(to: api)

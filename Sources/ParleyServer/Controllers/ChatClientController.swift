@@ -3,13 +3,10 @@ import Hummingbird
 /// `GET /chat`: the web chat client, one static page whose scripts (Public/chat) do everything
 /// through the API and the realtime socket, as the mobile app does.
 struct ChatClientController {
-    static let path = "/chat"
-    static let assets = "/chat/assets"
-
     let renderer: PageRenderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let page = renderer.render("chat/index", [String: String]())
-        router.get(RouterPath(Self.path)) { _, _ in Responses.html(page) }
+        router.get(RouterPath(AppPath.chat)) { _, _ in Responses.html(page) }
     }
 }

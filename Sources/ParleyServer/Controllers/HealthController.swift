@@ -6,7 +6,7 @@ struct HealthController {
     let database: Database
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("healthz", use: health)
+        router.get(RouterPath(AppPath.health), use: health)
     }
 
     @Sendable func health(request: Request, context: AppRequestContext) async -> Response {

@@ -15,6 +15,12 @@ struct FormData: Sendable {
         }
     }
 
+    /// The query string of a request, decoded the way a browser's GET form encodes it (`+` is a
+    /// space). Hummingbird's `queryParameters` leaves `+` as it is.
+    init(query request: Request) {
+        self.init(request.uri.query ?? "")
+    }
+
     /// Reads a request's form body, refusing bodies over the context's upload limit.
     static func from(_ request: Request, context: some RequestContext) async throws -> FormData {
         var request = request

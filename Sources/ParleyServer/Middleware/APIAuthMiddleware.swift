@@ -31,7 +31,7 @@ struct APIAuthMiddleware: RouterMiddleware {
             let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             return token.isEmpty ? nil : token
         }
-        return request.uri.queryParameters["token"].map(String.init)
+        return FormData(query: request)["token"]
     }
 }
 

@@ -4,11 +4,19 @@ import ParleyCore
 
 /// Admits only signed-in administrators to the admin routes, and refuses any state-changing
 /// request that does not carry the session's CSRF token.
+///
+/// A refused form that holds typed input (``AdminPath/formsShownAgain``) reaches its handler with
+/// ``AppRequestContext/staleForm`` set, and the handler shows the form again with the input and
+/// this middleware's message, saving nothing. Every other refused request gets the 403 page.
 struct AdminSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "parley_session"
+    static let staleFormMessage =
+        "This form had expired (or did not come from this page), so nothing was saved. "
+        + "Check what you entered and submit it again."
 
     let sessions: WebSessionService
+    let pages: AdminPages
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -27,9 +35,14 @@ struct AdminSessionMiddleware: RouterMiddleware {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             let submitted = request.headers[.init("X-CSRF-Token")!] ?? FormData(String(buffer: body))["_csrf"] ?? ""
             guard SecretToken.constantTimeEquals(submitted, session.csrfToken) else {
-                throw HTTPError(
-                    .forbidden,
-                    message: "This form has expired or did not come from this site. Reload the page and try again.")
+                if let endpoint = context.endpointPath, AdminPath.formsShownAgain.contains(endpoint) {
+                    context.staleForm = true
+                    return try await next(request, context)
+                }
+                return await pages.error(
+                    request: request, session: session, status: .forbidden, heading: "This form has expired",
+                    message: "It was open too long or did not come from this site, so nothing was changed. "
+                        + "Go back, reload the page and try again.")
             }
             return try await next(request, context)
         }

@@ -16,7 +16,7 @@ import NIOWebSocket
 /// socket is not handed to an async handler that holds a task for the socket's whole life: idle
 /// sockets are most of a chat server's connections, and the task was most of their memory.
 struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
-    static let path = "/api/v1/realtime"
+    static let path = AppPath.API.base + "/" + AppPath.API.realtime
 
     enum UpgradeResult: Sendable {
         case realtime

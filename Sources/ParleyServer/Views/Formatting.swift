@@ -2,21 +2,31 @@ import Foundation
 
 /// How times and numbers read in the admin panel. The panel shows UTC throughout, and says so.
 enum Formatting {
-    /// "2 hours ago", "in 3 minutes", "just now".
+    /// "2 hours ago", "1 year ago", "3 minutes from now", as Filament shows times (Carbon's
+    /// `diffForHumans`): the largest whole unit, counted down, never rounded up, so 1 year and 11
+    /// months is "1 year ago". Months and years are calendar months and years (UTC).
     static func relative(_ date: Date, now: Date) -> String {
-        let seconds = now.timeIntervalSince(date)
-        let magnitude = abs(seconds)
-        if magnitude < 45 { return "just now" }
-        let (value, unit): (Int, String) =
-            switch magnitude {
-            case ..<(90 * 60): (Int((magnitude / 60).rounded()), "minute")
-            case ..<(36 * 3_600): (Int((magnitude / 3_600).rounded()), "hour")
-            case ..<(45 * 86_400): (Int((magnitude / 86_400).rounded()), "day")
-            case ..<(548 * 86_400): (Int((magnitude / (30 * 86_400)).rounded()), "month")
-            default: (Int((magnitude / (365 * 86_400)).rounded()), "year")
-            }
-        let phrase = "\(max(1, value)) \(unit)\(max(1, value) == 1 ? "" : "s")"
-        return seconds >= 0 ? "\(phrase) ago" : "in \(phrase)"
+        let isFuture = date > now
+        let (from, to) = isFuture ? (now, date) : (date, now)
+        let phrase = span(from: from, to: to)
+        return isFuture ? phrase + " from now" : phrase + " ago"
+    }
+
+    private static func span(from: Date, to: Date) -> String {
+        let a = utcComponents(from)
+        let b = utcComponents(to)
+        var months = (b.year - a.year) * 12 + (b.month - a.month)
+        // A month is complete only once the same day and time of day come round again.
+        if (b.day, b.hour, b.minute, b.second) < (a.day, a.hour, a.minute, a.second) { months -= 1 }
+        if months >= 12 { return counted(months / 12, "year") }
+        if months >= 1 { return counted(months, "month") }
+        let seconds = max(1, Int(to.timeIntervalSince(from).rounded(.down)))
+        let days = seconds / 86_400
+        if days >= 7 { return counted(days / 7, "week") }
+        if days >= 1 { return counted(days, "day") }
+        if seconds >= 3_600 { return counted(seconds / 3_600, "hour") }
+        if seconds >= 60 { return counted(seconds / 60, "minute") }
+        return counted(seconds, "second")
     }
 
     /// "11/24/2026, 03:05:09 PM UTC", the spec's form with the zone named.
@@ -69,6 +79,11 @@ enum Formatting {
             result.append(character)
         }
         return String(result.reversed())
+    }
+
+    /// "1 message", "1,204 messages": a count with its noun, singular for one.
+    static func counted(_ value: Int, _ noun: String) -> String {
+        "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
     }
 
     /// At most `limit` characters, with an ellipsis when cut.

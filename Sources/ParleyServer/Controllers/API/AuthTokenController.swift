@@ -17,8 +17,8 @@ struct AuthTokenController {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("auth/token", use: issue)
-        group.delete("auth/token", use: revoke)
+        group.post(RouterPath(AppPath.API.authToken), use: issue)
+        group.delete(RouterPath(AppPath.API.authToken), use: revoke)
     }
 
     @Sendable func issue(request: Request, context: AppRequestContext) async throws -> Response {

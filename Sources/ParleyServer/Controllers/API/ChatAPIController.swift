@@ -13,20 +13,20 @@ struct ChatAPIController {
     var database: Database { dependencies.database }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("chat-sessions", use: list)
-        group.post("chat-sessions", use: open)
-        group.get("chat-sessions/:id", use: show)
-        group.get("chat-sessions/:id/messages", use: messages)
-        group.post("chat-sessions/:id/messages", use: send)
-        group.post("chat-sessions/:id/read", use: read)
-        group.get("unread-count", use: unreadCount)
+        group.get(RouterPath(AppPath.API.chatSessions), use: list)
+        group.post(RouterPath(AppPath.API.chatSessions), use: open)
+        group.get(RouterPath(AppPath.API.chatSession), use: show)
+        group.get(RouterPath(AppPath.API.messages), use: messages)
+        group.post(RouterPath(AppPath.API.messages), use: send)
+        group.post(RouterPath(AppPath.API.read), use: read)
+        group.get(RouterPath(AppPath.API.unreadCount), use: unreadCount)
     }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireAPIUser()
         let limit = try Self.limit(request)
         var cursor: ChatListCursor?
-        if let token = request.uri.queryParameters["cursor"].map(String.init) {
+        if let token = FormData(query: request)["cursor"] {
             guard let parsed = ChatListCursor(token: token) else {
                 throw APIError(
                     status: .badRequest, code: "invalid_cursor", message: "cursor is not one this API gave.",
@@ -181,7 +181,7 @@ struct ChatAPIController {
     }
 
     static func limit(_ request: Request, default fallback: Int = 50, maximum: Int = 100) throws -> Int {
-        guard let text = request.uri.queryParameters["limit"] else { return fallback }
+        guard let text = FormData(query: request)["limit"] else { return fallback }
         guard let limit = Int(text), (1...maximum).contains(limit) else {
             throw APIError(
                 status: .badRequest, code: "invalid_limit", message: "limit must be 1 to \(maximum).", field: "limit")
@@ -190,7 +190,7 @@ struct ChatAPIController {
     }
 
     static func id(_ request: Request, _ name: String) throws -> Int64? {
-        guard let text = request.uri.queryParameters[name[...]] else { return nil }
+        guard let text = FormData(query: request)[name] else { return nil }
         guard let id = Int64(text), id >= 0 else {
             throw APIError(
                 status: .badRequest, code: "invalid_query", message: "\(name) must be a message id.", field: name)
@@ -202,7 +202,7 @@ struct ChatAPIController {
 /// `GET /api/v1/openapi.json`: the committed OpenAPI 3.1 description of this API.
 struct OpenAPIController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("openapi.json") { _, _ -> Response in
+        group.get(RouterPath(AppPath.API.openAPIDocument)) { _, _ -> Response in
             guard let path = Bundle.module.path(forResource: "openapi", ofType: "json", inDirectory: "OpenAPI"),
                 let data = FileManager.default.contents(atPath: path)
             else { throw APIError.notFound("API description") }
@@ -222,6 +222,8 @@ struct ConfigController {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("config") { _, _ in try APIJSON.response(Config(chatEnabled: try await settings.isChatEnabled())) }
+        group.get(RouterPath(AppPath.API.config)) { _, _ in
+            try APIJSON.response(Config(chatEnabled: try await settings.isChatEnabled()))
+        }
     }
 }

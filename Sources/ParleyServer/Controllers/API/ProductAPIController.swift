@@ -12,13 +12,13 @@ struct ProductAPIController {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("products", use: search)
+        group.get(RouterPath(AppPath.API.products), use: search)
     }
 
     @Sendable func search(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireAPIUser()
         let limit = try ChatAPIController.limit(request, default: 20, maximum: 50)
-        let term = request.uri.queryParameters["search"].map(String.init) ?? ""
+        let term = FormData(query: request)["search"] ?? ""
         guard term.count <= 100 else {
             throw APIError(
                 status: .badRequest, code: "invalid_query", message: "search can be at most 100 characters.",

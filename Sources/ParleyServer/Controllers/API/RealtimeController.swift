@@ -7,7 +7,7 @@ import ParleyCore
 struct RealtimeController {
     /// A plain GET of the realtime path (no upgrade) learns what to do instead.
     static func addPlainRoute(to group: RouterGroup<AppRequestContext>) {
-        group.get("realtime") { _, _ -> Response in
+        group.get(RouterPath(AppPath.API.realtime)) { _, _ -> Response in
             throw APIError(
                 status: .upgradeRequired, code: "upgrade_required", message: "Open this path as a WebSocket.")
         }

@@ -10,6 +10,7 @@ struct AdminChatSessionController {
 
     var chat: ChatService { dependencies.chat }
     var database: Database { dependencies.database }
+    var formPage: ChatSessionFormPage { ChatSessionFormPage(dependencies: dependencies, pages: pages) }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get(RouterPath(AdminPath.chatSessions), use: index)
@@ -26,23 +27,21 @@ struct AdminChatSessionController {
 
     @Sendable func index(request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
-        let query = ChatSessionListQuery(parameters: request.uri.queryParameters)
-        let page = try await ChatSessionListing(database: database).page(query)
-        let names = try await filterNames(for: query)
-        let layout = await pages.layout(for: request, session: session, section: .chatSessions)
-        let model = ChatSessionIndexModel(layout: layout, query: query, page: page, names: names, now: Date())
-        return pages.page("chat_sessions/index", model, request: request)
-    }
-
-    private func filterNames(for query: ChatSessionListQuery) async throws -> ChatSessionIndexModel.FilterNames {
-        guard query.customerID != nil || query.vendorID != nil || query.productID != nil else { return .init() }
-        return try await database.read { db in
-            let users = UserRepository(db)
-            return ChatSessionIndexModel.FilterNames(
-                customer: try await query.customerID.asyncFlatMap { try await users.find(id: $0)?.name },
-                vendor: try await query.vendorID.asyncFlatMap { try await users.find(id: $0)?.name },
-                product: try await query.productID.asyncFlatMap { try await ProductRepository(db).find(id: $0)?.name })
+        let form = FormData(query: request)
+        var query = ChatSessionListQuery(form: form)
+        let filters = try await ChatSessionFilters.resolve(form, query: &query, database: database)
+        if filters.changed && !filters.hasErrors {
+            return Response(status: .seeOther, headers: [.location: query.url()])
         }
+        // A filter that could not be applied shows no rows rather than rows it would have hidden.
+        let page =
+            filters.hasErrors
+            ? .empty
+            : try await ChatSessionListing(database: database).page(query)
+        let layout = await pages.layout(for: request, session: session, section: .chatSessions)
+        let model = ChatSessionIndexModel(layout: layout, query: query, page: page, filters: filters, now: Date())
+        return pages.page(
+            "chat_sessions/index", model, request: request, status: filters.hasErrors ? .unprocessableContent : .ok)
     }
 
     // MARK: Create and edit
@@ -50,21 +49,24 @@ struct AdminChatSessionController {
     @Sendable func new(request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
         var input = ChatSessionFormModel.Input(lastMessageAt: Formatting.inputValue(Date()))
-        if let productID = request.uri.queryParameters["product"].flatMap({ Int64($0) }) {
+        if let productID = FormData(query: request)["product"].flatMap({ Int64($0) }) {
             input.productID = productID
         }
-        input = try await labelled(input)
-        let layout = await pages.layout(for: request, session: session, section: .chatSessions)
-        let model = ChatSessionFormModel(layout: layout, sessionID: nil, input: input, errors: [:])
-        return pages.page("chat_sessions/form", model, request: request)
+        return try await formPage.render(request: request, session: session, sessionID: nil, input: input, errors: [:])
     }
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
         let form = try await FormData.from(request, context: context)
         let (input, parsed, errors) = Self.read(form)
+        if context.staleForm {
+            return try await formPage.render(
+                request: request, session: session, sessionID: nil, input: input, errors: errors,
+                formError: AdminSessionMiddleware.staleFormMessage, status: .forbidden)
+        }
         guard errors.isEmpty, let parsed else {
-            return try await formPage(request: request, session: session, sessionID: nil, input: input, errors: errors)
+            return try await formPage.render(
+                request: request, session: session, sessionID: nil, input: input, errors: errors)
         }
         do {
             let created = try await chat.createSession(
@@ -77,21 +79,18 @@ struct AdminChatSessionController {
             }
             return Responses.redirect(to: AdminPath.chatSessions, notice: "Chat session #\(created.id) created.")
         } catch let error as ChatError {
-            return try await formPage(request: request, session: session, sessionID: nil, input: input, error: error)
+            return try await formPage.render(
+                request: request, session: session, sessionID: nil, input: input, error: error)
         }
     }
 
     @Sendable func edit(request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
         let stored = try await requireChatSession(context)
-        let input = try await labelled(
-            ChatSessionFormModel.Input(
-                productID: stored.productID, customerID: stored.customerID, vendorID: stored.vendorID,
-                lastMessageAt: stored.lastMessageAt.map(Formatting.inputValue) ?? ""))
-        let messagesPage = request.uri.queryParameters["messages_page"].flatMap { Int($0) } ?? 1
-        return try await formPage(
-            request: request, session: session, sessionID: stored.id, input: input, errors: [:],
-            messagesPage: messagesPage)
+        let messagesPage = FormData(query: request)["messages_page"].flatMap { Int($0) } ?? 1
+        return try await formPage.render(
+            request: request, session: session, sessionID: stored.id, input: formPage.input(for: stored), errors: [:],
+            messages: .init(page: messagesPage))
     }
 
     @Sendable func update(request: Request, context: AppRequestContext) async throws -> Response {
@@ -99,8 +98,13 @@ struct AdminChatSessionController {
         let stored = try await requireChatSession(context)
         let form = try await FormData.from(request, context: context)
         let (input, parsed, errors) = Self.read(form)
+        if context.staleForm {
+            return try await formPage.render(
+                request: request, session: session, sessionID: stored.id, input: input, errors: errors,
+                formError: AdminSessionMiddleware.staleFormMessage, status: .forbidden)
+        }
         guard errors.isEmpty, let parsed else {
-            return try await formPage(
+            return try await formPage.render(
                 request: request, session: session, sessionID: stored.id, input: input, errors: errors)
         }
         do {
@@ -110,7 +114,7 @@ struct AdminChatSessionController {
             return Responses.redirect(
                 to: AdminPath.editChatSession(stored.id), notice: "Chat session #\(stored.id) saved.")
         } catch let error as ChatError where error.kind != .notFound {
-            return try await formPage(
+            return try await formPage.render(
                 request: request, session: session, sessionID: stored.id, input: input, error: error)
         }
     }
@@ -132,7 +136,7 @@ struct AdminChatSessionController {
         let stored = try await requireChatSession(context)
         let limit = 200
         let messages = try await ConversationReader(database: database).latest(sessionID: stored.id, limit: limit)
-        let names = try await participantNames(stored)
+        let names = try await formPage.participantNames(stored)
         let now = Date()
         let model = ConversationModel(
             productName: names.product, customerName: names.customer, vendorName: names.vendor,
@@ -144,7 +148,7 @@ struct AdminChatSessionController {
             },
             hasEarlier: stored.messagesCount > Int64(messages.count), shown: messages.count,
             manageURL: AdminPath.editChatSession(stored.id) + "#messages")
-        if request.uri.queryParameters["fragment"] == "1" {
+        if FormData(query: request)["fragment"] == "1" {
             return Responses.html(pages.renderer.render("chat_sessions/conversation", model))
         }
         // Without JavaScript the link opens the preview as a page of its own.
@@ -176,16 +180,16 @@ struct AdminChatSessionController {
             await pages.badge.refresh()
             return Responses.redirect(
                 to: back,
-                notice: "Marked \(Self.plural(Int(changed), "message")) as read in "
-                    + "\(Self.plural(ids.count, "chat session")).")
+                notice: "Marked \(Formatting.counted(Int(changed), "message")) as read in "
+                    + "\(Formatting.counted(ids.count, "chat session")).")
         case "delete":
             let deleted = try await chat.deleteSessions(ids: ids)
             await pages.badge.refresh()
-            return Responses.redirect(to: back, notice: "\(Self.plural(deleted.count, "chat session")) deleted.")
+            return Responses.redirect(to: back, notice: "\(Formatting.counted(deleted.count, "chat session")) deleted.")
         case "export_csv":
-            return AdminChatSessionExportController(database: database).export(.init(), ids: ids, format: .csv)
+            return ChatSessionExport(database: database).response(selected: ids, listedAt: back, format: .csv)
         case "export_xlsx":
-            return AdminChatSessionExportController(database: database).export(.init(), ids: ids, format: .xlsx)
+            return ChatSessionExport(database: database).response(selected: ids, listedAt: back, format: .xlsx)
         default:
             throw HTTPError(.badRequest, message: "Choose one of the bulk actions.")
         }
@@ -210,10 +214,6 @@ struct AdminChatSessionController {
     static func returnTo(_ form: FormData) -> String {
         let target = form["return_to"] ?? ""
         return target.hasPrefix(AdminPath.chatSessions) && !target.contains("//") ? target : AdminPath.chatSessions
-    }
-
-    static func plural(_ count: Int, _ noun: String) -> String {
-        "\(Formatting.count(count)) \(noun)\(count == 1 ? "" : "s")"
     }
 
     struct ParsedForm {
@@ -248,88 +248,5 @@ struct AdminChatSessionController {
             input, ParsedForm(productID: product, customerID: customer, vendorID: vendor, lastMessageAt: lastMessageAt),
             [:]
         )
-    }
-
-    /// Fills in the labels of the chosen product and people, so a re-shown form reads as it was.
-    private func labelled(_ input: ChatSessionFormModel.Input) async throws -> ChatSessionFormModel.Input {
-        try await database.read { db in
-            var input = input
-            let users = UserRepository(db)
-            if let id = input.productID, let product = try await ProductRepository(db).find(id: id) {
-                input.productLabel = product.name
-            }
-            if let id = input.customerID, let user = try await users.find(id: id) { input.customerLabel = user.name }
-            if let id = input.vendorID, let user = try await users.find(id: id) { input.vendorLabel = user.name }
-            return input
-        }
-    }
-
-    private func participantNames(
-        _ session: ChatSession
-    ) async throws -> (
-        product: String, customer: String, vendor: String
-    ) {
-        try await database.read { db in
-            let users = UserRepository(db)
-            return (
-                try await ProductRepository(db).find(id: session.productID)?.name ?? "#\(session.productID)",
-                try await users.find(id: session.customerID)?.name ?? "#\(session.customerID)",
-                try await users.find(id: session.vendorID)?.name ?? "#\(session.vendorID)"
-            )
-        }
-    }
-
-    private func formPage(
-        request: Request, session: WebSession, sessionID: Int64?, input: ChatSessionFormModel.Input,
-        error: ChatError
-    ) async throws -> Response {
-        var errors: [String: String] = [:]
-        var formError: String?
-        var existingURL: String?
-        if case .sessionExists(let existing) = error {
-            formError = error.message
-            existingURL = AdminPath.editChatSession(existing)
-        } else if let field = error.field {
-            errors[field] = error.message
-        } else {
-            formError = error.message
-        }
-        return try await formPage(
-            request: request, session: session, sessionID: sessionID, input: input, errors: errors,
-            formError: formError, existingURL: existingURL,
-            status: error.kind == .conflict ? .conflict : .unprocessableContent)
-    }
-
-    func formPage(
-        request: Request, session: WebSession, sessionID: Int64?, input: ChatSessionFormModel.Input,
-        errors: [String: String], formError: String? = nil, existingURL: String? = nil,
-        status: HTTPResponse.Status? = nil, messagesPage: Int = 1, draft: String = "",
-        sendAs: ParticipantRole = .vendor, bodyError: String? = nil
-    ) async throws -> Response {
-        let layout = await pages.layout(for: request, session: session, section: .chatSessions)
-        var messages: ChatMessagesModel?
-        if let sessionID, let stored = try await chat.findSession(id: sessionID) {
-            let page = max(1, messagesPage)
-            let rows = try await ConversationReader(database: database).page(
-                sessionID: sessionID, offset: (page - 1) * ChatMessagesModel.pageSize, limit: ChatMessagesModel.pageSize
-            )
-            let names = try await participantNames(stored)
-            messages = ChatMessagesModel(
-                layout: layout, session: stored, customerName: names.customer, vendorName: names.vendor,
-                messages: rows, page: page, now: Date(), draft: draft, sendAs: sendAs, bodyError: bodyError)
-        }
-        let model = ChatSessionFormModel(
-            layout: layout, sessionID: sessionID, input: try await labelled(input), errors: errors,
-            formError: formError, existingURL: existingURL, messages: messages)
-        let hasErrors = !errors.isEmpty || formError != nil || bodyError != nil
-        return pages.page(
-            "chat_sessions/form", model, request: request, status: status ?? (hasErrors ? .unprocessableContent : .ok))
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -32,10 +32,10 @@ struct AdminLoginController {
         if let token = request.cookies[AdminSessionMiddleware.cookieName]?.value,
             let session = try await sessions.find(token: token), session.user.role == .admin
         {
-            return Responses.redirect(to: Self.safeNext(request.uri.queryParameters["next"].map(String.init)))
+            return Responses.redirect(to: Self.safeNext(FormData(query: request)["next"]))
         }
         return render(
-            request: request, email: "", next: request.uri.queryParameters["next"].map(String.init) ?? "", error: nil,
+            request: request, email: "", next: FormData(query: request)["next"] ?? "", error: nil,
             notice: FlashNotice.read(from: request), status: .ok)
     }
 

@@ -13,13 +13,13 @@ struct AdminLookupController {
     }
 
     @Sendable func users(request: Request, context: AppRequestContext) async throws -> Response {
-        let term = request.uri.queryParameters["q"].map(String.init) ?? ""
-        let role = request.uri.queryParameters["role"].flatMap { UserRole(rawValue: String($0)) }
+        let term = FormData(query: request)["q"] ?? ""
+        let role = FormData(query: request)["role"].flatMap { UserRole(rawValue: String($0)) }
         return try Self.encode(try await lookup.users(matching: term, role: role))
     }
 
     @Sendable func products(request: Request, context: AppRequestContext) async throws -> Response {
-        let term = request.uri.queryParameters["q"].map(String.init) ?? ""
+        let term = FormData(query: request)["q"] ?? ""
         return try Self.encode(try await lookup.products(matching: term))
     }
 

@@ -4,8 +4,6 @@ import ParleyCore
 
 /// Products: list, search, create and edit.
 struct AdminProductController {
-    static let perPage = 25
-
     let dependencies: AppDependencies
     let pages: AdminPages
 
@@ -19,60 +17,16 @@ struct AdminProductController {
         group.post(RouterPath(AdminPath.Pattern.product), use: update)
     }
 
-    struct IndexPage {
-        struct Row {
-            let id: Int64
-            let name: String
-            let vendorName: String
-            let createdAt: TimeModel
-            let editURL: String
-            let sessionsURL: String
-        }
-
-        let layout: LayoutModel
-        let search: String
-        let rows: [Row]
-        let hasRows: Bool
-        let previousURL: String?
-        let nextURL: String?
-    }
-
-    struct FormPage {
-        let layout: LayoutModel
-        let heading: String
-        let action: String
-        let isNew: Bool
-        let name: String
-        let nameError: String?
-        let vendorField: ChatSessionIndexModel.Combobox
-    }
-
     @Sendable func index(request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
-        let search = request.uri.queryParameters["search"].map(String.init) ?? ""
-        let page = max(1, request.uri.queryParameters["page"].flatMap { Int($0) } ?? 1)
+        let query = FormData(query: request)
+        let search = query["search"] ?? ""
+        let page = max(1, query["page"].flatMap { Int($0) } ?? 1)
         let result = try await DirectoryListing(database: dependencies.database).products(
-            search: search, page: page, perPage: Self.perPage)
-        let now = Date()
-        let rows = result.rows.map { row in
-            IndexPage.Row(
-                id: row.product.id, name: row.product.name, vendorName: row.vendorName,
-                createdAt: TimeModel(row.product.createdAt, now: now), editURL: AdminPath.editProduct(row.product.id),
-                sessionsURL: AdminPath.chatSessions + "?product=\(row.product.id)")
-        }
-        func url(_ page: Int) -> String {
-            var parts: [String] = []
-            if !search.isEmpty {
-                parts.append(
-                    "search=" + (search.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""))
-            }
-            if page > 1 { parts.append("page=\(page)") }
-            return AdminPath.products + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
-        }
-        let model = IndexPage(
-            layout: await pages.layout(for: request, session: session, section: .products), search: search, rows: rows,
-            hasRows: !rows.isEmpty, previousURL: page > 1 ? url(page - 1) : nil,
-            nextURL: result.hasMore ? url(page + 1) : nil)
+            search: search, page: page, perPage: ProductIndexModel.perPage)
+        let model = ProductIndexModel(
+            layout: await pages.layout(for: request, session: session, section: .products), search: search,
+            page: page, result: result, now: Date())
         return pages.page("products/index", model, request: request)
     }
 
@@ -84,18 +38,20 @@ struct AdminProductController {
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
         let form = try await FormData.from(request, context: context)
-        guard let vendorID = form.int64("vendor_id") else {
+        let (name, vendorID) = (form["name"] ?? "", form.int64("vendor_id"))
+        let errors = Self.problems(name: name, vendorID: vendorID)
+        guard !context.staleForm, errors.isEmpty, let vendorID else {
             return try await self.form(
-                request: request, session: session, productID: nil, name: form["name"] ?? "", vendorID: nil,
-                vendorError: "Choose the vendor who sells this product.")
+                request: request, session: session, productID: nil, name: name, vendorID: vendorID, errors: errors,
+                stale: context.staleForm)
         }
         do {
-            let product = try await products.createProduct(name: form["name"] ?? "", vendorID: vendorID)
+            let product = try await products.createProduct(name: name, vendorID: vendorID)
             return Responses.redirect(to: AdminPath.products, notice: "Product \(product.name) created.")
         } catch let error as CatalogError {
             return try await self.form(
-                request: request, session: session, productID: nil, name: form["name"] ?? "", vendorID: vendorID,
-                error: error)
+                request: request, session: session, productID: nil, name: name, vendorID: vendorID,
+                errors: [error.field ?? "": error.message])
         }
     }
 
@@ -110,19 +66,29 @@ struct AdminProductController {
         let session = try context.requireSession()
         let product = try await requireProduct(context)
         let form = try await FormData.from(request, context: context)
-        guard let vendorID = form.int64("vendor_id") else {
+        let (name, vendorID) = (form["name"] ?? "", form.int64("vendor_id"))
+        let errors = Self.problems(name: name, vendorID: vendorID)
+        guard !context.staleForm, errors.isEmpty, let vendorID else {
             return try await self.form(
-                request: request, session: session, productID: product.id, name: form["name"] ?? "", vendorID: nil,
-                vendorError: "Choose the vendor who sells this product.")
+                request: request, session: session, productID: product.id, name: name, vendorID: vendorID,
+                errors: errors, stale: context.staleForm)
         }
         do {
-            let saved = try await products.updateProduct(id: product.id, name: form["name"] ?? "", vendorID: vendorID)
+            let saved = try await products.updateProduct(id: product.id, name: name, vendorID: vendorID)
             return Responses.redirect(to: AdminPath.products, notice: "Product \(saved.name) saved.")
         } catch let error as CatalogError where error.kind != .notFound {
             return try await self.form(
-                request: request, session: session, productID: product.id, name: form["name"] ?? "",
-                vendorID: vendorID, error: error)
+                request: request, session: session, productID: product.id, name: name, vendorID: vendorID,
+                errors: [error.field ?? "": error.message])
         }
+    }
+
+    /// Every field's error at once.
+    private static func problems(name: String, vendorID: Int64?) -> [String: String] {
+        var errors: [String: String] = [:]
+        for problem in ProductService.problems(name: name) { errors[problem.field ?? ""] = problem.message }
+        if vendorID == nil { errors["vendor_id"] = "Choose the vendor who sells this product." }
+        return errors
     }
 
     private func requireProduct(_ context: AppRequestContext) async throws -> Product {
@@ -134,22 +100,19 @@ struct AdminProductController {
 
     private func form(
         request: Request, session: WebSession, productID: Int64?, name: String, vendorID: Int64?,
-        error: CatalogError? = nil, vendorError: String? = nil
+        errors: [String: String] = [:], stale: Bool = false
     ) async throws -> Response {
-        let vendorName = try await vendorID.asyncFlatMap { id in
-            try await dependencies.database.read { db in try await UserRepository(db).find(id: id)?.name }
+        var vendorName: String?
+        if let vendorID {
+            vendorName = try await dependencies.database.read { db in
+                try await UserRepository(db).find(id: vendorID)?.name
+            }
         }
-        let model = FormPage(
-            layout: await pages.layout(for: request, session: session, section: .products),
-            heading: productID.map { "Edit product #\($0)" } ?? "New product",
-            action: productID.map(AdminPath.product) ?? AdminPath.products, isNew: productID == nil, name: name,
-            nameError: error?.field == "name" ? error?.message : nil,
-            vendorField: .init(
-                name: "vendor_id", inputID: "vendor", label: "Vendor", placeholder: "Search vendors",
-                lookupURL: AdminPath.userLookup + "?role=vendor", selectedID: vendorID.map(String.init) ?? "",
-                selectedLabel: vendorName ?? "", isRequired: true,
-                error: vendorError ?? (error?.field == "vendor_id" ? error?.message : nil)))
-        let failed = error != nil || vendorError != nil
-        return pages.page("products/form", model, request: request, status: failed ? .unprocessableContent : .ok)
+        let model = ProductFormModel(
+            layout: await pages.layout(for: request, session: session, section: .products), productID: productID,
+            name: name, vendorID: vendorID, vendorName: vendorName, errors: errors,
+            formError: stale ? AdminSessionMiddleware.staleFormMessage : errors[""])
+        let status: HTTPResponse.Status = stale ? .forbidden : errors.isEmpty ? .ok : .unprocessableContent
+        return pages.page("products/form", model, request: request, status: status)
     }
 }

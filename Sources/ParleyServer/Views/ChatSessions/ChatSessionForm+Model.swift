@@ -40,16 +40,19 @@ struct ChatSessionFormModel {
         productField = Combobox(
             name: "product_id", inputID: "product", label: "Product", placeholder: "Search products",
             lookupURL: AdminPath.productLookup, selectedID: input.productID.map(String.init) ?? "",
-            selectedLabel: input.productLabel, isRequired: true, error: errors["product_id"])
+            selectedLabel: input.productLabel, isRequired: true,
+            error: errors["product_id"], textName: nil)
         customerField = Combobox(
             name: "customer_id", inputID: "customer", label: "Customer", placeholder: "Search users",
             lookupURL: AdminPath.userLookup, selectedID: input.customerID.map(String.init) ?? "",
-            selectedLabel: input.customerLabel, isRequired: true, error: errors["customer_id"])
+            selectedLabel: input.customerLabel, isRequired: true,
+            error: errors["customer_id"], textName: nil)
         vendorField = Combobox(
             name: "vendor_id", inputID: "vendor", label: "Vendor",
             placeholder: "Search users (usually the product's owner)",
             lookupURL: AdminPath.userLookup, selectedID: input.vendorID.map(String.init) ?? "",
-            selectedLabel: input.vendorLabel, isRequired: true, error: errors["vendor_id"])
+            selectedLabel: input.vendorLabel, isRequired: true,
+            error: errors["vendor_id"], textName: nil)
         lastMessageAt = input.lastMessageAt
         lastMessageError = errors["last_message_at"]
         self.formError = formError
@@ -62,6 +65,14 @@ struct ChatSessionFormModel {
 struct ChatMessagesModel {
     static let pageSize = 50
 
+    /// The number of the last messages page (1 when there are no messages).
+    static func lastPage(messagesCount: Int64) -> Int {
+        max(1, (Int(messagesCount) + pageSize - 1) / pageSize)
+    }
+
+    /// The id of a message's row, for links that scroll to it.
+    static func rowAnchor(_ messageID: Int64) -> String { "message-\(messageID)" }
+
     struct Row {
         let id: Int64
         let body: String
@@ -71,6 +82,7 @@ struct ChatMessagesModel {
         let sentAt: TimeModel
         let isRead: Bool
         let deleteURL: String
+        let anchor: String
     }
 
     struct PageLink {
@@ -91,6 +103,8 @@ struct ChatMessagesModel {
     let bodyError: String?
     let pageLinks: [PageLink]
     let hasPages: Bool
+    /// The page shown, sent back by its forms so that the admin lands on it again.
+    let page: Int
 
     init(
         layout: LayoutModel, session: ChatSession, customerName: String, vendorName: String,
@@ -104,10 +118,12 @@ struct ChatMessagesModel {
                 senderRole: item.message.senderRole.rawValue,
                 roleClass: item.message.senderRole == .customer ? "badge--info" : "badge--primary",
                 sentAt: TimeModel(item.message.createdAt, now: now), isRead: item.message.isRead,
-                deleteURL: AdminPath.deleteMessage(session.id, item.message.id))
+                deleteURL: AdminPath.deleteMessage(session.id, item.message.id), anchor: Self.rowAnchor(item.message.id)
+            )
         }
-        let total = Formatting.count(Int(session.messagesCount))
-        summary = "\(total) messages, \(Formatting.count(Int(session.unreadCount))) unread"
+        summary =
+            Formatting.counted(Int(session.messagesCount), "message") + ", "
+            + Formatting.count(Int(session.unreadCount)) + " unread"
         readURL = AdminPath.readMessages(session.id)
         addURL = AdminPath.messages(session.id)
         self.customerName = customerName
@@ -115,11 +131,12 @@ struct ChatMessagesModel {
         sendAsCustomer = sendAs == .customer
         self.draft = draft
         self.bodyError = bodyError
-        let pages = max(1, (Int(session.messagesCount) + Self.pageSize - 1) / Self.pageSize)
+        let pages = Self.lastPage(messagesCount: session.messagesCount)
+        self.page = page
         let shown = Set([1, pages] + Array(max(1, page - 3)...min(pages, page + 3)))
         pageLinks = shown.sorted().map { number in
             PageLink(
-                number: number, url: AdminPath.editChatSession(session.id) + "?messages_page=\(number)#messages",
+                number: number, url: AdminPath.messagesPage(session.id, page: number) + "#messages",
                 isCurrent: number == page)
         }
         hasPages = pages > 1

@@ -74,6 +74,16 @@ struct ChatSessionIndexModel {
         let selectedLabel: String
         let isRequired: Bool
         let error: String?
+        /// The name under which the visible text is submitted too, so a name typed without
+        /// picking from the list still reaches the server; nil in forms, which need a pick.
+        let textName: String?
+    }
+
+    /// A page number beyond the last page: what to say and where the last page is.
+    struct PastEnd {
+        let message: String
+        let lastPageURL: String
+        let lastPageLabel: String
     }
 
     let layout: LayoutModel
@@ -97,6 +107,7 @@ struct ChatSessionIndexModel {
     let currentURL: String
     let isEmptyDatabase: Bool
     let hasNoMatches: Bool
+    let pastEnd: PastEnd?
     let summary: String
     let previousURL: String?
     let nextURL: String?
@@ -116,7 +127,10 @@ struct ChatSessionIndexModel {
         var product: String?
     }
 
-    init(layout: LayoutModel, query: ChatSessionListQuery, page: ChatSessionPage, names: FilterNames, now: Date) {
+    init(
+        layout: LayoutModel, query: ChatSessionListQuery, page: ChatSessionPage, filters: ChatSessionFilters, now: Date
+    ) {
+        let names = filters.names
         self.layout = layout
         search = query.search
         sort = query.sort.rawValue
@@ -130,19 +144,22 @@ struct ChatSessionIndexModel {
                 query.recentActivity,
             ].filter { $0 }.count
         activeFilterCount = filterCount == 0 ? nil : filterCount
-        filtersOpen = false
-        customerFilter = Combobox(
-            name: "customer", inputID: "filter-customer", label: "Customer", placeholder: "Any customer",
-            lookupURL: AdminPath.userLookup + "?role=customer", selectedID: query.customerID.map(String.init) ?? "",
-            selectedLabel: names.customer ?? "", isRequired: false, error: nil)
-        vendorFilter = Combobox(
-            name: "vendor", inputID: "filter-vendor", label: "Vendor", placeholder: "Any vendor",
-            lookupURL: AdminPath.userLookup + "?role=vendor", selectedID: query.vendorID.map(String.init) ?? "",
-            selectedLabel: names.vendor ?? "", isRequired: false, error: nil)
-        productFilter = Combobox(
-            name: "product", inputID: "filter-product", label: "Product", placeholder: "Any product",
-            lookupURL: AdminPath.productLookup, selectedID: query.productID.map(String.init) ?? "",
-            selectedLabel: names.product ?? "", isRequired: false, error: nil)
+        filtersOpen = filters.hasErrors
+        func filter(_ field: String, label: String, lookup: String, id: Int64?, name: String?) -> Combobox {
+            Combobox(
+                name: field, inputID: "filter-" + field, label: label, placeholder: "Any " + field,
+                lookupURL: lookup, selectedID: id.map(String.init) ?? "",
+                selectedLabel: filters.typed[field] ?? name ?? "", isRequired: false, error: filters.errors[field],
+                textName: field + "_name")
+        }
+        customerFilter = filter(
+            "customer", label: "Customer", lookup: AdminPath.userLookup + "?role=customer", id: query.customerID,
+            name: names.customer)
+        vendorFilter = filter(
+            "vendor", label: "Vendor", lookup: AdminPath.userLookup + "?role=vendor", id: query.vendorID,
+            name: names.vendor)
+        productFilter = filter(
+            "product", label: "Product", lookup: AdminPath.productLookup, id: query.productID, name: names.product)
 
         let first = query.with { $0.page = 1 }
         columns = Self.columns(for: query)
@@ -198,7 +215,18 @@ struct ChatSessionIndexModel {
         currentURL = query.url()
         hasRows = !rows.isEmpty
         isEmptyDatabase = page.total == 0 && !query.isFiltered && query.page == 1
-        hasNoMatches = page.rows.isEmpty && !isEmptyDatabase
+        let lastPage: Int? = page.totalIsCapped ? nil : max(1, (page.total + query.perPage - 1) / query.perPage)
+        if page.rows.isEmpty && query.page > 1 && page.total > 0 && !filters.hasErrors {
+            let last = lastPage ?? 1
+            pastEnd = PastEnd(
+                message: "Page \(Formatting.count(query.page)) is past the end of these results"
+                    + (lastPage.map { ", which end on page \(Formatting.count($0))." } ?? "."),
+                lastPageURL: query.with { $0.page = last }.url(),
+                lastPageLabel: lastPage == nil ? "Go to the first page" : "Go to the last page")
+        } else {
+            pastEnd = nil
+        }
+        hasNoMatches = page.rows.isEmpty && !isEmptyDatabase && pastEnd == nil
 
         let totalText = Formatting.count(page.total) + (page.totalIsCapped ? "+" : "")
         if page.rows.isEmpty {
@@ -208,7 +236,6 @@ struct ChatSessionIndexModel {
             let to = Formatting.count(query.offset + page.rows.count)
             summary = "Showing \(from) to \(to) of \(totalText) results"
         }
-        let lastPage: Int? = page.totalIsCapped ? nil : max(1, (page.total + query.perPage - 1) / query.perPage)
         let hasNext = page.totalIsCapped ? page.rows.count == query.perPage : query.page < (lastPage ?? 1)
         previousURL = query.page > 1 ? query.with { $0.page -= 1 }.url() : nil
         nextURL = hasNext ? query.with { $0.page += 1 }.url() : nil

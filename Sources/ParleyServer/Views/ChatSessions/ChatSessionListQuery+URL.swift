@@ -5,10 +5,10 @@ import ParleyCore
 /// The list's whole state lives in its URL: read it leniently (a bad value falls back to the
 /// default) and write it back with only what differs from the defaults.
 extension ChatSessionListQuery {
-    init(parameters: Hummingbird.Parameters) {
+    init(form: FormData) {
         self.init()
         func value(_ name: String) -> String? {
-            parameters[name[...]].map(String.init)?.trimmingCharacters(in: .whitespaces)
+            form[name]?.trimmingCharacters(in: .whitespaces)
         }
         search = value("search") ?? ""
         customerID = value("customer").flatMap { Int64($0) }
@@ -62,7 +62,8 @@ extension ChatSessionListQuery {
 extension CharacterSet {
     /// Characters that may stand unescaped in a query parameter's value.
     static let urlQueryValueAllowed: CharacterSet = {
-        var allowed = CharacterSet.alphanumerics
+        // ASCII only: `CharacterSet.alphanumerics` would let "é" through unescaped.
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         allowed.insert(charactersIn: "-._~")
         return allowed
     }()

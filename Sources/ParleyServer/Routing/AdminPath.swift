@@ -1,3 +1,6 @@
+import Foundation
+import Hummingbird
+
 /// Every admin panel address, declared once: routes are registered from these patterns and links
 /// and redirects are filled in from the same patterns, so a renamed path cannot leave a dead link.
 enum AdminPath {
@@ -32,6 +35,10 @@ enum AdminPath {
     static func deleteChatSession(_ id: Int64) -> String { fill(Pattern.deleteChatSession, id) }
     static func conversation(_ id: Int64) -> String { fill(Pattern.conversation, id) }
     static func messages(_ sessionID: Int64) -> String { fill(Pattern.messages, sessionID) }
+    /// The edit page showing one page of its messages.
+    static func messagesPage(_ sessionID: Int64, page: Int) -> String {
+        editChatSession(sessionID) + (page > 1 ? "?messages_page=\(page)" : "")
+    }
     static func readMessages(_ sessionID: Int64) -> String { fill(Pattern.readMessages, sessionID) }
     static func deleteMessage(_ sessionID: Int64, _ messageID: Int64) -> String {
         fill(Pattern.deleteMessage, sessionID).replacingOccurrences(of: ":messageID", with: String(messageID))
@@ -47,9 +54,26 @@ enum AdminPath {
     static func product(_ id: Int64) -> String { fill(Pattern.product, id) }
     static func editProduct(_ id: Int64) -> String { fill(Pattern.editProduct, id) }
 
+    /// A page of the Users or Products list, with its search.
+    static func directory(_ path: String, search: String, page: Int) -> String {
+        var parts: [String] = []
+        if !search.isEmpty {
+            parts.append("search=" + (search.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""))
+        }
+        if page > 1 { parts.append("page=\(page)") }
+        return path + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+    }
+
     static let settings = "/admin/settings"
     static let userLookup = "/admin/lookup/users"
     static let productLookup = "/admin/lookup/products"
+
+    /// Forms whose handlers show the typed input again when their CSRF token is stale, as
+    /// `RouterPath` descriptions (the router's endpoint paths).
+    static let formsShownAgain: Set<String> = Set(
+        [
+            chatSessions, Pattern.chatSession, Pattern.messages, users, Pattern.user, products, Pattern.product,
+        ].map { RouterPath($0).description })
 
     private static func fill(_ pattern: String, _ id: Int64) -> String {
         pattern.replacingOccurrences(of: ":id", with: String(id))
