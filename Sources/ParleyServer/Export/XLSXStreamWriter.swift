@@ -1,113 +1,147 @@
 import Foundation
+import NIOCore
 
 /// Writes an Office Open XML workbook (.xlsx) with one worksheet, row by row.
 ///
-/// An .xlsx file is a ZIP archive. The worksheet's size and checksum are unknown until its last
-/// row, so its entry is written with a trailing data descriptor (ZIP general purpose flag bit 3)
-/// and left uncompressed; the small fixed parts go first with known sizes, and the central
-/// directory closes the file. Text is written as inline strings, so no shared-string table has to
-/// be held in memory; dates are real date cells (serial numbers with a date format), in UTC.
-/// Archives are limited to 4 GiB, far beyond any export here.
-struct XLSXStreamWriter: Sendable {
+/// An .xlsx file is a ZIP archive whose parts are compressed with deflate, as spreadsheet programs
+/// write them. The worksheet is compressed while its rows arrive and its checksum and sizes are
+/// counted on the way, so its entry is followed by a data descriptor (ZIP general purpose flag
+/// bit 3) and memory stays flat however many rows go out. Text is written as inline strings: no
+/// shared-string table has to be held, and an inline string is never taken for a formula. Dates
+/// are real date cells (serial numbers with a date format), in UTC. Archives are limited to 4 GiB
+/// (no ZIP64), far beyond any export here.
+final class XLSXStreamWriter {
+    struct TooLarge: Error {}
+
     private struct Entry {
         let name: String
-        let offset: UInt32
+        let offset: UInt64
         var crc: UInt32
-        var size: UInt32
+        var compressedSize: UInt64
+        var size: UInt64
         let usesDescriptor: Bool
     }
 
+    static let sheetPath = "xl/worksheets/sheet1.xml"
+
     let sheetName: String
-    let columns: [String]
+    let columns: [SpreadsheetColumn]
+    private let deflate: DeflateStream
     private var entries: [Entry] = []
-    private var written: UInt32 = 0
+    /// Bytes handed out before the buffer being written.
+    private var written: UInt64 = 0
+    /// Worksheet XML not yet compressed.
+    private var xml = ByteBuffer()
     private var sheetCRC = CRC32()
-    private var sheetSize: UInt32 = 0
+    private var sheetSize: UInt64 = 0
+    private var sheetDataStart: UInt64 = 0
     private var rowNumber = 0
 
-    init(sheetName: String, columns: [String]) {
+    init(sheetName: String, columns: [SpreadsheetColumn]) throws {
         self.sheetName = sheetName
         self.columns = columns
+        deflate = try DeflateStream()
     }
 
-    /// The fixed parts, then the start of the worksheet with its header row.
-    mutating func begin() -> [UInt8] {
-        var bytes: [UInt8] = []
-        for (name, content) in fixedParts() { bytes += storedEntry(name: name, data: Array(content.utf8)) }
-        let sheetOffset = written
-        bytes += localHeader(name: "xl/worksheets/sheet1.xml", crc: 0, size: 0, usesDescriptor: true)
-        entries.append(
-            Entry(name: "xl/worksheets/sheet1.xml", offset: sheetOffset, crc: 0, size: 0, usesDescriptor: true))
-        let start = """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
-            """
-        bytes += sheetBytes(start)
-        bytes += sheetBytes(rowXML(columns.map(SpreadsheetCell.text), style: 2))
-        return bytes
-    }
-
-    mutating func row(_ cells: [SpreadsheetCell]) -> [UInt8] {
-        sheetBytes(rowXML(cells, style: nil))
-    }
-
-    /// The end of the worksheet and the archive's directory.
-    mutating func finish() -> [UInt8] {
-        var bytes = sheetBytes("</sheetData></worksheet>")
-        let crc = sheetCRC.value
-        bytes += le32(0x0807_4B50) + le32(crc) + le32(sheetSize) + le32(sheetSize)
-        written += 16
-        if let index = entries.firstIndex(where: { $0.usesDescriptor }) {
-            entries[index].crc = crc
-            entries[index].size = sheetSize
+    /// The fixed parts, then the start of the worksheet: its column widths and header row.
+    func begin() throws -> ByteBuffer {
+        var output = ByteBuffer()
+        for (name, content) in fixedParts() { try writeEntry(name: name, content: content, to: &output) }
+        let sheet = Entry(
+            name: Self.sheetPath, offset: position(output), crc: 0, compressedSize: 0, size: 0, usesDescriptor: true)
+        entries.append(sheet)
+        writeLocalHeader(sheet, to: &output)
+        sheetDataStart = position(output)
+        xml.writeString(Self.xmlDeclaration + "<worksheet xmlns=\"\(Self.mainNamespace)\"><cols>")
+        for (index, column) in columns.enumerated() {
+            xml.writeString(
+                "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(column.width)\" customWidth=\"1\"/>")
         }
-        let directoryOffset = written
-        var directory: [UInt8] = []
-        for entry in entries {
-            let name = Array(entry.name.utf8)
-            directory += le32(0x0201_4B50) + le16(20) + le16(20) + le16(flags(entry.usesDescriptor)) + le16(0)
-            directory += le16(Self.dosTime) + le16(Self.dosDate) + le32(entry.crc) + le32(entry.size) + le32(entry.size)
-            directory += le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0) + le32(0)
-            directory += le32(entry.offset) + name
+        xml.writeString("</cols><sheetData>")
+        appendRow(columns.map { .text($0.title) }, style: 2)
+        written += UInt64(output.readableBytes)
+        return output
+    }
+
+    /// Adds a row; it goes out with a later ``flush()`` or ``finish()``.
+    func append(_ cells: [SpreadsheetCell]) {
+        appendRow(cells, style: nil)
+    }
+
+    /// The rows added since the last call, compressed: often less than they hold, or nothing,
+    /// while zlib fills a block.
+    func flush() throws -> ByteBuffer {
+        var output = ByteBuffer()
+        try compressSheet(into: &output)
+        written += UInt64(output.readableBytes)
+        return output
+    }
+
+    /// The rest of the worksheet, its data descriptor, and the archive's directory.
+    func finish() throws -> ByteBuffer {
+        xml.writeString("</sheetData></worksheet>")
+        var output = ByteBuffer()
+        try compressSheet(into: &output)
+        try deflate.finish(into: &output)
+        guard let index = entries.firstIndex(where: \.usesDescriptor) else {
+            preconditionFailure("finish before begin")
         }
-        bytes += directory
-        bytes += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(entries.count)) + le16(UInt16(entries.count))
-        bytes += le32(UInt32(directory.count)) + le32(directoryOffset) + le16(0)
-        written += UInt32(directory.count) + 22
-        return bytes
+        entries[index].crc = sheetCRC.value
+        entries[index].size = sheetSize
+        entries[index].compressedSize = position(output) - sheetDataStart
+        guard position(output) <= UInt32.max, sheetSize <= UInt32.max else { throw TooLarge() }
+        let sheet = entries[index]
+        output.writeInteger(UInt32(0x0807_4B50), endianness: .little)
+        output.writeInteger(sheet.crc, endianness: .little)
+        output.writeInteger(UInt32(sheet.compressedSize), endianness: .little)
+        output.writeInteger(UInt32(sheet.size), endianness: .little)
+        writeDirectory(to: &output)
+        written += UInt64(output.readableBytes)
+        return output
     }
 
     // MARK: Worksheet XML
 
-    private mutating func rowXML(_ cells: [SpreadsheetCell], style: Int?) -> String {
+    private func appendRow(_ cells: [SpreadsheetCell], style: Int?) {
         rowNumber += 1
-        var xml = "<row r=\"\(rowNumber)\">"
+        let row = String(rowNumber)
+        let styleAttribute = style.map { " s=\"\($0)\"" } ?? ""
+        xml.writeString("<row r=\"\(row)\">")
         for (index, cell) in cells.enumerated() {
-            let reference = Self.columnName(index) + String(rowNumber)
-            let styleAttribute = style.map { " s=\"\($0)\"" } ?? ""
+            let reference = Self.columnName(index) + row
             switch cell {
             case .text(let text):
-                let safe = Self.escape(SpreadsheetSafety.neutralised(text))
-                xml += "<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)>"
-                xml += "<is><t xml:space=\"preserve\">\(safe)</t></is></c>"
+                xml.writeString("<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)><is><t xml:space=\"preserve\">")
+                xml.writeString(Self.escape(text))
+                xml.writeString("</t></is></c>")
             case .integer(let value):
-                xml += "<c r=\"\(reference)\"\(styleAttribute)><v>\(value)</v></c>"
+                xml.writeString("<c r=\"\(reference)\"\(styleAttribute)><v>\(value)</v></c>")
             case .date(let date?):
                 // Days since 1899-12-30, the spreadsheet epoch; style 1 shows it as a date and time.
                 let serial = date.timeIntervalSince1970 / 86_400 + 25_569
-                xml += "<c r=\"\(reference)\" s=\"1\"><v>\(serial)</v></c>"
+                xml.writeString("<c r=\"\(reference)\" s=\"1\"><v>\(serial)</v></c>")
             case .date(nil):
                 continue
             }
         }
-        return xml + "</row>"
+        xml.writeString("</row>")
     }
 
+    private func compressSheet(into output: inout ByteBuffer) throws {
+        xml.withUnsafeReadableBytes { sheetCRC.update($0) }
+        sheetSize += UInt64(xml.readableBytes)
+        try deflate.compress(&xml, into: &output)
+        xml.clear()
+    }
+
+    private static let columnNames = (0..<26).map { String(UnicodeScalar(UInt8(65 + $0))) }
+
     static func columnName(_ index: Int) -> String {
+        if index < 26 { return columnNames[index] }
         var index = index
         var name = ""
         repeat {
-            name = String(UnicodeScalar(UInt8(65 + index % 26))) + name
+            name = columnNames[index % 26] + name
             index = index / 26 - 1
         } while index >= 0
         return name
@@ -133,55 +167,90 @@ struct XLSXStreamWriter: Sendable {
         return result
     }
 
-    private mutating func sheetBytes(_ text: String) -> [UInt8] {
-        let bytes = Array(text.utf8)
-        sheetCRC.update(bytes)
-        sheetSize += UInt32(bytes.count)
-        written += UInt32(bytes.count)
-        return bytes
-    }
-
     // MARK: ZIP
 
     private static let dosTime: UInt16 = 0
     private static let dosDate: UInt16 = (46 << 9) | (1 << 5) | 1  // 2026-01-01
+    private static let version: UInt16 = 20  // 2.0: deflate
+    private static let deflated: UInt16 = 8
 
-    private func flags(_ usesDescriptor: Bool) -> UInt16 {
-        // Bit 11: names are UTF-8. Bit 3: sizes follow the data.
-        usesDescriptor ? 0x0808 : 0x0800
+    private func position(_ output: ByteBuffer) -> UInt64 {
+        written + UInt64(output.writerIndex)
     }
 
-    private mutating func localHeader(name: String, crc: UInt32, size: UInt32, usesDescriptor: Bool) -> [UInt8] {
-        let nameBytes = Array(name.utf8)
-        var bytes = le32(0x0403_4B50) + le16(20) + le16(flags(usesDescriptor)) + le16(0)
-        bytes += le16(Self.dosTime) + le16(Self.dosDate) + le32(crc) + le32(size) + le32(size)
-        bytes += le16(UInt16(nameBytes.count)) + le16(0) + nameBytes
-        written += UInt32(bytes.count)
-        return bytes
+    private static func flags(_ entry: Entry) -> UInt16 {
+        // Bit 11: names are UTF-8. Bit 3: the checksum and sizes follow the data.
+        entry.usesDescriptor ? 0x0808 : 0x0800
     }
 
-    private mutating func storedEntry(name: String, data: [UInt8]) -> [UInt8] {
+    /// A small part, compressed whole, with its checksum and sizes in its header.
+    private func writeEntry(name: String, content: String, to output: inout ByteBuffer) throws {
+        var data = ByteBuffer(string: content)
         var crc = CRC32()
-        crc.update(data)
-        let offset = written
-        let header = localHeader(name: name, crc: crc.value, size: UInt32(data.count), usesDescriptor: false)
-        written += UInt32(data.count)
-        entries.append(
-            Entry(name: name, offset: offset, crc: crc.value, size: UInt32(data.count), usesDescriptor: false))
-        return header + data
+        data.withUnsafeReadableBytes { crc.update($0) }
+        let size = UInt64(data.readableBytes)
+        var compressed = ByteBuffer()
+        try deflate.compress(&data, into: &compressed)
+        try deflate.finish(into: &compressed)
+        let entry = Entry(
+            name: name, offset: position(output), crc: crc.value, compressedSize: UInt64(compressed.readableBytes),
+            size: size, usesDescriptor: false)
+        entries.append(entry)
+        writeLocalHeader(entry, to: &output)
+        output.writeBuffer(&compressed)
     }
 
-    private func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
-
-    private func le32(_ value: UInt32) -> [UInt8] {
-        [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8(value >> 24)]
+    private func writeLocalHeader(_ entry: Entry, to output: inout ByteBuffer) {
+        let name = Array(entry.name.utf8)
+        output.writeInteger(UInt32(0x0403_4B50), endianness: .little)
+        for value in [Self.version, Self.flags(entry), Self.deflated, Self.dosTime, Self.dosDate] {
+            output.writeInteger(value, endianness: .little)
+        }
+        for value in [entry.crc, UInt32(entry.compressedSize), UInt32(entry.size)] {
+            output.writeInteger(value, endianness: .little)
+        }
+        output.writeInteger(UInt16(name.count), endianness: .little)
+        output.writeInteger(UInt16(0), endianness: .little)
+        output.writeBytes(name)
     }
+
+    private func writeDirectory(to output: inout ByteBuffer) {
+        let start = position(output)
+        for entry in entries {
+            let name = Array(entry.name.utf8)
+            output.writeInteger(UInt32(0x0201_4B50), endianness: .little)
+            for value in [Self.version, Self.version, Self.flags(entry), Self.deflated, Self.dosTime, Self.dosDate] {
+                output.writeInteger(value, endianness: .little)
+            }
+            for value in [entry.crc, UInt32(entry.compressedSize), UInt32(entry.size)] {
+                output.writeInteger(value, endianness: .little)
+            }
+            // Name length; extra field, comment, disk, internal attributes: none; external attributes.
+            for value in [UInt16(name.count), 0, 0, 0, 0] { output.writeInteger(value, endianness: .little) }
+            output.writeInteger(UInt32(0), endianness: .little)
+            output.writeInteger(UInt32(entry.offset), endianness: .little)
+            output.writeBytes(name)
+        }
+        let size = position(output) - start
+        output.writeInteger(UInt32(0x0605_4B50), endianness: .little)
+        for value in [0, 0, UInt16(entries.count), UInt16(entries.count)] {
+            output.writeInteger(value, endianness: .little)
+        }
+        output.writeInteger(UInt32(size), endianness: .little)
+        output.writeInteger(UInt32(start), endianness: .little)
+        output.writeInteger(UInt16(0), endianness: .little)
+    }
+
+    // MARK: Fixed parts
+
+    private static let xmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    private static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
     private func fixedParts() -> [(String, String)] {
-        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        let main = Self.mainNamespace
         let relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
         let package = "http://schemas.openxmlformats.org/package/2006/relationships"
-        let header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+        let header = Self.xmlDeclaration
         let type = "application/vnd.openxmlformats-officedocument.spreadsheetml"
         return [
             (
@@ -191,7 +260,7 @@ struct XLSXStreamWriter: Sendable {
                     + "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
                     + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
                     + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"\(type).sheet.main+xml\"/>"
-                    + "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"\(type).worksheet+xml\"/>"
+                    + "<Override PartName=\"/\(Self.sheetPath)\" ContentType=\"\(type).worksheet+xml\"/>"
                     + "<Override PartName=\"/xl/styles.xml\" ContentType=\"\(type).styles+xml\"/></Types>"
             ),
             (
@@ -232,24 +301,5 @@ struct XLSXStreamWriter: Sendable {
                     + "</styleSheet>"
             ),
         ]
-    }
-}
-
-/// CRC-32 (IEEE 802.3, as ZIP uses it), fed in pieces.
-struct CRC32: Sendable {
-    private static let table: [UInt32] = (0..<256).map { index in
-        var value = UInt32(index)
-        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-        return value
-    }
-
-    private var state: UInt32 = 0xFFFF_FFFF
-
-    var value: UInt32 { state ^ 0xFFFF_FFFF }
-
-    mutating func update(_ bytes: [UInt8]) {
-        var crc = state
-        for byte in bytes { crc = Self.table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        state = crc
     }
 }
