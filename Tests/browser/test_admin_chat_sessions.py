@@ -270,26 +270,46 @@ def wait_for_download(folder, suffix, seconds=15):
 
 def test_exports_csv_and_excel(signed_in, server, downloads):
     driver = signed_in
-    driver.get(server + "/admin/chat-sessions?sort=messages_count&dir=desc")
-    products = column(driver, "product")[:3]
-    check_rows(driver, 3)
+    listing = server + "/admin/chat-sessions?sort=messages_count&dir=asc"
+
+    def download(suffix):
+        path = wait_for_download(downloads, suffix)
+        content = path.read_bytes()
+        path.unlink()
+        return content
+
+    def workbook(content):
+        return list(openpyxl.load_workbook(io.BytesIO(content)).active.values)
+
+    driver.get(listing)
+    shown = [box.get_attribute("value") for box in driver.find_elements(By.CSS_SELECTOR, "input[data-row-check]")]
+    # Chosen in another order than the list's, exported in the list's.
+    boxes = driver.find_elements(By.CSS_SELECTOR, "input[data-row-check]")
+    for index in (4, 0, 2):
+        boxes[index].click()
+    chosen = [shown[0], shown[2], shown[4]]
     driver.find_element(By.CSS_SELECTOR, "button[value=export_csv]").click()
-    path = wait_for_download(downloads, ".csv")
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        table = list(csv.reader(handle))
-    assert table[0][:3] == ["Product", "Customer", "Vendor"]
-    assert len(table) == 4
-    driver.get(server + "/admin/chat-sessions?sort=messages_count&dir=desc")
-    check_rows(driver, 3)
+    table = list(csv.reader(io.StringIO(download(".csv").decode("utf-8-sig"), newline="")))
+    assert table[0][:4] == ["ID", "Product", "Customer", "Vendor"]
+    assert [row[0] for row in table[1:]] == chosen
+
+    driver.get(listing)
+    for index in (4, 0, 2):
+        driver.find_elements(By.CSS_SELECTOR, "input[data-row-check]")[index].click()
     driver.find_element(By.CSS_SELECTOR, "button[value=export_xlsx]").click()
-    path = wait_for_download(downloads, ".xlsx")
-    sheet = openpyxl.load_workbook(path).active
-    values = list(sheet.values)
-    assert list(values[0][:5]) == ["Product", "Customer", "Vendor", "Messages Count", "Unread Messages"]
-    assert len(values) == 4
-    assert {row[0] for row in values[1:]} == {p.rstrip("…") for p in products} or all(
-        any(str(row[0]).startswith(p.rstrip("…")) for row in values[1:]) for p in products)
-    assert all(isinstance(row[3], int) for row in values[1:])
+    values = workbook(download(".xlsx"))
+    assert list(values[0][:6]) == ["ID", "Product", "Customer", "Vendor", "Messages Count", "Unread Messages"]
+    assert [str(row[0]) for row in values[1:]] == chosen
+    assert all(isinstance(row[0], int) and isinstance(row[4], int) for row in values[1:])
+
+    # Every matching session: the list's first page first, ordered by messages count throughout.
+    driver.get(listing)
+    driver.find_element(By.CSS_SELECTOR, "a[href*='/export.xlsx']").click()
+    values = workbook(download(".xlsx"))
+    assert values[0][0] == "ID"
+    assert [str(row[0]) for row in values[1:len(shown) + 1]] == shown
+    counts = [row[4] for row in values[1:]]
+    assert counts == sorted(counts) and counts[0] < counts[-1]
 
 
 def test_badge_follows_a_message_sent_elsewhere(signed_in, server):
