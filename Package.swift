@@ -67,6 +67,7 @@ let package = Package(
                 "ParleyCore",
                 "ParleyServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ParleyCore
 import ParleyServer
 
@@ -38,7 +40,14 @@ struct ServeCommand: AsyncParsableCommand {
         let port = port ?? configuration.port
         switch outcome {
         case .created(let email, let generated?):
-            logger.notice("Created administrator \(email) with the password \(generated) (shown only this once)")
+            // Written straight to standard error, whatever LOG_LEVEL says: it is shown only once.
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    parley: Created administrator \(email) with the password \(generated)
+                    parley: (shown only this once; `parley reset-password --email \(email)` sets a new one)
+
+                    """.utf8))
         case .created(let email, nil):
             logger.notice("Created administrator \(email) with the password from ADMIN_PASSWORD")
         case .existing(let email):
@@ -46,14 +55,22 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let app = try await buildApplication(
-            host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger)
-        logger.notice(
-            "Parley is listening on http://\(host):\(port); admin panel: http://\(host):\(port)/admin/login"
-        )
+            host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? port
+                logger.notice(
+                    "Parley is listening on http://\(host):\(port); admin panel: http://\(host):\(port)/admin/login")
+            })
         // The database service closes the database on a graceful shutdown; when the server never
         // got going (its port was taken, say) it may not have run, so close it here too.
         do {
             try await app.runService()
+        } catch let error as IOError {
+            await database.close()
+            // A port in use or an address that is not ours: one line, and exit status 1.
+            FileHandle.standardError.write(
+                Data("parley: cannot listen on \(host):\(port): \(error.description)\n".utf8))
+            throw ExitCode.failure
         } catch {
             await database.close()
             throw error

@@ -32,6 +32,44 @@ struct MaintenanceCommandTests {
         #expect(clean.status == 0 && clean.output.contains("No drift"))
     }
 
+    @Test func resetPasswordSetsANewPasswordAndSignsTheAccountOut() async throws {
+        let directory = try ParleyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = "\(directory.path)/reset.sqlite"
+        let environment = ["DATABASE_URL": "sqlite://" + path]
+        _ = try await ParleyProcess.run(
+            [
+                "create-user", "--role", "admin", "--email", "boss@example.com", "--name", "B", "--password",
+                "first-pass",
+            ],
+            in: directory, environment: environment)
+        let database = try await Database.open(
+            .init(location: .sqlite(path: path), poolSize: 1), logger: Logger(label: "test"))
+        try await database.write { db in
+            try await db.raw(
+                "INSERT INTO api_tokens (token_hash, user_id, created_at, last_used_at) VALUES ('h', 1, 0, 0)"
+            ).run()
+        }
+        let unknown = try await ParleyProcess.run(
+            ["reset-password", "--email", "nobody@example.com"], in: directory, environment: environment)
+        #expect(unknown.status == 1 && unknown.errors.contains("No account uses nobody@example.com."))
+        let generated = try await ParleyProcess.run(
+            ["reset-password", "--email", "BOSS@example.com"], in: directory, environment: environment)
+        #expect(generated.status == 0, "\(generated.errors)")
+        let password = try #require(generated.output.split(separator: " ").last).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        #expect(generated.output.hasPrefix("New password for boss@example.com: ") && password.count == 20)
+        let users = UserService(database: database, bcryptCost: 4)
+        let withNew = try await users.authenticate(email: "boss@example.com", password: password)
+        let withOld = try await users.authenticate(email: "boss@example.com", password: "first-pass")
+        let tokens = try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM api_tokens").first()?.decode(column: "n", as: Int.self)
+        }
+        await database.close()
+        #expect(withNew != nil && withOld == nil)
+        #expect(tokens == 0)
+    }
+
     @Test func createUserValidatesAndCreates() async throws {
         let directory = try ParleyProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

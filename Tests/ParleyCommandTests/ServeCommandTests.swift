@@ -46,7 +46,23 @@ struct ServeCommandTests {
         let result = try await ParleyProcess.run(["serve", "--port", "\(port)"], in: directory)
         // Exit status 1 with the reason, not a crash (a signal) from connections left open.
         #expect(result.status == 1, "\(result.errors)")
+        #expect(result.errors.contains("parley: cannot listen on 127.0.0.1:\(port)"), "\(result.errors)")
         #expect(result.errors.contains("Address already in use"), "\(result.errors)")
+        // Only the bind error: no claim to be listening, no noise from services that never ran.
+        #expect(!result.errors.contains("listening"), "\(result.errors)")
+        #expect(!result.errors.contains("CancellationError"), "\(result.errors)")
+    }
+
+    @Test func theGeneratedAdministratorPasswordIsShownWhateverTheLogLevel() async throws {
+        let directory = try ParleyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (port, socket) = try ParleyProcess.listeningSocket()
+        defer { close(socket) }
+        let result = try await ParleyProcess.run(
+            ["serve", "--port", "\(port)"], in: directory, environment: ["LOG_LEVEL": "error", "PARLEY_DEMO": "0"])
+        #expect(
+            result.errors.contains("Created administrator admin@example.com with the password "), "\(result.errors)")
+        #expect(result.errors.contains("parley reset-password --email admin@example.com"), "\(result.errors)")
     }
 
     static func status(of url: URL) async -> Int? {

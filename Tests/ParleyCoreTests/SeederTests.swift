@@ -37,6 +37,25 @@ struct SeederTests {
         }
     }
 
+    @Test func demoShopsSellTheirOwnTrade() async throws {
+        try await ChatTestContext.run { context in
+            _ = try await DemoSeeder(database: context.database, events: context.events).seed()
+            let sellers = try await context.database.read { db in
+                try await db.raw(
+                    "SELECT p.name AS product, v.name AS vendor FROM products p JOIN users v ON v.id = p.vendor_id"
+                ).all().reduce(into: [String: String]()) {
+                    $0[try $1.decode(column: "product", as: String.self)] = try $1.decode(
+                        column: "vendor", as: String.self)
+                }
+            }
+            #expect(sellers["Sourdough Starter Kit"] == "Kettle & Crumb")
+            #expect(sellers["Studio Monitor Headphones MK II"] == "Lumen Audio")
+            #expect(sellers["Gravel Bike Frame, Chromoly 54cm"] == "Velo Works")
+            #expect(sellers["Hand-thrown Stoneware Mug"] == "Fernwood Ceramics")
+            #expect(sellers["Alpine 3-Season Tent, 2 Person"] == "Harbor & Pine Outfitters")
+        }
+    }
+
     @Test func realtimePairsAreConversationsWhoseTokensSignInTheirTwoParticipants() async throws {
         try await ChatTestContext.run { context in
             let seeder = RealtimeBenchSeeder(database: context.database)

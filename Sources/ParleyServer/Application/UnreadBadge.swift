@@ -47,6 +47,9 @@ final class UnreadBadge: Service, Sendable {
             }
             if changed { for listener in listeners { listener.yield(total) } }
             return total
+        } catch is CancellationError {
+            // The server is stopping (or never started): nothing to report.
+            return state.withLockedValue { $0.value } ?? 0
         } catch {
             logger.warning("Could not compute the unread total: \(error)")
             return state.withLockedValue { $0.value } ?? 0

@@ -1,14 +1,17 @@
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 import ParleyCore
 import ServiceLifecycle
 
 /// Builds the HTTP application over ready dependencies. The executable and the tests both call it.
 ///
-/// `ownsDatabase` adds a service that closes the database after the server has stopped.
+/// `ownsDatabase` adds a service that closes the database after the server has stopped;
+/// `onServerRunning` runs once the port is bound.
 public func buildApplication(
-    host: String, port: Int, dependencies: AppDependencies, ownsDatabase: Bool, logger: Logger
+    host: String, port: Int, dependencies: AppDependencies, ownsDatabase: Bool, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let renderer = try await PageRenderer.load()
     let badge = UnreadBadge(database: dependencies.database, events: dependencies.events, logger: logger)
@@ -34,6 +37,7 @@ public func buildApplication(
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "Parley"),
         services: services,
+        onServerRunning: onServerRunning,
         logger: logger
     )
 }
