@@ -6,6 +6,8 @@ public struct AppDependencies: Sendable {
     public let events: any ChatEventBus
     public let chat: ChatService
     public let users: UserService
+    /// System settings; changes publish on ``events``.
+    public let settings: SettingsService
     /// Each user's send limit on the API; nil for none.
     public let sendRateLimit: SendRateLimit?
 
@@ -18,5 +20,6 @@ public struct AppDependencies: Sendable {
         self.events = events
         self.chat = ChatService(database: database, events: events)
         self.users = UserService(database: database, bcryptCost: bcryptCost)
+        self.settings = SettingsService(database: database, events: events)
     }
 }

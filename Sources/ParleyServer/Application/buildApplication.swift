@@ -18,13 +18,13 @@ public func buildApplication(
     let hub = RealtimeHub(events: dependencies.events, logger: logger)
     let access = APIAccess(
         tokens: APITokenCache(tokens: APITokenService(database: dependencies.database)),
-        chatSwitch: ChatSwitch(settings: SettingsService(database: dependencies.database, events: dependencies.events)))
+        chatSwitch: ChatSwitch(settings: dependencies.settings))
     let router = buildRouter(
         dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access)
     // Realtime sockets are checked after the upgrade: a refused upgrade could only answer a bare
     // 400, while a close frame can say why (`unauthorized`, `chat_disabled`).
     let realtime = RealtimeAccess(
-        hub: hub, tokens: access.tokens, settings: SettingsService(database: dependencies.database), logger: logger)
+        hub: hub, tokens: access.tokens, settings: dependencies.settings, logger: logger)
     // Services stop in reverse order: the database closes last.
     var services: [any Service] = []
     if ownsDatabase { services.append(DatabaseService(database: dependencies.database)) }
@@ -87,7 +87,7 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAc
     AdminSettingsController(chatSwitch: access.chatSwitch, pages: pages).addRoutes(to: admin)
 
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
-    ConfigController(settings: SettingsService(database: dependencies.database)).addRoutes(to: api)
+    ConfigController(settings: dependencies.settings).addRoutes(to: api)
     OpenAPIController().addRoutes(to: api)
     AuthTokenController(users: dependencies.users, tokens: access.tokens).addRoutes(to: api)
     let chatAPI = api.group()

@@ -35,6 +35,14 @@ struct AdminPages: Sendable {
 }
 
 extension AppRequestContext {
+    /// The chat session id in the path (`:id`); a malformed one is a 404 like an unknown one.
+    func chatSessionID() throws -> Int64 {
+        guard let id = parameters.get("id").flatMap({ Int64($0) }) else {
+            throw HTTPError(.notFound, message: "There is no such chat session.")
+        }
+        return id
+    }
+
     /// The signed-in administrator; admin routes only run behind ``AdminSessionMiddleware``.
     func requireSession() throws -> WebSession {
         guard let webSession else { throw HTTPError(.unauthorized, message: "Sign in again.") }

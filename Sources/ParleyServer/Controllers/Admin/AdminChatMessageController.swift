@@ -98,7 +98,7 @@ struct AdminChatMessageController {
     }
 
     private func requireChatSession(_ context: AppRequestContext) async throws -> ChatSession {
-        let id = try AdminChatSessionController.id(context)
+        let id = try context.chatSessionID()
         guard let session = try await chat.findSession(id: id) else { throw ChatError.sessionNotFound(id: id) }
         return session
     }

@@ -121,7 +121,7 @@ struct AdminChatSessionController {
 
     @Sendable func delete(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireSession()
-        let id = try Self.id(context)
+        let id = try context.chatSessionID()
         try await chat.deleteSession(id: id)
         await pages.badge.refresh()
         let form = try await FormData.from(request, context: context)
@@ -155,13 +155,7 @@ struct AdminChatSessionController {
         let layout = await pages.layout(for: request, session: session, section: .chatSessions)
         return pages.page(
             "chat_sessions/conversation_page",
-            ConversationPage(layout: layout, sessionID: stored.id, conversation: model), request: request)
-    }
-
-    struct ConversationPage {
-        let layout: LayoutModel
-        let sessionID: Int64
-        let conversation: ConversationModel
+            ConversationPageModel(layout: layout, sessionID: stored.id, conversation: model), request: request)
     }
 
     // MARK: Bulk actions
@@ -197,15 +191,8 @@ struct AdminChatSessionController {
 
     // MARK: Helpers
 
-    static func id(_ context: AppRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else {
-            throw HTTPError(.notFound, message: "There is no such chat session.")
-        }
-        return id
-    }
-
     private func requireChatSession(_ context: AppRequestContext) async throws -> ChatSession {
-        let id = try Self.id(context)
+        let id = try context.chatSessionID()
         guard let session = try await chat.findSession(id: id) else { throw ChatError.sessionNotFound(id: id) }
         return session
     }

@@ -20,14 +20,6 @@ struct AdminLoginController {
         router.get(RouterPath(AdminPath.root)) { _, _ in Responses.redirect(to: AdminPath.chatSessions) }
     }
 
-    struct LoginPage {
-        let csrfToken: String
-        let email: String
-        let next: String
-        let error: String?
-        let notice: String?
-    }
-
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
         if let token = request.cookies[AdminSessionMiddleware.cookieName]?.value,
             let session = try await sessions.find(token: token), session.user.role == .admin
@@ -96,7 +88,7 @@ struct AdminLoginController {
         request: Request, email: String, next: String, error: String?, notice: String?, status: HTTPResponse.Status
     ) -> Response {
         let csrf = SecretToken.generate()
-        let page = LoginPage(csrfToken: csrf, email: email, next: next, error: error, notice: notice)
+        let page = LoginModel(csrfToken: csrf, email: email, next: next, error: error, notice: notice)
         var response = Responses.html(renderer.render("login", page), status: status)
         response.setCookie(
             Cookie(

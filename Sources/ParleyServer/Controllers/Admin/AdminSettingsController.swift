@@ -11,14 +11,9 @@ struct AdminSettingsController {
         group.post(RouterPath(AdminPath.settings), use: save)
     }
 
-    struct SettingsPage {
-        let layout: LayoutModel
-        let chatEnabled: Bool
-    }
-
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
         let session = try context.requireSession()
-        let model = SettingsPage(
+        let model = SettingsModel(
             layout: await pages.layout(for: request, session: session, section: .settings),
             chatEnabled: try await chatSwitch.isEnabled())
         return pages.page("settings", model, request: request)
