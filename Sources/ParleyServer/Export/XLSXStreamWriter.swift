@@ -89,7 +89,8 @@ final class XLSXStreamWriter {
         entries[index].crc = sheetCRC.value
         entries[index].size = sheetSize
         entries[index].compressedSize = position(output) - sheetDataStart
-        guard position(output) <= UInt32.max, sheetSize <= UInt32.max else { throw TooLarge() }
+        // The descriptor and the directory still follow: a few hundred bytes, well inside the margin.
+        guard position(output) < UInt32.max - 65_536, sheetSize <= UInt32.max else { throw TooLarge() }
         let sheet = entries[index]
         output.writeInteger(UInt32(0x0807_4B50), endianness: .little)
         output.writeInteger(sheet.crc, endianness: .little)
