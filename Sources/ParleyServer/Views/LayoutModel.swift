@@ -7,6 +7,8 @@ struct LayoutModel {
     struct NavigationItem {
         let label: String
         let url: String
+        /// The sprite symbol drawn before the label (icons/sprite.mustache), without its `icon-` prefix.
+        let icon: String
         let isActive: Bool
         let showsUnreadBadge: Bool
     }
@@ -40,24 +42,26 @@ struct LayoutModel {
             NavigationGroup(
                 heading: "User Management",
                 items: [
-                    .init(label: "Users", url: AdminPath.users, isActive: section == .users, showsUnreadBadge: false),
                     .init(
-                        label: "Chat Sessions", url: AdminPath.chatSessions, isActive: section == .chatSessions,
-                        showsUnreadBadge: true),
+                        label: "Users", url: AdminPath.users, icon: "users", isActive: section == .users,
+                        showsUnreadBadge: false),
+                    .init(
+                        label: "Chat Sessions", url: AdminPath.chatSessions, icon: "chat",
+                        isActive: section == .chatSessions, showsUnreadBadge: true),
                 ]),
             NavigationGroup(
                 heading: "Catalog",
                 items: [
                     .init(
-                        label: "Products", url: AdminPath.products, isActive: section == .products,
+                        label: "Products", url: AdminPath.products, icon: "cube", isActive: section == .products,
                         showsUnreadBadge: false)
                 ]),
             NavigationGroup(
                 heading: "Settings",
                 items: [
                     .init(
-                        label: "System Settings", url: AdminPath.settings, isActive: section == .settings,
-                        showsUnreadBadge: false)
+                        label: "System Settings", url: AdminPath.settings, icon: "settings",
+                        isActive: section == .settings, showsUnreadBadge: false)
                 ]),
         ]
     }

@@ -4,12 +4,16 @@ import { enhanceTables } from "./table.js";
 import { enhanceConfirmations } from "./confirm.js";
 import { enhanceModals } from "./modal.js";
 import { enhanceComboboxes } from "./combobox.js";
+import { enhancePopovers } from "./popover.js";
+import { collapseSidebar } from "./sidebar.js";
 import { followUnreadBadge } from "./live.js";
-import { fadeNotices } from "./notice.js";
+import { enhanceToasts } from "./notice.js";
 
+collapseSidebar(document);
 enhanceTables(document);
 enhanceConfirmations(document);
 enhanceModals(document);
 enhanceComboboxes(document);
+enhancePopovers(document);
 followUnreadBadge(document);
-fadeNotices(document);
+enhanceToasts(document);

@@ -115,7 +115,9 @@ function enhance(element) {
     } else if (event.key === "Enter" && !list.hidden) {
       event.preventDefault();
       if (items[active]) choose(items[active]);
-    } else if (event.key === "Escape") {
+    } else if (event.key === "Escape" && !list.hidden) {
+      // Handled here: a panel around the dropdown should stay open.
+      event.preventDefault();
       close();
     }
   });

@@ -1,5 +1,6 @@
 // Asks before destructive actions: any submit button with data-confirm="…" opens the page's
-// confirmation dialog, and the form is submitted only when the person confirms.
+// confirmation dialog, and the form is submitted only when the person confirms. {count} stands
+// for the selected rows; data-confirm-one, when present, is the wording for exactly one.
 
 export function enhanceConfirmations(root) {
   const dialog = root.getElementById("confirm-dialog");
@@ -12,7 +13,8 @@ export function enhanceConfirmations(root) {
     if (!button || !button.form || button === confirmed) return;
     event.preventDefault();
     const checked = button.form.querySelectorAll("[data-row-check]:checked").length;
-    message.textContent = button.dataset.confirm.replace("{count}", String(checked));
+    const wording = checked === 1 && button.dataset.confirmOne ? button.dataset.confirmOne : button.dataset.confirm;
+    message.textContent = wording.replace("{count}", String(checked));
     dialog.returnValue = "";
     dialog.showModal();
     dialog.addEventListener("close", () => {

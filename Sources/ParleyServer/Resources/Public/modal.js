@@ -1,13 +1,27 @@
-// Opens links marked data-modal-url in a dialog, loading their content when opened.
+// Opens links marked data-modal-url in the layout's content dialog, loading their content when
+// opened. Without JavaScript (or without the dialog) the links open the page itself.
 
 export function enhanceModals(root) {
+  const dialog = root.getElementById("content-modal");
+  if (!dialog) return;
+  const title = dialog.querySelector(".modal__title");
+  const body = dialog.querySelector(".modal__content");
+  let opener = null;
+  dialog.querySelector("[data-modal-close]")?.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+  dialog.addEventListener("close", () => {
+    opener?.focus();
+    opener = null;
+  });
+
   root.addEventListener("click", async (event) => {
     const link = event.target.closest("a[data-modal-url]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    const dialog = modal(root);
-    dialog.querySelector(".modal__title").textContent = link.dataset.modalTitle || "";
-    const body = dialog.querySelector(".modal__content");
+    opener = link;
+    title.textContent = link.dataset.modalTitle || "";
     body.textContent = "Loading…";
     dialog.showModal();
     const url = link.dataset.modalUrl;
@@ -24,24 +38,4 @@ export function enhanceModals(root) {
       body.textContent = `The conversation could not be loaded. ${error.message}`;
     }
   });
-}
-
-function modal(root) {
-  let dialog = root.getElementById("content-modal");
-  if (dialog) return dialog;
-  dialog = root.createElement("dialog");
-  dialog.id = "content-modal";
-  dialog.className = "modal modal--wide";
-  dialog.innerHTML = `
-    <div class="modal__header">
-      <h2 class="modal__title"></h2>
-      <button type="button" class="button button--link modal__close" aria-label="Close">Close</button>
-    </div>
-    <div class="modal__content"></div>`;
-  dialog.querySelector(".modal__close").addEventListener("click", () => dialog.close());
-  dialog.addEventListener("click", (event) => {
-    if (event.target === dialog) dialog.close();
-  });
-  root.body.append(dialog);
-  return dialog;
 }

@@ -1,4 +1,5 @@
-// Row selection, bulk-action buttons, column visibility and auto-submitting selects.
+// Row selection, bulk-action buttons (their bar, data-bulk-bar, shows once a row is selected),
+// column visibility, auto-submitting selects, and a mark on tables wider than their card.
 
 const COLUMN_KEY = "parley.columns.";
 
@@ -8,15 +9,25 @@ export function enhanceTables(root) {
   for (const select of root.querySelectorAll("select[data-autosubmit]")) {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
+  for (const wrap of root.querySelectorAll(".table__wrap")) markOverflow(wrap);
+}
+
+// The row actions stay pinned to the right edge; a divider shows only when columns pass under them.
+function markOverflow(wrap) {
+  const update = () => wrap.classList.toggle("table__wrap--overflowing", wrap.scrollWidth > wrap.clientWidth + 1);
+  new ResizeObserver(update).observe(wrap);
+  if (wrap.firstElementChild) new ResizeObserver(update).observe(wrap.firstElementChild);
 }
 
 function enhanceSelection(form) {
   const all = form.querySelector("[data-select-all]");
   const boxes = () => [...form.querySelectorAll("[data-row-check]")];
   const count = form.querySelector("[data-selected-count]");
+  const bar = form.querySelector("[data-bulk-bar]");
   const update = () => {
     const checked = boxes().filter((box) => box.checked).length;
     if (count) count.textContent = `${checked} selected`;
+    if (bar) bar.hidden = checked === 0;
     for (const button of form.querySelectorAll("[data-requires-selection]")) button.disabled = checked === 0;
     if (all) {
       all.checked = checked > 0 && checked === boxes().length;
