@@ -303,7 +303,7 @@ struct AdminDirectoryTests {
             #expect(created.status == .seeOther)
             let list = try await context.browser.get("/admin/products?search=desk")
             #expect(list.text.contains("Desk Lamp") && list.text.contains("Vera"))
-            let edit = try #require(list.text.range(of: "/edit\">Edit</a>"))
+            let edit = try #require(list.text.range(of: "/edit\" title=\"Edit\">"))
             let id = try #require(
                 Int64(String(list.text[..<edit.lowerBound].reversed().prefix { $0.isNumber }.reversed())))
             try await context.browser.get("/admin/products/\(id)/edit")

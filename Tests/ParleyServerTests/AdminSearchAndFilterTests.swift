@@ -106,6 +106,8 @@ struct AdminSearchAndFilterTests {
             #expect(page.text.contains("No customer is called “Nobody Here”. Pick one from the list."))
             #expect(page.text.contains("value=\"Nobody Here\""))
             #expect(List.listedIDs(page.text).isEmpty)
+            #expect(page.text.contains("No chat sessions match these filters"))
+            #expect(!page.text.contains("No Chat Sessions"))
             let filters = try #require(page.text.range(of: "<details class=\"filters"))
             let tag = page.text[filters.lowerBound...].prefix { $0 != ">" }
             #expect(tag.hasSuffix(" open"), "the filter panel is open to show the error: \(tag)")

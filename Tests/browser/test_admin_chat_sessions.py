@@ -150,8 +150,8 @@ def test_create_and_create_another_then_create(signed_in, server):
     value = driver.find_element(By.ID, "last_message_at").get_attribute("value")
     assert value.startswith(time.strftime("%Y-%m-%d", time.gmtime()))
     choose(driver, "product", "Sourdough")
-    # Choosing a product proposes its owner as the vendor (demo data: Lumen Audio sells the kit).
-    wait(driver).until(lambda d: d.find_element(By.ID, "vendor").get_attribute("value") == "Lumen Audio")
+    # Choosing a product proposes its owner as the vendor (demo data: Kettle & Crumb sells the kit).
+    wait(driver).until(lambda d: d.find_element(By.ID, "vendor").get_attribute("value") == "Kettle & Crumb")
     assert driver.find_element(By.CSS_SELECTOR, "input[name=vendor_id]").get_attribute("value")
     choose(driver, "customer", "Jonas")
     screenshot(driver, "create-form")

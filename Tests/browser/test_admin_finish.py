@@ -319,9 +319,6 @@ def test_one_message_is_counted_in_the_singular(signed_in, server):
     assert "1 chat sessions" not in confirm_dialog(driver, accept=False)
 
 
-@pytest.mark.xfail(reason="worded in Swift and the conversation partial: ChatSessionIndex+Rows.swift "
-                          "(row delete confirmation) and chat_sessions/conversation.mustache (\"1 messages\")",
-                   strict=False)
 def test_one_message_is_singular_in_the_modal_and_row_confirmation(signed_in, server):
     driver = signed_in
     session = session_with_one_message(driver, server)

@@ -140,13 +140,14 @@ struct AdminChatSessionController {
         let now = Date()
         let model = ConversationModel(
             productName: names.product, customerName: names.customer, vendorName: names.vendor,
-            messagesCount: stored.messagesCount,
+            messagesCount: Formatting.counted(Int(stored.messagesCount), "message"),
             messages: messages.map {
                 .init(
                     senderName: $0.senderName, senderRole: $0.message.senderRole.rawValue, body: $0.message.body,
                     sentAt: TimeModel($0.message.createdAt, now: now), isRead: $0.message.isRead)
             },
-            hasEarlier: stored.messagesCount > Int64(messages.count), shown: messages.count,
+            hasEarlier: stored.messagesCount > Int64(messages.count),
+            shown: Formatting.counted(messages.count, "message"),
             manageURL: AdminPath.editChatSession(stored.id) + "#messages")
         if FormData(query: request)["fragment"] == "1" {
             return Responses.html(pages.renderer.render("chat_sessions/conversation", model))

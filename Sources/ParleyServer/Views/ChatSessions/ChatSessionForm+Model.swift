@@ -156,9 +156,11 @@ struct ConversationModel {
     let productName: String
     let customerName: String
     let vendorName: String
-    let messagesCount: Int64
+    /// "1 message", "12 messages".
+    let messagesCount: String
     let messages: [Message]
     let hasEarlier: Bool
-    let shown: Int
+    /// "the latest 200 messages" when only those are shown.
+    let shown: String
     let manageURL: String
 }

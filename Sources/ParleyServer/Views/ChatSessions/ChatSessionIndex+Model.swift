@@ -214,7 +214,7 @@ struct ChatSessionIndexModel {
         resetURL = reset.url()
         currentURL = query.url()
         hasRows = !rows.isEmpty
-        isEmptyDatabase = page.total == 0 && !query.isFiltered && query.page == 1
+        isEmptyDatabase = page.total == 0 && !query.isFiltered && query.page == 1 && !filters.hasErrors
         let lastPage: Int? = page.totalIsCapped ? nil : max(1, (page.total + query.perPage - 1) / query.perPage)
         if page.rows.isEmpty && query.page > 1 && page.total > 0 && !filters.hasErrors {
             let last = lastPage ?? 1
@@ -234,7 +234,8 @@ struct ChatSessionIndexModel {
         } else {
             let from = Formatting.count(query.offset + 1)
             let to = Formatting.count(query.offset + page.rows.count)
-            summary = "Showing \(from) to \(to) of \(totalText) results"
+            let noun = page.total == 1 && !page.totalIsCapped ? "result" : "results"
+            summary = "Showing \(from) to \(to) of \(totalText) \(noun)"
         }
         let hasNext = page.totalIsCapped ? page.rows.count == query.perPage : query.page < (lastPage ?? 1)
         previousURL = query.page > 1 ? query.with { $0.page -= 1 }.url() : nil
@@ -243,8 +244,8 @@ struct ChatSessionIndexModel {
         perPageOptions = ChatSessionListQuery.pageSizes.map { Option(value: $0, isSelected: $0 == query.perPage) }
         preservedFields = query.with { $0.page = 1 }.parameters.filter { $0.0 != "per_page" && $0.0 != "page" }
             .map { Field(name: $0.0, value: $0.1) }
-        exportCSVURL = first.url(path: AdminPath.chatSessions + "/export.csv")
-        exportXLSXURL = first.url(path: AdminPath.chatSessions + "/export.xlsx")
+        exportCSVURL = first.url(path: AdminPath.exportCSV)
+        exportXLSXURL = first.url(path: AdminPath.exportXLSX)
     }
 
     static func columns(for query: ChatSessionListQuery) -> [Column] {

@@ -33,18 +33,30 @@ extension ChatSessionIndexModel {
             html += "<td data-column=\"created_at\" class=\"table__col--optional\">\(time(row.createdAt))</td>\n"
             html += "<td data-column=\"updated_at\" class=\"table__col--optional\">\(time(row.updatedAt))</td>\n"
             html += "<td class=\"table__actions\">\n"
-            html += "<a class=\"button button--small\" href=\"\(row.conversationURL)\""
-            html += " data-modal-url=\"\(row.conversationURL)\""
-            html += " data-modal-title=\"Conversation #\(id)\">View Conversation</a>\n"
-            html += "<a class=\"button button--small\" href=\"\(row.manageURL)\">Manage Messages</a>\n"
-            html += "<a class=\"button button--small\" href=\"\(row.editURL)\">Edit</a>\n"
+            html += "<a class=\"button button--icon\" href=\"\(row.conversationURL)\" title=\"View conversation\""
+            html += " data-modal-url=\"\(row.conversationURL)\" data-modal-title=\"Conversation #\(id)\">"
+            html += icon("eye", label: "View Conversation") + "</a>\n"
+            html += "<a class=\"button button--icon\" href=\"\(row.manageURL)\" title=\"Manage messages\">"
+            html += icon("messages", label: "Manage Messages") + "</a>\n"
+            html += "<a class=\"button button--icon\" href=\"\(row.editURL)\" title=\"Edit\">"
+            html += icon("pencil", label: "Edit") + "</a>\n"
+            html += "<button class=\"button button--icon button--danger\" type=\"submit\" title=\"Delete\""
+            html += " formaction=\"\(row.deleteURL)\" formmethod=\"post\" name=\"confirm\" value=\"1\""
+            html += " data-confirm=\"Delete this chat session and "
             html +=
-                "<button class=\"button button--small button--danger\" type=\"submit\" formaction=\"\(row.deleteURL)\""
-            html += " formmethod=\"post\" name=\"confirm\" value=\"1\" data-confirm=\"Delete this chat session and all"
-            html += " \(row.messagesCount) of its messages? This cannot be undone.\">Delete</button>\n"
+                row.messagesCount == 0
+                ? "its messages?"
+                : row.messagesCount == 1 ? "its 1 message?" : "all \(row.messagesCount) of its messages?"
+            html += " This cannot be undone.\">" + icon("trash", label: "Delete") + "</button>\n"
             html += "</td>\n</tr>\n"
         }
         return html
+    }
+
+    /// An inline icon from the layout's sprite, with its label for assistive technology.
+    private static func icon(_ name: String, label: String) -> String {
+        "<svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-\(name)\"></use></svg>"
+            + "<span class=\"sr-only\">\(label)</span>"
     }
 
     private static func time(_ time: TimeModel) -> String {
