@@ -294,11 +294,10 @@ struct UnreadBadgeProbe {
 
     func value() async throws -> Int? {
         let html = try await browser.get("/admin/chat-sessions").text
-        guard let range = html.range(of: "data-live-badge title=\"Unread messages across all chat sessions\"") else {
-            return nil
-        }
+        guard let range = html.range(of: "data-live-badge") else { return nil }
         let rest = html[range.upperBound...]
-        if rest.hasPrefix(" hidden") { return nil }
-        return Int(rest.dropFirst().prefix { $0.isNumber })
+        let tag = rest.prefix { $0 != ">" }
+        if tag.contains(" hidden") { return nil }
+        return Int(rest.dropFirst(tag.count + 1).prefix { $0.isNumber })
     }
 }

@@ -6,7 +6,7 @@ struct ChatClientController {
     let renderer: PageRenderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        let page = renderer.render("chat/index", [String: String]())
+        let page = renderer.render("chat/index", ChatClientPage())
         router.get(RouterPath(AppPath.chat)) { _, _ in Responses.html(page) }
     }
 }

@@ -22,6 +22,7 @@ struct LayoutModel {
         case users, chatSessions, products, settings, none
     }
 
+    let links = PageLinks()
     let csrfToken: String
     let adminName: String
     let notice: String?

@@ -1,11 +1,12 @@
-// Keeps the sidebar's unread badge current through server-sent events from /admin/events.
+// Keeps the sidebar's unread badge current through server-sent events from the address the
+// badge names (data-events-url).
 
 export function followUnreadBadge(root) {
   const badges = root.querySelectorAll("[data-live-badge]");
   if (badges.length === 0 || !("EventSource" in window)) return;
   const format = new Intl.NumberFormat("en-US");
   // EventSource reconnects by itself after a dropped connection.
-  const source = new EventSource("/admin/events");
+  const source = new EventSource(badges[0].dataset.eventsUrl);
   source.addEventListener("unread", (event) => {
     const total = Number.parseInt(event.data, 10) || 0;
     for (const badge of badges) {

@@ -1,5 +1,6 @@
 /// The sign-in page: the form as typed, and what went wrong.
 struct LoginModel {
+    let links = PageLinks()
     let csrfToken: String
     let email: String
     let next: String
