@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/parley-schemathesis.XXXXXX)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$work" && env -u DATABASE_URL PARLEY_DEMO=1 ADMIN_EMAIL=admin@parley.test ADMIN_PASSWORD=admin-password \
-  "$OLDPWD/.build/debug/parley" serve --port "$port" > "$work/server.log" 2>&1) &
+# Started directly (not in a subshell), so that $! is the server itself and the trap stops it.
+env PARLEY_DEMO=1 ADMIN_EMAIL=admin@parley.test ADMIN_PASSWORD=admin-password \
+  DATABASE_URL="sqlite://$work/parley.sqlite" "$PWD/.build/debug/parley" serve --port "$port" > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2> /dev/null; wait $server 2> /dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.2; done
