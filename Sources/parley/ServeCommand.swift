@@ -22,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
         let dependencies = AppDependencies(database: database, sendRateLimit: configuration.sendRateLimit)
 
         if configuration.seedDemoData {
-            let seeder = DemoSeeder(database: database, events: dependencies.events)
+            let seeder = DemoSeeder(
+                database: database, events: dependencies.events, bcryptCost: dependencies.users.bcryptCost)
             if try await seeder.isDatabaseEmpty() {
                 let summary = try await seeder.seed()
                 logger.info(

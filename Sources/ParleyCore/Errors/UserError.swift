@@ -4,12 +4,13 @@ public enum UserError: ParleyError, Equatable {
     case invalidEmail(String)
     case emailTaken(String)
     case passwordTooShort(minimum: Int)
+    case passwordTooLong(maximumBytes: Int)
     case userNotFound(id: Int64)
     case unknownEmail(String)
 
     public var kind: ParleyErrorKind {
         switch self {
-        case .nameRequired, .invalidEmail, .passwordTooShort: .invalid
+        case .nameRequired, .invalidEmail, .passwordTooShort, .passwordTooLong: .invalid
         case .emailTaken: .conflict
         case .userNotFound, .unknownEmail: .notFound
         }
@@ -21,6 +22,7 @@ public enum UserError: ParleyError, Equatable {
         case .invalidEmail: "invalid_email"
         case .emailTaken: "email_taken"
         case .passwordTooShort: "password_too_short"
+        case .passwordTooLong: "password_too_long"
         case .userNotFound, .unknownEmail: "user_not_found"
         }
     }
@@ -29,7 +31,7 @@ public enum UserError: ParleyError, Equatable {
         switch self {
         case .nameRequired: "name"
         case .invalidEmail, .emailTaken: "email"
-        case .passwordTooShort: "password"
+        case .passwordTooShort, .passwordTooLong: "password"
         case .userNotFound: nil
         case .unknownEmail: "email"
         }
@@ -41,6 +43,8 @@ public enum UserError: ParleyError, Equatable {
         case .invalidEmail(let email): "\"\(email)\" is not an email address."
         case .emailTaken(let email): "Another account already uses \(email)."
         case .passwordTooShort(let minimum): "Use a password of at least \(minimum) characters."
+        case .passwordTooLong(let maximum):
+            "Use a password of at most \(maximum) bytes (\(maximum) letters without accents; fewer with them)."
         case .userNotFound(let id): "There is no user #\(id)."
         case .unknownEmail(let email): "No account uses \(email)."
         }

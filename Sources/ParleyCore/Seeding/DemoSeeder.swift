@@ -17,10 +17,14 @@ public struct DemoSeeder: Sendable {
 
     let database: Database
     let events: any ChatEventBus
+    let bcryptCost: UInt8
 
-    public init(database: Database, events: any ChatEventBus) {
+    /// `bcryptCost` should be the one sign-in verifies with, so a demo account takes as long to
+    /// check as any other.
+    public init(database: Database, events: any ChatEventBus, bcryptCost: UInt8 = 12) {
         self.database = database
         self.events = events
+        self.bcryptCost = bcryptCost
     }
 
     /// True when there is nothing but administrators in the database.
@@ -40,7 +44,7 @@ public struct DemoSeeder: Sendable {
         // Conversations get back-dated times, so the service runs on a clock this seeder moves.
         let time = NIOLockedValueBox(now)
         let chat = ChatService(database: database, events: events, clock: { time.withLockedValue { $0 } })
-        let hash = Bcrypt.hash(Self.password, cost: 10)
+        let hash = Bcrypt.hash(Self.password, cost: bcryptCost)
 
         var vendors: [User] = []
         var customers: [User] = []

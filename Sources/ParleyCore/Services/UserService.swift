@@ -1,14 +1,18 @@
 import Foundation
 import SQLKit
 import HummingbirdBcrypt
+import NIOConcurrencyHelpers
 import NIOPosix
 
 /// Creates accounts and checks passwords. Passwords are only ever stored as bcrypt hashes.
 public struct UserService: Sendable {
     public static let minimumPasswordLength = 8
+    /// bcrypt reads only the first 72 bytes of a password; a longer one would match any other
+    /// password with the same first 72 bytes, so it is refused instead.
+    public static let maximumPasswordBytes = 72
 
     let database: Database
-    let bcryptCost: UInt8
+    public let bcryptCost: UInt8
     let clock: @Sendable () -> Date
 
     public init(database: Database, bcryptCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -88,6 +92,8 @@ public struct UserService: Sendable {
         if !looksLikeEmail(email) { problems.append(.invalidEmail(email)) }
         if let password, password.count < minimumPasswordLength {
             problems.append(.passwordTooShort(minimum: minimumPasswordLength))
+        } else if let password, password.utf8.count > maximumPasswordBytes {
+            problems.append(.passwordTooLong(maximumBytes: maximumPasswordBytes))
         }
         return problems
     }
@@ -96,11 +102,13 @@ public struct UserService: Sendable {
     /// wrong password, so the answer time does not reveal which accounts exist.
     public func authenticate(email: String, password: String) async throws -> User? {
         let user = try await database.read { db in try await UserRepository(db).find(email: email) }
-        let hash = user?.passwordHash ?? Self.decoyHash
+        // A password bcrypt would cut short never matches, but still costs one verification.
+        let tooLong = password.utf8.count > Self.maximumPasswordBytes
+        let hash = tooLong ? decoyHash : user?.passwordHash ?? decoyHash
         let matches = try await NIOThreadPool.singleton.runIfActive {
             Bcrypt.verify(password, hash: hash)
         }
-        return matches ? user : nil
+        return matches && !tooLong ? user : nil
     }
 
     /// Hashes on the blocking pool: bcrypt takes a quarter of a second by design.
@@ -118,5 +126,16 @@ public struct UserService: Sendable {
     }
 
     // A hash of a random password, so an unknown email still costs one bcrypt verification.
-    private static let decoyHash = Bcrypt.hash(UUID().uuidString, cost: 12)
+    // Of the same cost as the hashes this service writes, so both take as long to verify.
+    var decoyHash: String {
+        let cost = bcryptCost
+        return Self.decoys.withLockedValue { decoys in
+            if let hash = decoys[cost] { return hash }
+            let hash = Bcrypt.hash(UUID().uuidString, cost: cost)
+            decoys[cost] = hash
+            return hash
+        }
+    }
+
+    private static let decoys = NIOLockedValueBox<[UInt8: String]>([:])
 }
