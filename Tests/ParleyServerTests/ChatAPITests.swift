@@ -50,14 +50,14 @@ struct APITestContext: Sendable {
     let api: APIClient
 
     static func run(
-        sendRateLimit: SendRateLimit? = .standard, _ body: @Sendable (APITestContext) async throws -> Void
+        sendRateLimit: SendRateLimit? = .standard, logger: Logger = Logger(label: "test"),
+        _ body: @Sendable (APITestContext) async throws -> Void
     ) async throws {
         try await ChatTestContext.run { chat in
             let dependencies = AppDependencies(
                 database: chat.database, events: chat.events, bcryptCost: 4, sendRateLimit: sendRateLimit)
             let app = try await buildApplication(
-                host: "127.0.0.1", port: 0, dependencies: dependencies, ownsDatabase: false,
-                logger: Logger(label: "test"))
+                host: "127.0.0.1", port: 0, dependencies: dependencies, ownsDatabase: false, logger: logger)
             try await app.test(.live) { client in
                 try await body(APITestContext(chat: chat, api: APIClient(client: client)))
             }

@@ -50,7 +50,7 @@ struct APIAccess {
 
 func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAccess) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: RequestLogMiddleware(level: .debug))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(
         middleware: FileMiddleware(

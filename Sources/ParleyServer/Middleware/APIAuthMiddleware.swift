@@ -1,8 +1,9 @@
 import Hummingbird
 import ParleyCore
 
-/// Requires `Authorization: Bearer <token>` (or `?token=` for WebSocket clients that cannot set
-/// headers) and puts the token's user into the context.
+/// Requires `Authorization: Bearer <token>` and puts the token's user into the context. A token in
+/// the query string is not accepted here: URLs end up in logs and histories. Only the realtime
+/// upgrade takes `?token=` (``RealtimeServerChannel``), since browsers cannot set its headers.
 ///
 /// With `required` false a request without a valid token passes on with no user: a WebSocket
 /// upgrade cannot carry an error body, so the realtime route answers with a close reason instead.
@@ -31,7 +32,7 @@ struct APIAuthMiddleware: RouterMiddleware {
             let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             return token.isEmpty ? nil : token
         }
-        return FormData(query: request)["token"]
+        return nil
     }
 }
 

@@ -1,0 +1,64 @@
+import Foundation
+import HummingbirdTesting
+import Logging
+import NIOConcurrencyHelpers
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+/// Bearer tokens travel in headers only, and never reach the logs.
+@Suite("API token handling")
+struct APITokenHandlingTests {
+    @Test func aTokenInTheQueryStringIsNotAcceptedByTheAPI() async throws {
+        try await APITestContext.run { context in
+            let user = try await context.chat.fixtures.user(.customer)
+            let api = try await context.api.signIn(user.email)
+            let token = try #require(api.token)
+            let withHeader = try await api.send(.get, "/api/v1/unread-count")
+            #expect(withHeader.status == .ok)
+            let inQuery = try await context.api.send(.get, "/api/v1/unread-count?token=\(token)")
+            #expect(inQuery.status == .unauthorized && inQuery.errorCode == "unauthorized")
+        }
+    }
+
+    @Test func requestLogsNeverHoldTheQueryString() async throws {
+        let records = RecordingLogHandler.Records()
+        var logger = Logger(label: "test") { _ in RecordingLogHandler(records: records) }
+        logger.logLevel = .trace
+        try await APITestContext.run(logger: logger) { context in
+            let user = try await context.chat.fixtures.user(.customer)
+            let api = try await context.api.signIn(user.email)
+            let token = try #require(api.token)
+            _ = try await api.send(.get, "/api/v1/chat-sessions?token=\(token)&cursor=secret-cursor")
+        }
+        let logged = records.all.joined(separator: "\n")
+        #expect(logged.contains("/api/v1/chat-sessions"), "requests are logged at debug level")
+        #expect(!logged.contains("secret-cursor") && !logged.contains("token="))
+    }
+}
+
+/// Keeps every log line, with its metadata, for a test to read.
+struct RecordingLogHandler: LogHandler {
+    final class Records: Sendable {
+        private let lines = NIOLockedValueBox<[String]>([])
+        var all: [String] { lines.withLockedValue { $0 } }
+        func append(_ line: String) { lines.withLockedValue { $0.append(line) } }
+    }
+
+    let records: Records
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        let all = metadata.merging(extra ?? [:]) { $1 }
+        records.append("\(message) \(all)")
+    }
+}
