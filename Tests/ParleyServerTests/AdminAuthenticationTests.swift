@@ -131,6 +131,17 @@ struct AdminAuthenticationTests {
             let response = try await context.browser.get("/admin/chat-sessions")
             #expect(response.headers[.init("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
             #expect(response.headers[.init("X-Frame-Options")!] == "DENY")
+            #expect(response.headers[.init("Permissions-Policy")!]?.contains("camera=()") == true)
+        }
+    }
+
+    @Test func strictTransportSecurityIsSentOnlyBehindHTTPS() async throws {
+        try await AdminTestContext.run { context in
+            let plain = try await context.browser.get("/admin/chat-sessions")
+            #expect(plain.headers[.init("Strict-Transport-Security")!] == nil)
+            let secure = try await context.browser.get(
+                "/admin/chat-sessions", headers: [.init("X-Forwarded-Proto")!: "https"])
+            #expect(secure.headers[.init("Strict-Transport-Security")!] == "max-age=31536000; includeSubDomains")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// Headers that keep the admin pages from being framed, sniffed or made to run foreign scripts.
+/// Headers that keep the admin pages from being framed, sniffed or made to run foreign scripts,
+/// deny pages the browser's powerful features, and, behind HTTPS, keep browsers on HTTPS.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -14,6 +15,15 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.init("Content-Security-Policy")!] =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        response.headers[.init("Permissions-Policy")!] =
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+            + "interest-cohort=()"
+        // Only over HTTPS: a browser ignores it on plain HTTP, and a wrong one would lock it out.
+        if request.head.scheme == "https"
+            || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
+        {
+            response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
+        }
         return response
     }
 }
