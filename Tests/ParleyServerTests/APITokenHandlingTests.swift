@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
@@ -60,5 +61,22 @@ struct RecordingLogHandler: LogHandler {
     ) {
         let all = metadata.merging(extra ?? [:]) { $1 }
         records.append("\(message) \(all)")
+    }
+}
+
+@Suite("API addresses nothing serves")
+struct APINotFoundTests {
+    @Test func anUnknownAPIPathAnswersTheJSONErrorEnvelope() async throws {
+        try await APITestContext.run { context in
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/v1/nothing-here"), (.post, "/api/v1/chat-sessions/1/unknown"),
+                (.get, "/api/v2/chat-sessions"),
+            ] {
+                let response = try await context.api.send(method, path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(response.headers[.contentType] == "application/json", "\(path)")
+                #expect(response.errorCode == "not_found", "\(path)")
+            }
+        }
     }
 }

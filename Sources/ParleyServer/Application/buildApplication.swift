@@ -60,6 +60,7 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAc
         middleware: FileMiddleware(
             PageRenderer.publicDirectory + "/chat", urlBasePath: AppPath.chatAssets,
             cacheControl: .init([(MediaType(type: .any), [.noCache])])))
+    router.add(middleware: APINotFoundMiddleware())
     router.add(
         middleware: AdminNotFoundMiddleware(sessions: WebSessionService(database: dependencies.database), pages: pages))
     HomeController(renderer: pages.renderer).addRoutes(to: router)
