@@ -80,3 +80,23 @@ struct APINotFoundTests {
         }
     }
 }
+
+@Suite("API sign-in throttle")
+struct APISignInThrottleTests {
+    @Test func repeatedWrongPasswordsAreRefusedWithRetryAfter() async throws {
+        try await APITestContext.run { context in
+            let user = try await context.chat.fixtures.user(.customer)
+            let wrong = #"{"email":"\#(user.email)","password":"wrong-password"}"#
+            for _ in 0..<SignInThrottle.failuresPerEmail {
+                let response = try await context.api.send(.post, "/api/v1/auth/token", json: wrong)
+                #expect(response.status == .unauthorized)
+            }
+            let refused = try await context.api.send(.post, "/api/v1/auth/token", json: wrong)
+            #expect(refused.status == .tooManyRequests && refused.errorCode == "too_many_attempts")
+            #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 > 0)
+            // The right password is refused too while the throttle holds: guessing gains nothing.
+            let right = #"{"email":"\#(user.email)","password":"\#(Fixtures.password)"}"#
+            #expect(try await context.api.send(.post, "/api/v1/auth/token", json: right).status == .tooManyRequests)
+        }
+    }
+}

@@ -90,7 +90,9 @@ func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAc
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
     ConfigController(settings: dependencies.settings).addRoutes(to: api)
     OpenAPIController().addRoutes(to: api)
-    AuthTokenController(users: dependencies.users, tokens: access.tokens).addRoutes(to: api)
+    AuthTokenController(
+        users: dependencies.users, tokens: access.tokens, throttle: SignInThrottle(database: dependencies.database)
+    ).addRoutes(to: api)
     let chatAPI = api.group()
         .add(middleware: APIAuthMiddleware(tokens: access.tokens))
         .add(middleware: ChatEnabledMiddleware(chatSwitch: access.chatSwitch))
