@@ -100,3 +100,44 @@ struct APISignInThrottleTests {
         }
     }
 }
+
+/// A NUL in any text answers a clear 4xx on both engines, never a 500 or text cut short.
+@Suite("API text with NUL and control characters")
+struct APIControlCharacterTests {
+    @Test func aNULInTheSignInEmailIsRefusedWithA422() async throws {
+        try await APITestContext.run { context in
+            let response = try await context.api.send(
+                .post, "/api/v1/auth/token", json: #"{"email":"a\u0000@example.com","password":"whatever-long"}"#)
+            #expect(response.status == .unprocessableContent && response.errorCode == "invalid_characters")
+        }
+    }
+
+    @Test func aNULInAMessageOrItsClientIDIsRefusedWithA422() async throws {
+        try await APITestContext.run { context in
+            let (customer, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
+            let api = try await context.api.signIn(customer.email)
+            let path = "/api/v1/chat-sessions/\(session.id)/messages"
+            for json in [#"{"body":"cut\u0000here"}"#, #"{"body":"hi","client_message_id":"a\u0000"}"#] {
+                let response = try await api.send(.post, path, json: json)
+                #expect(response.status == .unprocessableContent, "\(json)")
+                #expect(response.errorCode == "invalid_characters", "\(json)")
+            }
+            let control = try await api.send(.post, path, json: #"{"body":"ring\u0007"}"#)
+            #expect(control.status == .unprocessableContent && control.errorCode == "invalid_characters")
+            let escapedBackslash = try await api.send(.post, path, json: #"{"body":"a literal \\u0000 is text"}"#)
+            #expect(escapedBackslash.status == .created)
+            #expect(
+                try await context.chat.fixtures.messages(in: session.id).map(\.body) == [#"a literal \u0000 is text"#])
+        }
+    }
+
+    @Test func aNULInAProductSearchMatchesNothing() async throws {
+        try await APITestContext.run { context in
+            let (customer, _, _, _) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
+            let api = try await context.api.signIn(customer.email)
+            let response = try await api.send(.get, "/api/v1/products?search=%00")
+            #expect(response.status == .ok)
+            #expect((response.json["data"] as? [Any])?.isEmpty == true)
+        }
+    }
+}

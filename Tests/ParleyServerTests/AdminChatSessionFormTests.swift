@@ -212,7 +212,7 @@ struct AdminBulkAndMessageTests {
             let response = try await context.browser.post(
                 "/admin/chat-sessions/\(session.id)/messages", [("body", "   "), ("sender", "customer")])
             #expect(response.status == .unprocessableContent)
-            #expect(response.text.contains("Write a message before sending."))
+            #expect(response.text.contains("Write a message with some visible text before sending."))
             #expect(try await context.fixtures.tableCounts()["chat_messages"] == 0)
         }
     }

@@ -154,3 +154,19 @@ struct AdminSearchAndFilterTests {
         }
     }
 }
+
+@Suite("Admin searches with a NUL")
+struct AdminNULSearchTests {
+    @Test func aNULInASearchMatchesNothingOnEveryList() async throws {
+        try await AdminTestContext.run { context in
+            _ = try await AdminChatSessionListTests.makeWorld(context)
+            let sessions = try await context.browser.get("/admin/chat-sessions?search=%00")
+            #expect(sessions.status == .ok && AdminChatSessionListTests.listedIDs(sessions.text).isEmpty)
+            let users = try await context.browser.get("/admin/users?search=%00")
+            #expect(users.status == .ok && !users.text.contains("Alice Archer"))
+            let lookup = try await context.browser.get(
+                "/admin/lookup/users?q=%00", headers: [.accept: "application/json"])
+            #expect(lookup.status == .ok && !lookup.text.contains("Alice"))
+        }
+    }
+}

@@ -8,6 +8,7 @@ public enum ChatError: ParleyError, Equatable {
     case sessionExists(existingID: Int64)
     case notParticipant(userID: Int64, sessionID: Int64)
     case emptyBody
+    case controlCharacters
     case bodyTooLong(length: Int, limit: Int)
     case invalidClientMessageID(limit: Int)
     case clientMessageIDReused
@@ -15,7 +16,8 @@ public enum ChatError: ParleyError, Equatable {
     public var kind: ParleyErrorKind {
         switch self {
         case .sessionNotFound, .messageNotFound: .notFound
-        case .productNotFound, .userNotFound, .sameCustomerAndVendor, .emptyBody, .bodyTooLong,
+        case .productNotFound, .userNotFound, .sameCustomerAndVendor, .emptyBody, .controlCharacters,
+            .bodyTooLong,
             .invalidClientMessageID:
             .invalid
         case .sessionExists, .clientMessageIDReused: .conflict
@@ -33,6 +35,7 @@ public enum ChatError: ParleyError, Equatable {
         case .sessionExists: "session_exists"
         case .notParticipant: "not_participant"
         case .emptyBody: "empty_body"
+        case .controlCharacters: "invalid_characters"
         case .bodyTooLong: "body_too_long"
         case .invalidClientMessageID: "invalid_client_message_id"
         case .clientMessageIDReused: "client_message_id_reused"
@@ -45,7 +48,7 @@ public enum ChatError: ParleyError, Equatable {
         case .userNotFound(_, let field): field
         case .sameCustomerAndVendor: "vendor_id"
         case .sessionExists: "product_id"
-        case .emptyBody, .bodyTooLong: "body"
+        case .emptyBody, .controlCharacters, .bodyTooLong: "body"
         case .invalidClientMessageID, .clientMessageIDReused: "client_message_id"
         case .sessionNotFound, .messageNotFound, .notParticipant: nil
         }
@@ -62,10 +65,13 @@ public enum ChatError: ParleyError, Equatable {
         case .sessionExists(let id):
             "A chat session for this product, customer and vendor already exists (#\(id))."
         case .notParticipant: "Only the session's customer or vendor can do this."
-        case .emptyBody: "Write a message before sending."
+        case .emptyBody: "Write a message with some visible text before sending."
+        case .controlCharacters:
+            "Remove the control characters from the message: only line breaks and tabs are allowed."
         case .bodyTooLong(let length, let limit):
-            "A message can be at most \(limit) characters; this one has \(length)."
-        case .invalidClientMessageID(let limit): "client_message_id must be 1 to \(limit) characters."
+            "A message can be at most \(limit) characters (Unicode code points); this one has \(length)."
+        case .invalidClientMessageID(let limit):
+            "client_message_id must be 1 to \(limit) characters, without control characters."
         case .clientMessageIDReused: "This client_message_id was already used for a message in another chat session."
         }
     }

@@ -158,7 +158,10 @@ public struct ChatService: Sendable {
         -> SentMessage
     {
         let text = try Self.validatedBody(body)
-        if let clientMessageID, clientMessageID.isEmpty || clientMessageID.count > Self.maximumClientMessageIDLength {
+        if let clientMessageID,
+            clientMessageID.isEmpty || clientMessageID.unicodeScalars.count > Self.maximumClientMessageIDLength
+                || clientMessageID.unicodeScalars.contains(where: MessageText.isRefusedControl)
+        {
             throw ChatError.invalidClientMessageID(limit: Self.maximumClientMessageIDLength)
         }
         return try await sendBatcher.submit(
@@ -318,12 +321,7 @@ public struct ChatService: Sendable {
     // MARK: Validation
 
     static func validatedBody(_ body: String) throws -> String {
-        let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw ChatError.emptyBody }
-        guard text.count <= maximumBodyLength else {
-            throw ChatError.bodyTooLong(length: text.count, limit: maximumBodyLength)
-        }
-        return text
+        try MessageText.validated(body, limit: maximumBodyLength)
     }
 
     private static func validateParticipants(

@@ -51,6 +51,12 @@ enum APIJSON {
                 status: .contentTooLarge, code: "body_too_large",
                 message: "Request bodies can be at most \(context.maxUploadSize / 1024) KiB.")
         }
+        // PostgreSQL cannot store a NUL in text; refuse it here, for every field, before any query.
+        if containsEscapedNUL(buffer.readableBytesView) {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_characters",
+                message: "Text cannot contain the NUL character (\\u0000).")
+        }
         do {
             return try decoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
@@ -63,6 +69,30 @@ enum APIJSON {
         } catch {
             throw APIError(status: .badRequest, code: "malformed_json", message: "The request body is not valid JSON.")
         }
+    }
+
+    /// True when JSON text holds `\u0000`: a backslash that is not itself escaped, then `u0000`.
+    /// (A raw NUL byte is not valid JSON and fails decoding anyway.)
+    static func containsEscapedNUL(_ bytes: some Collection<UInt8>) -> Bool {
+        let array = Array(bytes)
+        var index = 0
+        while index < array.count {
+            guard array[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            var run = 0
+            while index < array.count, array[index] == UInt8(ascii: "\\") {
+                run += 1
+                index += 1
+            }
+            if run % 2 == 1, index + 5 <= array.count, array[index] == UInt8(ascii: "u"),
+                array[(index + 1)..<(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") })
+            {
+                return true
+            }
+        }
+        return false
     }
 
     static func snakeCase(_ name: String) -> String {

@@ -107,25 +107,38 @@ final class XLSXStreamWriter {
         rowNumber += 1
         let row = String(rowNumber)
         let styleAttribute = style.map { " s=\"\($0)\"" } ?? ""
-        xml.writeString("<row r=\"\(row)\">")
+        xml.writeStaticString("<row r=\"")
+        xml.writeString(row)
+        xml.writeStaticString("\">")
         for (index, cell) in cells.enumerated() {
-            let reference = Self.columnName(index) + row
+            if case .date(nil) = cell { continue }
+            xml.writeStaticString("<c r=\"")
+            xml.writeString(Self.columnName(index))
+            xml.writeString(row)
+            xml.writeStaticString("\"")
             switch cell {
             case .text(let text):
-                xml.writeString("<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)><is><t xml:space=\"preserve\">")
+                xml.writeStaticString(" t=\"inlineStr\"")
+                xml.writeString(styleAttribute)
+                xml.writeStaticString("><is><t xml:space=\"preserve\">")
                 xml.writeString(Self.escape(text))
-                xml.writeString("</t></is></c>")
+                xml.writeStaticString("</t></is></c>")
             case .integer(let value):
-                xml.writeString("<c r=\"\(reference)\"\(styleAttribute)><v>\(value)</v></c>")
+                xml.writeString(styleAttribute)
+                xml.writeStaticString("><v>")
+                xml.writeString(String(value))
+                xml.writeStaticString("</v></c>")
             case .date(let date?):
                 // Days since 1899-12-30, the spreadsheet epoch; style 1 shows it as a date and time.
                 let serial = date.timeIntervalSince1970 / 86_400 + 25_569
-                xml.writeString("<c r=\"\(reference)\" s=\"1\"><v>\(serial)</v></c>")
+                xml.writeStaticString(" s=\"1\"><v>")
+                xml.writeString(String(serial))
+                xml.writeStaticString("</v></c>")
             case .date(nil):
-                continue
+                break
             }
         }
-        xml.writeString("</row>")
+        xml.writeStaticString("</row>")
     }
 
     private func compressSheet(into output: inout ByteBuffer) throws {
@@ -148,8 +161,19 @@ final class XLSXStreamWriter {
         return name
     }
 
+    /// Most names need no escaping; 0xEF leads U+FFFE and U+FFFF, which ``escape(_:)`` drops.
+    private static func mayNeedEscaping(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0..<0x20, 0xEF, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""),
+            UInt8(ascii: "'"):
+            true
+        default: false
+        }
+    }
+
     /// XML text: escaped, and without the control characters XML 1.0 forbids.
     static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: mayNeedEscaping) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -48,8 +48,11 @@ struct FormData: Sendable {
         all(name).compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
     }
 
+    /// Percent-decoded, `+` as a space, and a NUL (`%00`) as U+FFFD: PostgreSQL cannot store a NUL
+    /// and SQLite cuts text at one, so no form value ever carries it into a query.
     private static func decode(_ part: Substring) -> String {
         let spaced = part.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        let decoded = spaced.removingPercentEncoding ?? spaced
+        return decoded.contains("\0") ? decoded.replacingOccurrences(of: "\0", with: "\u{FFFD}") : decoded
     }
 }
