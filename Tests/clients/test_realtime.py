@@ -191,3 +191,45 @@ def test_another_customers_session_is_not_found(server, conversation):
     # Nothing was sent into the session on the stranger's behalf.
     with api(server, conversation.customer_token) as owner:
         assert owner.get(f"/chat-sessions/{conversation.id}/messages").json()["data"] == []
+
+
+def test_an_unmasked_client_frame_fails_the_connection_with_1002(server, conversation):
+    """RFC 6455 5.1: clients mask every frame; a server must close the connection when one is not."""
+    import base64
+    import os
+    import socket
+    import struct
+    from urllib.parse import urlparse
+
+    address = urlparse(server)
+    with socket.create_connection((address.hostname, address.port), timeout=TIMEOUT) as raw:
+        key = base64.b64encode(os.urandom(16)).decode()
+        raw.sendall((f"GET /api/v1/realtime HTTP/1.1\r\nHost: {address.netloc}\r\nUpgrade: websocket\r\n"
+                     f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                     f"Authorization: Bearer {conversation.customer_token}\r\n\r\n").encode())
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += raw.recv(4096)
+        assert received.startswith(b"HTTP/1.1 101"), received
+        frames = received.split(b"\r\n\r\n", 1)[1]
+        raw.sendall(bytes([0x81, 5]) + b"hello")  # FIN + text, no mask bit
+        deadline = time.monotonic() + TIMEOUT
+        close_code = None
+        while time.monotonic() < deadline and close_code is None:
+            while len(frames) >= 2:
+                opcode, length = frames[0] & 0x0F, frames[1] & 0x7F
+                header = 2 if length < 126 else 4
+                if length == 126:
+                    length = struct.unpack(">H", frames[2:4])[0]
+                if len(frames) < header + length:
+                    break
+                payload, frames = frames[header:header + length], frames[header + length:]
+                if opcode == 0x8:
+                    close_code = struct.unpack(">H", payload[:2])[0]
+                    break
+            if close_code is None:
+                chunk = raw.recv(4096)
+                if not chunk:
+                    break
+                frames += chunk
+        assert close_code == 1002

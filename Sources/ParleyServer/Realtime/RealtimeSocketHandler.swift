@@ -73,6 +73,11 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        // RFC 6455 5.1: a server must fail the connection when a client frame is not masked.
+        guard frame.maskKey != nil else {
+            close(code: .protocolError, reason: "unmasked_frame")
+            return
+        }
         switch frame.opcode {
         case .ping:
             write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
