@@ -233,3 +233,30 @@ def test_an_unmasked_client_frame_fails_the_connection_with_1002(server, convers
                     break
                 frames += chunk
         assert close_code == 1002
+
+
+def test_one_user_cannot_open_more_than_sixteen_sockets(server):
+    other = Conversation(server)  # a user no other test holds sockets for
+
+    async def scenario():
+        sockets = [await realtime(server, other.vendor_token) for _ in range(16)]
+        try:
+            extra = await asyncio.wait_for(
+                connect(ws_url(server), additional_headers={"Authorization": f"Bearer {other.vendor_token}"}),
+                TIMEOUT)
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(extra.recv(), TIMEOUT)
+            assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1008, "too_many_connections")
+            # Closing one frees its place, as soon as the server has seen it close.
+            await sockets.pop().close()
+            deadline = time.monotonic() + TIMEOUT
+            while True:
+                try:
+                    sockets.append(await realtime(server, other.vendor_token))
+                    break
+                except (ConnectionClosed, AssertionError):
+                    assert time.monotonic() < deadline, "the closed socket's place was never freed"
+        finally:
+            for ws in sockets:
+                await ws.close()
+    asyncio.run(scenario())

@@ -19,17 +19,33 @@ final class RealtimeHub: Service, Sendable {
         var byUser: [Int64: [ObjectIdentifier: any RealtimeConnection]] = [:]
     }
 
+    /// Sockets one user may hold open at once: enough for every device and a few tabs, few
+    /// enough that one account cannot hold the server's file descriptors.
+    static let defaultMaximumPerUser = 16
+
     private let events: any ChatEventBus
     private let logger: Logger
+    private let maximumPerUser: Int
     private let registry = NIOLockedValueBox(Registry())
 
-    init(events: any ChatEventBus, logger: Logger) {
+    init(events: any ChatEventBus, logger: Logger, maximumPerUser: Int = RealtimeHub.defaultMaximumPerUser) {
         self.events = events
         self.logger = logger
+        self.maximumPerUser = maximumPerUser
     }
 
-    func connect(userID: Int64, _ connection: any RealtimeConnection) {
-        registry.withLockedValue { $0.byUser[userID, default: [:]][ObjectIdentifier(connection)] = connection }
+    /// Registers a connection; false when its user already holds the most sockets allowed.
+    func connect(userID: Int64, _ connection: any RealtimeConnection) -> Bool {
+        registry.withLockedValue { registry in
+            guard registry.byUser[userID, default: [:]].count < maximumPerUser else { return false }
+            registry.byUser[userID, default: [:]][ObjectIdentifier(connection)] = connection
+            return true
+        }
+    }
+
+    /// Open sockets of one user.
+    func connectionCount(userID: Int64) -> Int {
+        registry.withLockedValue { $0.byUser[userID]?.count ?? 0 }
     }
 
     func disconnect(userID: Int64, _ connection: any RealtimeConnection) {

@@ -19,6 +19,8 @@ struct RealtimeAccess: Sendable {
 /// socket stops draining, so that the channel is no longer writable, is disconnected rather than
 /// buffered for.
 final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    /// How long a closing socket may take to flush its close frame before it is cut.
+    static let closeGrace = TimeAmount.seconds(2)
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
@@ -107,8 +109,11 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         case .failure(.chatDisabled): close(code: .policyViolation, reason: "chat_disabled")
         case .failure(.unavailable): close(code: .unexpectedServerError, reason: "unavailable")
         case .success(let userID):
+            guard access.hub.connect(userID: userID, self) else {
+                close(code: .policyViolation, reason: "too_many_connections")
+                return
+            }
             self.userID = userID
-            access.hub.connect(userID: userID, self)
             // Everything after this frame is delivered, so a client knows when it is caught up.
             writeText(#"{"data":{"user_id":\#(userID)},"type":"connection.ready"}"#)
             pings = context.eventLoop.scheduleRepeatedTask(
@@ -159,6 +164,9 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
             .whenComplete { _ in channel.close(promise: nil) }
+        // A client that stopped reading never takes the close frame queued behind its unread data:
+        // the connection closes anyway after a short grace, and with it the memory it held.
+        context.eventLoop.scheduleTask(in: Self.closeGrace) { channel.close(promise: nil) }
     }
 }
 
