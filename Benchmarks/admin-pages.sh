@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the admin list figures in BENCHMARKS.md in one command:
 #   bash Benchmarks/admin-pages.sh [DATA_DIR]
+# SCRATCH=.build-release keeps the release build apart from the debug one (default .build).
 # Builds release binaries, seeds 1M sessions / 10M messages into DATA_DIR/bench.sqlite unless it
 # exists, starts `parley serve` on it, times every list view with parley-bench, and stops the server.
 set -euo pipefail
@@ -8,9 +9,10 @@ cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-bench}
 port=${PORT:-8088}
 mkdir -p "$data"
-swift build -c release --product parley
-swift build -c release --product parley-bench
-bin=$(swift build -c release --show-bin-path)
+scratch=${SCRATCH:-.build}
+swift build -c release --scratch-path "$scratch" --product parley
+swift build -c release --scratch-path "$scratch" --product parley-bench
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 export DATABASE_URL="sqlite://$data/bench.sqlite" PARLEY_DEMO=0 LOG_LEVEL=warning
 if [ ! -f "$data/bench.sqlite" ]; then
   "$bin/parley" seed --bench
