@@ -30,7 +30,8 @@ public struct ProductRepository: Sendable {
     func update(id: Int64, name: String, vendorID: Int64, at now: Date) async throws -> Product? {
         try await db.raw(
             """
-            UPDATE products SET name = \(bind: name), name_key = \(bind: SearchKey.fold(name)), vendor_id = \(bind: vendorID),
+            UPDATE products SET name = \(bind: name), name_key = \(bind: SearchKey.fold(name)),
+                vendor_id = \(bind: vendorID),
                 updated_at = \(bind: now.epochMilliseconds)
             WHERE id = \(bind: id)
             RETURNING \(unsafeRaw: Product.columns)
