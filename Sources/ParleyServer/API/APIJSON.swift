@@ -73,24 +73,20 @@ enum APIJSON {
 
     /// True when JSON text holds `\u0000`: a backslash that is not itself escaped, then `u0000`.
     /// (A raw NUL byte is not valid JSON and fails decoding anyway.)
-    static func containsEscapedNUL(_ bytes: some Collection<UInt8>) -> Bool {
-        let array = Array(bytes)
-        var index = 0
-        while index < array.count {
-            guard array[index] == UInt8(ascii: "\\") else {
-                index += 1
-                continue
-            }
-            var run = 0
-            while index < array.count, array[index] == UInt8(ascii: "\\") {
-                run += 1
-                index += 1
-            }
-            if run % 2 == 1, index + 5 <= array.count, array[index] == UInt8(ascii: "u"),
-                array[(index + 1)..<(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") })
+    static func containsEscapedNUL<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bool {
+        let backslash = UInt8(ascii: "\\")
+        var index = bytes.startIndex
+        while let found = bytes[index...].firstIndex(of: backslash) {
+            var end = found
+            while end < bytes.endIndex, bytes[end] == backslash { end = bytes.index(after: end) }
+            let run = bytes.distance(from: found, to: end)
+            let tail = bytes[end...].prefix(5)
+            if run % 2 == 1, tail.count == 5, tail.first == UInt8(ascii: "u"),
+                tail.dropFirst().allSatisfy({ $0 == UInt8(ascii: "0") })
             {
                 return true
             }
+            index = end
         }
         return false
     }

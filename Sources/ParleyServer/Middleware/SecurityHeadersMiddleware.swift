@@ -19,9 +19,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
             + "interest-cohort=()"
         // Only over HTTPS: a browser ignores it on plain HTTP, and a wrong one would lock it out.
-        if request.head.scheme == "https"
-            || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
-        {
+        if AdminSessionMiddleware.isSecure(request) {
             response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
         }
         return response
