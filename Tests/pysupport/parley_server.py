@@ -35,15 +35,18 @@ def free_port():
 
 
 @contextlib.contextmanager
-def parley_server(admin_email, admin_password, prefix="parley-test-"):
+def parley_server(admin_email, admin_password, prefix="parley-test-", extra_env=None, yield_process=False):
     """Yields the base URL of `parley serve` with demo data and the given administrator in a fresh
-    directory; stops it with SIGTERM (as an operator would) and removes the directory afterwards."""
+    directory; stops it with SIGTERM (as an operator would) and removes the directory afterwards.
+    `extra_env` adds environment variables (PARLEY_SEND_RATE, …); with `yield_process` it yields
+    (base URL, the server's Popen) for suites that watch the process itself (its pid, its memory)."""
     binary = pathlib.Path(os.environ.get("PARLEY_BIN", ROOT / ".build" / "debug" / "parley"))
     assert binary.exists(), f"build parley first: {binary} is missing"
     workdir = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PARLEY_TEST_DATABASE_URL")}
     env.update(ADMIN_EMAIL=admin_email, ADMIN_PASSWORD=admin_password, PARLEY_DEMO="1", LOG_LEVEL="info")
+    env.update(extra_env or {})
     log = open(workdir / "server.log", "w")
     process = subprocess.Popen([str(binary), "serve", "--port", str(port)], cwd=workdir, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
@@ -60,7 +63,7 @@ def parley_server(admin_email, admin_password, prefix="parley-test-"):
             time.sleep(0.2)
         else:
             raise AssertionError("server did not start: " + (workdir / "server.log").read_text())
-        yield base
+        yield (base, process) if yield_process else base
     finally:
         process.terminate()
         try:
