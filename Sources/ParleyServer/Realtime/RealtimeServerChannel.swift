@@ -45,6 +45,7 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
             let access = self.access
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: maxFrameSize,
+                enableAutomaticErrorHandling: false,  // RealtimeSocketHandler answers frame errors itself
                 shouldUpgrade: { channel, head in
                     upgradeAttempted.value = true
                     let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
@@ -53,7 +54,8 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
                 upgradePipelineHandler: { channel, head in
                     channel.eventLoop.makeCompletedFuture {
                         let handler = RealtimeSocketHandler(
-                            token: Self.token(in: head), access: access, eventLoop: channel.eventLoop)
+                            token: Self.token(in: head), access: access, eventLoop: channel.eventLoop,
+                            maxMessageSize: maxFrameSize)
                         try channel.pipeline.syncOperations.addHandler(handler)
                         return UpgradeResult.realtime
                     }
