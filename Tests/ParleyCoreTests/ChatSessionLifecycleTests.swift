@@ -192,8 +192,8 @@ struct ChatSessionLifecycleTests {
             let vendor = try await context.fixtures.user(.vendor)
             let product = try await context.fixtures.product(vendor: vendor)
 
-            let first = try await context.chat.openSession(productID: product.id, customerID: customer.id)
-            let again = try await context.chat.openSession(productID: product.id, customerID: customer.id)
+            let first = try await context.chat.openSession(productID: product.id, for: customer)
+            let again = try await context.chat.openSession(productID: product.id, for: customer)
 
             #expect(first.created && !again.created)
             #expect(first.session.id == again.session.id)

@@ -7,6 +7,9 @@ public enum ChatError: ParleyError, Equatable {
     case sameCustomerAndVendor
     case sessionExists(existingID: Int64)
     case notParticipant(userID: Int64, sessionID: Int64)
+    /// Only customers open conversations (``ChatAccess``).
+    case customersOnly
+    case ownProduct
     case emptyBody
     case controlCharacters
     case bodyTooLong(length: Int, limit: Int)
@@ -16,12 +19,11 @@ public enum ChatError: ParleyError, Equatable {
     public var kind: ParleyErrorKind {
         switch self {
         case .sessionNotFound, .messageNotFound: .notFound
-        case .productNotFound, .userNotFound, .sameCustomerAndVendor, .emptyBody, .controlCharacters,
-            .bodyTooLong,
-            .invalidClientMessageID:
+        case .productNotFound, .userNotFound, .sameCustomerAndVendor, .ownProduct, .emptyBody, .controlCharacters,
+            .bodyTooLong, .invalidClientMessageID:
             .invalid
         case .sessionExists, .clientMessageIDReused: .conflict
-        case .notParticipant: .forbidden
+        case .notParticipant, .customersOnly: .forbidden
         }
     }
 
@@ -34,6 +36,8 @@ public enum ChatError: ParleyError, Equatable {
         case .sameCustomerAndVendor: "same_customer_and_vendor"
         case .sessionExists: "session_exists"
         case .notParticipant: "not_participant"
+        case .customersOnly: "customers_only"
+        case .ownProduct: "own_product"
         case .emptyBody: "empty_body"
         case .controlCharacters: "invalid_characters"
         case .bodyTooLong: "body_too_long"
@@ -47,10 +51,10 @@ public enum ChatError: ParleyError, Equatable {
         case .productNotFound: "product_id"
         case .userNotFound(_, let field): field
         case .sameCustomerAndVendor: "vendor_id"
-        case .sessionExists: "product_id"
+        case .sessionExists, .ownProduct: "product_id"
         case .emptyBody, .controlCharacters, .bodyTooLong: "body"
         case .invalidClientMessageID, .clientMessageIDReused: "client_message_id"
-        case .sessionNotFound, .messageNotFound, .notParticipant: nil
+        case .sessionNotFound, .messageNotFound, .notParticipant, .customersOnly: nil
         }
     }
 
@@ -65,6 +69,9 @@ public enum ChatError: ParleyError, Equatable {
         case .sessionExists(let id):
             "A chat session for this product, customer and vendor already exists (#\(id))."
         case .notParticipant: "Only the session's customer or vendor can do this."
+        case .customersOnly:
+            "Only customers open conversations: vendors answer in them and administrators read them."
+        case .ownProduct: "Vendors cannot open a chat about their own product."
         case .emptyBody: "Write a message with some visible text before sending."
         case .controlCharacters:
             "Remove the control characters from the message: only line breaks and tabs are allowed."

@@ -37,7 +37,8 @@ public struct ChatListCursor: Sendable, Equatable {
     }
 }
 
-/// Reads the conversations a user takes part in, newest activity first, a page at a time.
+/// Reads the conversations a user may read (``ChatAccess``), newest activity first, a page at a time:
+/// those they take part in, or every one for an administrator.
 public struct ParticipantChatListing: Sendable {
     let database: Database
 
@@ -47,22 +48,25 @@ public struct ParticipantChatListing: Sendable {
 
     /// Up to `limit` sessions after `cursor`, and the cursor for the page after them when there is one.
     ///
-    /// Customer and vendor sides are read separately, each through its own index
-    /// (chat_sessions_customer_idx, chat_sessions_vendor_idx) in order, and merged.
+    /// A participant's customer and vendor sides are read separately, each through its own index
+    /// (chat_sessions_customer_idx, chat_sessions_vendor_idx) in order, and merged; every session
+    /// is read through chat_sessions_last_message_idx.
     public func page(
-        for userID: Int64, limit: Int, after cursor: ChatListCursor?
+        for user: User, limit: Int, after cursor: ChatListCursor?
     ) async throws
         -> (items: [ParticipantChatSummary], next: ChatListCursor?)
     {
         let limit = max(1, min(limit, 100))
         let columns = ChatSession.columns
+        let sides: [SQLQueryString] =
+            ChatAccess.readsEverySession(user)
+            ? ["TRUE"] : ["customer_id = \(bind: user.id)", "vendor_id = \(bind: user.id)"]
         return try await database.read { db in
             var sessions: [ChatSession] = []
-            for side in ["customer_id", "vendor_id"] {
+            for side in sides {
                 let keyset = Self.keyset(after: cursor)
                 sessions += try await db.raw(
-                    "SELECT \(unsafeRaw: columns) FROM chat_sessions WHERE \(unsafeRaw: side) = \(bind: userID)"
-                        + keyset
+                    "SELECT \(unsafeRaw: columns) FROM chat_sessions WHERE " + side + keyset
                         + " ORDER BY last_message_at DESC NULLS LAST, id DESC LIMIT \(bind: limit + 1)"
                 ).all().map(ChatSession.init(row:))
             }
@@ -75,10 +79,12 @@ public struct ParticipantChatListing: Sendable {
         }
     }
 
-    /// One session as the list shows it, or nil when it does not exist.
-    public func summary(sessionID: Int64) async throws -> ParticipantChatSummary? {
+    /// One session as the list shows it, or nil when it does not exist or `user` may not read it.
+    public func summary(sessionID: Int64, readBy user: User) async throws -> ParticipantChatSummary? {
         try await database.read { db in
-            guard let session = try await ChatSessionRepository(db, engine: database.engine).find(id: sessionID) else {
+            guard let session = try await ChatSessionRepository(db, engine: database.engine).find(id: sessionID),
+                ChatAccess.canRead(session, user)
+            else {
                 return nil
             }
             return try await Self.summaries([session], on: db).first

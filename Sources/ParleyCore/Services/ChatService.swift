@@ -52,23 +52,29 @@ public struct ChatService: Sendable {
         return session
     }
 
-    /// The conversation a customer has about a product with that product's vendor, opened when
+    /// The conversation `customer` has about a product with that product's vendor, opened when
     /// there is none yet. `created` tells which.
-    public func openSession(productID: Int64, customerID: Int64) async throws -> (session: ChatSession, created: Bool) {
+    ///
+    /// - Throws: ``ChatError/customersOnly`` unless `customer` may open conversations (``ChatAccess``),
+    ///   ``ChatError/productNotFound(id:)``, ``ChatError/ownProduct``.
+    public func openSession(productID: Int64, for customer: User) async throws -> (session: ChatSession, created: Bool)
+    {
+        guard ChatAccess.opensConversations(customer) else { throw ChatError.customersOnly }
         let vendorID = try await database.read { db in
             guard let product = try await ProductRepository(db).find(id: productID) else {
                 throw ChatError.productNotFound(id: productID)
             }
             return product.vendorID
         }
+        guard vendorID != customer.id else { throw ChatError.ownProduct }
         if let existing = try await database.read({ db in
             try await ChatSessionRepository(db, engine: database.engine)
-                .find(productID: productID, customerID: customerID, vendorID: vendorID)
+                .find(productID: productID, customerID: customer.id, vendorID: vendorID)
         }) {
             return (existing, false)
         }
         do {
-            return (try await createSession(productID: productID, customerID: customerID, vendorID: vendorID), true)
+            return (try await createSession(productID: productID, customerID: customer.id, vendorID: vendorID), true)
         } catch ChatError.sessionExists(let existingID) {
             // Someone opened the same conversation a moment ago; theirs is ours.
             guard let session = try await findSession(id: existingID) else {
@@ -130,6 +136,24 @@ public struct ChatService: Sendable {
         try await database.read { db in try await ChatSessionRepository(db, engine: database.engine).find(id: id) }
     }
 
+    /// The session, when `user` may read it (``ChatAccess``).
+    ///
+    /// - Throws: ``ChatError/sessionNotFound(id:)`` for anyone else's session too, so ids reveal nothing.
+    public func session(id: Int64, readBy user: User) async throws -> ChatSession {
+        guard let session = try await findSession(id: id), ChatAccess.canRead(session, user) else {
+            throw ChatError.sessionNotFound(id: id)
+        }
+        return session
+    }
+
+    /// Refuses `user` writing in a session they can read but take no part in (an administrator's):
+    /// ``ChatError/notParticipant(userID:sessionID:)``, or ``ChatError/sessionNotFound(id:)`` when
+    /// they cannot read it either.
+    private func refuseWriting(sessionID: Int64, by user: User) async throws -> Never {
+        _ = try await session(id: sessionID, readBy: user)
+        throw ChatError.notParticipant(userID: user.id, sessionID: sessionID)
+    }
+
     // MARK: Messages
 
     /// Sends a message from one participant to the other.
@@ -166,6 +190,24 @@ public struct ChatService: Sendable {
         }
         return try await sendBatcher.submit(
             .init(sessionID: sessionID, senderID: senderID, body: text, clientMessageID: clientMessageID))
+    }
+
+    /// Sends as `sender`, who must take part in the session (``ChatAccess``): someone else's session
+    /// answers ``ChatError/sessionNotFound(id:)``, as one that does not exist; one the sender reads
+    /// without taking part in (an administrator) answers ``ChatError/notParticipant(userID:sessionID:)``.
+    public func send(
+        sessionID: Int64, by sender: User, body: String, clientMessageID: String?
+    ) async throws -> SentMessage {
+        guard ChatAccess.writesInConversations(sender) else {
+            try await refuseWriting(sessionID: sessionID, by: sender)
+        }
+        do {
+            // The send checks, inside its transaction, that the sender takes part; no read first.
+            return try await send(
+                sessionID: sessionID, senderID: sender.id, body: body, clientMessageID: clientMessageID)
+        } catch ChatError.notParticipant {
+            throw ChatError.sessionNotFound(id: sessionID)
+        }
     }
 
     /// How this service's sends were grouped into transactions.
@@ -242,6 +284,19 @@ public struct ChatService: Sendable {
                 .messagesRead(session: session, readerID: readerID, count: count, upToMessageID: upToMessageID))
         }
         return count
+    }
+
+    /// A read receipt from `reader`, under the same rules as ``send(sessionID:by:body:clientMessageID:)``.
+    @discardableResult
+    public func markRead(sessionID: Int64, by reader: User, upToMessageID: Int64? = nil) async throws -> Int64 {
+        guard ChatAccess.writesInConversations(reader) else {
+            try await refuseWriting(sessionID: sessionID, by: reader)
+        }
+        do {
+            return try await markRead(sessionID: sessionID, readerID: reader.id, upToMessageID: upToMessageID)
+        } catch ChatError.notParticipant {
+            throw ChatError.sessionNotFound(id: sessionID)
+        }
     }
 
     /// Marks every message of the given sessions read, as an administrator does in bulk.

@@ -26,19 +26,18 @@ struct APIError: Error, Sendable {
         self.field = field
     }
 
-    /// The API's view of a domain error. Someone else's session is "not found", never "forbidden",
-    /// so ids reveal nothing.
+    /// The API's view of a domain error. The service already answers someone else's session as one
+    /// that does not exist (``ChatAccess``), so ids reveal nothing; every 404 has the code `not_found`.
     init(_ error: any ParleyError) {
         let status: HTTPResponse.Status =
             switch error.kind {
             case .invalid: .unprocessableContent
             case .notFound: .notFound
             case .conflict: .conflict
-            case .forbidden: .notFound
+            case .forbidden: .forbidden
             }
-        let code = error.kind == .forbidden ? "not_found" : error.code
-        let message = error.kind == .forbidden ? "There is no such chat session." : error.message
-        self.init(status: status, code: code, message: message, field: error.field)
+        let code = error.kind == .notFound ? "not_found" : error.code
+        self.init(status: status, code: code, message: error.message, field: error.field)
     }
 
     var response: Response {

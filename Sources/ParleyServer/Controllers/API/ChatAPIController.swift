@@ -3,7 +3,7 @@ import Hummingbird
 import ParleyCore
 
 /// The mobile app's chat API under /api/v1: a user's conversations, their messages, sending and
-/// read receipts. Users see only the sessions they take part in; administrators' tokens read all.
+/// read receipts. Who may do what is ``ChatService``'s to decide (``ChatAccess``); this only translates.
 struct ChatAPIController {
     let dependencies: AppDependencies
     /// Nil when sends are not limited.
@@ -34,7 +34,7 @@ struct ChatAPIController {
             }
             cursor = parsed
         }
-        let page = try await ParticipantChatListing(database: database).page(for: user.id, limit: limit, after: cursor)
+        let page = try await ParticipantChatListing(database: database).page(for: user, limit: limit, after: cursor)
         return try APIJSON.response(
             APIModel.Page(
                 data: page.items.map { APIModel.ChatSession($0, viewerID: user.id) }, nextCursor: page.next?.token))
@@ -47,41 +47,31 @@ struct ChatAPIController {
     @Sendable func open(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireAPIUser()
         let body = try await APIJSON.decode(OpenRequest.self, from: request, context: context)
-        guard let product = try await database.read({ db in try await ProductRepository(db).find(id: body.productId) })
-        else {
-            throw APIError(
-                status: .unprocessableContent, code: "unknown_product",
-                message: "There is no product #\(body.productId).", field: "product_id")
-        }
-        guard product.vendorID != user.id else {
-            throw APIError(
-                status: .unprocessableContent, code: "own_product",
-                message: "Vendors cannot open a chat about their own product.", field: "product_id")
-        }
-        let (session, created) = try await chat.openSession(productID: product.id, customerID: user.id)
-        let summary = try await requireSummary(session.id)
+        let (session, created) = try await chat.openSession(productID: body.productId, for: user)
+        let summary = try await visibleSummary(session.id, to: user)
         return try APIJSON.response(APIModel.ChatSession(summary, viewerID: user.id), status: created ? .created : .ok)
     }
 
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireAPIUser()
-        let summary = try await visibleSummary(context, to: user)
+        let summary = try await visibleSummary(try Self.sessionID(context), to: user)
         return try APIJSON.response(APIModel.ChatSession(summary, viewerID: user.id))
     }
 
     @Sendable func messages(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireAPIUser()
-        let summary = try await visibleSummary(context, to: user)
+        let session = try await chat.session(id: try Self.sessionID(context), readBy: user)
         let limit = try Self.limit(request)
         let before = try Self.id(request, "before")
         let after = try Self.id(request, "after")
         if before != nil && after != nil {
             throw APIError(
-                status: .badRequest, code: "invalid_query", message: "Give before or after, not both.", field: "after")
+                status: .unprocessableContent, code: "conflicting_query",
+                message: "Give before (history) or after (catch-up), not both.", field: "after")
         }
         let page = try await database.read { db in
             try await ChatMessageRepository(db).page(
-                sessionID: summary.session.id, before: before, after: after, limit: limit)
+                sessionID: session.id, before: before, after: after, limit: limit)
         }
         // History pages continue upward from their oldest message, catch-up pages after their newest.
         let next: Int64? =
@@ -97,10 +87,7 @@ struct ChatAPIController {
 
     @Sendable func send(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireAPIUser()
-        // The send itself checks, inside its transaction, that the caller takes part; no read first.
-        guard let sessionID = context.parameters.get("id").flatMap({ Int64($0) }) else {
-            throw APIError.notFound("chat session")
-        }
+        let sessionID = try Self.sessionID(context)
         let body = try await APIJSON.decode(SendRequest.self, from: request, context: context)
         if let wait = limiter?.acquire(for: user.id) {
             var error = APIError(
@@ -109,14 +96,8 @@ struct ChatAPIController {
             error.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
             throw error
         }
-        let sent: ChatService.SentMessage
-        do {
-            sent = try await chat.send(
-                sessionID: sessionID, senderID: user.id, body: body.body, clientMessageID: body.clientMessageId)
-        } catch ChatError.notParticipant, ChatError.sessionNotFound {
-            // Someone else's conversation answers exactly as one that does not exist.
-            throw APIError.notFound("chat session")
-        }
+        let sent = try await chat.send(
+            sessionID: sessionID, by: user, body: body.body, clientMessageID: body.clientMessageId)
         return Responses.json(MessageJSON.encode(sent.message), status: sent.isNew ? .created : .ok)
     }
 
@@ -131,13 +112,13 @@ struct ChatAPIController {
 
     @Sendable func read(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireAPIUser()
-        let session = try await visibleSession(context, to: user)
+        let sessionID = try Self.sessionID(context)
         var upTo: Int64?
         if request.headers[.contentLength].flatMap(Int.init) ?? 1 > 0 {
             upTo = try await APIJSON.decode(ReadRequest.self, from: request, context: context).upToMessageId
         }
-        let count = try await chat.markRead(sessionID: session.id, readerID: user.id, upToMessageID: upTo)
-        let unread = try await chat.findSession(id: session.id)?.unreadCount(for: user.id) ?? 0
+        let count = try await chat.markRead(sessionID: sessionID, by: user, upToMessageID: upTo)
+        let unread = try await chat.findSession(id: sessionID)?.unreadCount(for: user.id) ?? 0
         return try APIJSON.response(ReadResult(markedRead: count, unreadCount: unread))
     }
 
@@ -155,28 +136,18 @@ struct ChatAPIController {
 
     // MARK: Helpers
 
-    /// The session in the path if the caller may see it; anyone else's answers 404, as a missing one.
-    private func visibleSummary(_ context: AppRequestContext, to user: User) async throws -> ParticipantChatSummary {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }),
-            let summary = try await ParticipantChatListing(database: database).summary(sessionID: id),
-            user.role == .admin || summary.session.role(of: user.id) != nil
-        else { throw APIError.notFound("chat session") }
-        return summary
-    }
-
-    /// The same check with the session row alone, for the hot paths that need no names.
-    private func visibleSession(_ context: AppRequestContext, to user: User) async throws -> ChatSession {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }),
-            let session = try await chat.findSession(id: id),
-            user.role == .admin || session.role(of: user.id) != nil
-        else { throw APIError.notFound("chat session") }
-        return session
-    }
-
-    private func requireSummary(_ id: Int64) async throws -> ParticipantChatSummary {
-        guard let summary = try await ParticipantChatListing(database: database).summary(sessionID: id) else {
+    /// The session in the path; an id that is not a number names no session.
+    static func sessionID(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else {
             throw APIError.notFound("chat session")
         }
+        return id
+    }
+
+    /// The session as the list shows it, if the caller may read it; anyone else's answers 404.
+    private func visibleSummary(_ id: Int64, to user: User) async throws -> ParticipantChatSummary {
+        guard let summary = try await ParticipantChatListing(database: database).summary(sessionID: id, readBy: user)
+        else { throw ChatError.sessionNotFound(id: id) }
         return summary
     }
 

@@ -423,7 +423,9 @@ async function onReady(isReconnect) {
 async function start(user) {
   state.user = user;
   $("[data-user-name]").textContent = `${user.name} (${user.role})`;
+  // Customers open conversations; administrators read them without taking part (ChatAccess).
   $("[data-new-chat-form]").hidden = user.role !== "customer";
+  $("[data-composer]").hidden = user.role === "admin";
   showView("inbox");
   const config = await api("GET", "/config");
   if (!config.chat_enabled) onStatus("disabled");
