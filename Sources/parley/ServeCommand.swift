@@ -57,6 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         let app = try await buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,
+            connections: ConnectionLimits(
+                maxPerClient: configuration.maxConnectionsPerClient, trustedProxies: configuration.trustedProxies),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? port
                 logger.notice(

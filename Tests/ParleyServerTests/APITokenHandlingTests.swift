@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import NIOConcurrencyHelpers
 import ParleyCore
+import ParleyServer
 import ParleyTestSupport
 import Testing
 
@@ -87,7 +88,7 @@ struct APISignInThrottleTests {
         try await APITestContext.run { context in
             let user = try await context.chat.fixtures.user(.customer)
             let wrong = #"{"email":"\#(user.email)","password":"wrong-password"}"#
-            for _ in 0..<SignInThrottle.failuresPerEmail {
+            for _ in 0..<SignInThrottle.freeFailuresPerAccount {
                 let response = try await context.api.send(.post, "/api/v1/auth/token", json: wrong)
                 #expect(response.status == .unauthorized)
             }
@@ -138,6 +139,43 @@ struct APIControlCharacterTests {
             let response = try await api.send(.get, "/api/v1/products?search=%00")
             #expect(response.status == .ok)
             #expect((response.json["data"] as? [Any])?.isEmpty == true)
+        }
+    }
+}
+
+/// Which address a sign-in failure counts against (issue 8, item 3).
+@Suite("API sign-in throttle behind proxies")
+struct APISignInThrottleProxyTests {
+    static func guess(_ context: APITestContext, _ email: String, from address: String) async throws -> TestResponse {
+        try await context.api.send(
+            .post, "/api/v1/auth/token", json: #"{"email":"\#(email)","password":"wrong-password"}"#,
+            headers: [.init("X-Forwarded-For")!: address])
+    }
+
+    @Test func forwardedAddressesAreIgnoredFromAnUntrustedPeer() async throws {
+        try await APITestContext.run { context in
+            let user = try await context.chat.fixtures.user(.customer)
+            for index in 0..<SignInThrottle.freeFailuresPerAccount {
+                // A guesser cannot escape the throttle by naming a new address each time.
+                _ = try await Self.guess(context, user.email, from: "203.0.113.\(index)")
+            }
+            let refused = try await Self.guess(context, user.email, from: "203.0.113.200")
+            #expect(refused.status == .tooManyRequests && refused.errorCode == "too_many_attempts")
+        }
+    }
+
+    @Test func behindATrustedProxyEachClientIsThrottledAlone() async throws {
+        let proxy = ConnectionLimits(trustedProxies: try TrustedProxies.parse("127.0.0.1"))
+        try await APITestContext.run(connections: proxy) { context in
+            let user = try await context.chat.fixtures.user(.customer)
+            for _ in 0..<SignInThrottle.freeFailuresPerAccount {
+                _ = try await Self.guess(context, user.email, from: "198.51.100.66")
+            }
+            #expect(try await Self.guess(context, user.email, from: "198.51.100.66").status == .tooManyRequests)
+            let owner = try await context.api.send(
+                .post, "/api/v1/auth/token", json: #"{"email":"\#(user.email)","password":"\#(Fixtures.password)"}"#,
+                headers: [.init("X-Forwarded-For")!: "203.0.113.9"])
+            #expect(owner.status == .created)
         }
     }
 }

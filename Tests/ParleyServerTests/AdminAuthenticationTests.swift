@@ -1,6 +1,8 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import ParleyCore
+import ParleyServer
 import ParleyTestSupport
 import Testing
 
@@ -70,7 +72,7 @@ struct AdminAuthenticationTests {
 
     @Test func repeatedFailuresAreThrottled() async throws {
         try await AdminTestContext.run(signedIn: false) { context in
-            for _ in 0..<SignInThrottle.failuresPerEmail {
+            for _ in 0..<SignInThrottle.freeFailuresPerAccount {
                 try await context.browser.get("/admin/login")
                 let failed = try await context.browser.post(
                     "/admin/login", [("email", AdminTestContext.adminEmail), ("password", "wrong")])
@@ -136,12 +138,44 @@ struct AdminAuthenticationTests {
     }
 
     @Test func strictTransportSecurityIsSentOnlyBehindHTTPS() async throws {
-        try await AdminTestContext.run { context in
+        let proxy = ConnectionLimits(trustedProxies: try TrustedProxies.parse("127.0.0.1"))
+        try await AdminTestContext.run(connections: proxy) { context in
             let plain = try await context.browser.get("/admin/chat-sessions")
             #expect(plain.headers[.init("Strict-Transport-Security")!] == nil)
             let secure = try await context.browser.get(
                 "/admin/chat-sessions", headers: [.init("X-Forwarded-Proto")!: "https"])
             #expect(secure.headers[.init("Strict-Transport-Security")!] == "max-age=31536000; includeSubDomains")
+        }
+    }
+
+    @Test func aClientCannotClaimHTTPSWithoutATrustedProxy() async throws {
+        try await AdminTestContext.run { context in
+            let claimed = try await context.browser.get(
+                "/admin/chat-sessions", headers: [.init("X-Forwarded-Proto")!: "https"])
+            #expect(claimed.headers[.init("Strict-Transport-Security")!] == nil)
+        }
+    }
+
+    @Test func theOwnerSignsInWhileAGuesserBehindTheSameProxyIsThrottled() async throws {
+        let proxy = ConnectionLimits(trustedProxies: try TrustedProxies.parse("127.0.0.1"))
+        try await AdminTestContext.run(signedIn: false, connections: proxy) { context in
+            let guesser: HTTPFields = [.init("X-Forwarded-For")!: "198.51.100.66"]
+            let owner: HTTPFields = [.init("X-Forwarded-For")!: "203.0.113.9"]
+            for _ in 0...SignInThrottle.freeFailuresPerAccount {
+                try await context.browser.get("/admin/login")
+                _ = try await context.browser.post(
+                    "/admin/login", [("email", AdminTestContext.adminEmail), ("password", "guess")], headers: guesser)
+            }
+            try await context.browser.get("/admin/login")
+            let refused = try await context.browser.post(
+                "/admin/login", [("email", AdminTestContext.adminEmail), ("password", "guess")], headers: guesser)
+            #expect(refused.status == .tooManyRequests)
+            try await context.browser.get("/admin/login")
+            let signedIn = try await context.browser.post(
+                "/admin/login",
+                [("email", AdminTestContext.adminEmail), ("password", AdminTestContext.adminPassword)],
+                headers: owner)
+            #expect(signedIn.status == .seeOther)
         }
     }
 }

@@ -25,7 +25,9 @@ final class AdminTestClient: @unchecked Sendable {
 
     /// Posts a form; `_csrf` is taken from the last page unless the fields set it.
     @discardableResult
-    func post(_ path: String, _ fields: [(String, String)], csrf: Bool = true) async throws -> TestResponse {
+    func post(
+        _ path: String, _ fields: [(String, String)], csrf: Bool = true, headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var fields = fields
         if csrf, !fields.contains(where: { $0.0 == "_csrf" }), let token = csrfToken {
             fields.append(("_csrf", token))
@@ -33,9 +35,9 @@ final class AdminTestClient: @unchecked Sendable {
         let body = fields.map { name, value in
             Self.encode(name) + "=" + Self.encode(value)
         }.joined(separator: "&")
-        return try await send(
-            path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: body))
+        var headers = headers
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return try await send(path, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
     var csrfToken: String? {
@@ -102,14 +104,17 @@ struct AdminTestContext: Sendable {
     var database: Database { chat.database }
     var fixtures: Fixtures { chat.fixtures }
 
-    static func run(signedIn: Bool = true, _ body: @Sendable (AdminTestContext) async throws -> Void) async throws {
+    static func run(
+        signedIn: Bool = true, connections: ConnectionLimits = .init(),
+        _ body: @Sendable (AdminTestContext) async throws -> Void
+    ) async throws {
         try await ChatTestContext.run { chat in
             let dependencies = AppDependencies(database: chat.database, events: chat.events, bcryptCost: 4)
             let admin = try await dependencies.users.createUser(
                 name: "Ada Admin", email: adminEmail, role: .admin, password: adminPassword)
             let app = try await buildApplication(
                 host: "127.0.0.1", port: 0, dependencies: dependencies, ownsDatabase: false,
-                logger: Logger(label: "test"))
+                logger: Logger(label: "test"), connections: connections)
             try await app.test(.live) { client in
                 let browser = AdminTestClient(client: client)
                 if signedIn { try await browser.signIn(email: adminEmail, password: adminPassword) }

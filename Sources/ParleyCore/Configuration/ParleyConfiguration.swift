@@ -12,6 +12,10 @@ public struct ParleyConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Each user's send limit on the API; nil for none.
     public var sendRateLimit: SendRateLimit? = .standard
+    /// Proxies whose forwarding headers name the client (`TRUSTED_PROXIES`).
+    public var trustedProxies: TrustedProxies = .none
+    /// Open connections one client address may hold (`PARLEY_MAX_CONNECTIONS_PER_CLIENT`).
+    public var maxConnectionsPerClient = 256
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,
@@ -73,6 +77,15 @@ public struct ParleyConfiguration: Sendable {
                         reason: "expected messages/seconds such as 20/10, or 0 for no limit, got \"\(text)\""))
             }
         }
+        if let text = environment["TRUSTED_PROXIES"] {
+            do {
+                configuration.trustedProxies = try TrustedProxies.parse(text)
+            } catch let error as ConfigurationError {
+                problems.append(error)
+            }
+        }
+        configuration.maxConnectionsPerClient = integer(
+            "PARLEY_MAX_CONNECTIONS_PER_CLIENT", default: 256, range: 1...1_000_000)
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
         return configuration
     }

@@ -105,16 +105,16 @@ public struct UserService: Sendable {
         // A password bcrypt would cut short never matches, but still costs one verification.
         let tooLong = password.utf8.count > Self.maximumPasswordBytes
         let hash = tooLong ? decoyHash : user?.passwordHash ?? decoyHash
-        let matches = try await NIOThreadPool.singleton.runIfActive {
+        let matches = try await PasswordHashingPool.run {
             Bcrypt.verify(password, hash: hash)
         }
         return matches && !tooLong ? user : nil
     }
 
-    /// Hashes on the blocking pool: bcrypt takes a quarter of a second by design.
+    /// Hashes on ``PasswordHashingPool``: bcrypt takes a quarter of a second by design.
     public func hashPassword(_ password: String) async throws -> String {
         let cost = bcryptCost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await PasswordHashingPool.run { Bcrypt.hash(password, cost: cost) }
     }
 
     static func looksLikeEmail(_ email: String) -> Bool {

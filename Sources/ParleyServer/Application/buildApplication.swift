@@ -11,6 +11,7 @@ import ServiceLifecycle
 /// `onServerRunning` runs once the port is bound.
 public func buildApplication(
     host: String, port: Int, dependencies: AppDependencies, ownsDatabase: Bool, logger: Logger,
+    connections: ConnectionLimits = .init(),
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let renderer = try await PageRenderer.load()
@@ -20,7 +21,8 @@ public func buildApplication(
         tokens: APITokenCache(tokens: APITokenService(database: dependencies.database)),
         chatSwitch: ChatSwitch(settings: dependencies.settings))
     let router = buildRouter(
-        dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access)
+        dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access,
+        trustedProxies: connections.trustedProxies)
     // Realtime sockets are checked after the upgrade: a refused upgrade could only answer a bare
     // 400, while a close frame can say why (`unauthorized`, `chat_disabled`).
     let realtime = RealtimeAccess(
@@ -33,7 +35,8 @@ public func buildApplication(
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in
-            RealtimeServerChannel(responder: responder, access: realtime, maxFrameSize: 1 << 16)
+            RealtimeServerChannel(
+                responder: responder, access: realtime, maxFrameSize: 1 << 16, limits: connections)
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "Parley"),
         services: services,
@@ -48,9 +51,12 @@ struct APIAccess {
     let chatSwitch: ChatSwitch
 }
 
-func buildRouter(dependencies: AppDependencies, pages: AdminPages, access: APIAccess) -> Router<AppRequestContext> {
+func buildRouter(
+    dependencies: AppDependencies, pages: AdminPages, access: APIAccess, trustedProxies: TrustedProxies
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(level: .debug))
+    router.add(middleware: ClientOriginMiddleware(trustedProxies: trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(
         middleware: FileMiddleware(

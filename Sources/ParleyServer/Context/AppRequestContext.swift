@@ -12,8 +12,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var staleForm = false
     /// Set by ``APIAuthMiddleware`` for a request with a valid bearer token.
     public var apiUser: User?
-    /// The connected client, for throttling sign-in attempts.
+    /// The socket's peer: the client, or the proxy in front of it.
     public let remoteAddress: SocketAddress?
+    /// Who the client is, set by ``ClientOriginMiddleware`` before any route runs.
+    public var client = ClientOrigin.unknown
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -73,9 +73,4 @@ struct AdminSessionMiddleware: RouterMiddleware {
     static func clearingCookie(secure: Bool) -> Cookie {
         Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
-
-    /// Behind a TLS-terminating proxy the request arrives as plain HTTP; the proxy's header tells.
-    static func isSecure(_ request: Request) -> Bool {
-        request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https" || request.head.scheme == "https"
-    }
 }

@@ -2,9 +2,9 @@ import Hummingbird
 
 /// Headers that keep the admin pages from being framed, sniffed or made to run foreign scripts,
 /// deny pages the browser's powerful features, and, behind HTTPS, keep browsers on HTTPS.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+struct SecurityHeadersMiddleware: RouterMiddleware {
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     )
         async throws -> Response
     {
@@ -19,7 +19,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
             + "interest-cohort=()"
         // Only over HTTPS: a browser ignores it on plain HTTP, and a wrong one would lock it out.
-        if AdminSessionMiddleware.isSecure(request) {
+        if context.client.isSecure {
             response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
         }
         return response

@@ -32,15 +32,27 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
     let responder: HTTPChannelHandler.Responder
     let access: RealtimeAccess
     let maxFrameSize: Int
+    let limits: ConnectionLimits
+    let connections: ClientConnectionCounter
 
-    init(responder: @escaping HTTPChannelHandler.Responder, access: RealtimeAccess, maxFrameSize: Int = 1 << 14) {
+    init(
+        responder: @escaping HTTPChannelHandler.Responder, access: RealtimeAccess, maxFrameSize: Int = 1 << 14,
+        limits: ConnectionLimits = .init()
+    ) {
         self.responder = Self.redirectingLateUpgrades(responder)
         self.access = access
         self.maxFrameSize = maxFrameSize
+        self.limits = limits
+        self.connections = ClientConnectionCounter(maximum: limits.maxPerClient)
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            // Deadlines and the per-address allowance watch the connection from its first byte.
+            let guardian = ConnectionGuard(limits: limits, channel: channel, logger: logger)
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionByteWatcher(guardian: guardian, counter: connections, limits: limits, channel: channel),
+                position: .first)
             let upgradeAttempted = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
             let access = self.access
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
@@ -53,6 +65,8 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
                 },
                 upgradePipelineHandler: { channel, head in
                     channel.eventLoop.makeCompletedFuture {
+                        // A WebSocket keeps its own pings; the HTTP deadlines end here.
+                        channel.pipeline.removeHandler(name: ConnectionHTTPWatcher.name, promise: nil)
                         let handler = RealtimeSocketHandler(
                             token: Self.token(in: head), access: access, eventLoop: channel.eventLoop,
                             maxMessageSize: maxFrameSize)
@@ -82,6 +96,10 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.enableResponseHeaderValidation = false  // swift-http-types validates headers
             let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
                 configuration: configuration)
+            let decoder = try channel.pipeline.syncOperations.handler(
+                type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectionHTTPWatcher(guardian: guardian), name: ConnectionHTTPWatcher.name, position: .after(decoder))
             return Value(upgradeResult: result, channel: channel)
         }
     }

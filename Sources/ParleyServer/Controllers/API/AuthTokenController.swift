@@ -28,7 +28,7 @@ struct AuthTokenController {
     @Sendable func issue(request: Request, context: AppRequestContext) async throws -> Response {
         let credentials = try await APIJSON.decode(Credentials.self, from: request, context: context)
         let email = credentials.email.trimmingCharacters(in: .whitespacesAndNewlines)
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        let client = context.client.address
         if let wait = try await throttle.retryAfter(email: email, client: client) {
             var error = APIError(
                 status: .tooManyRequests, code: "too_many_attempts",
@@ -41,7 +41,7 @@ struct AuthTokenController {
             throw APIError(
                 status: .unauthorized, code: "invalid_credentials", message: "That email and password do not match.")
         }
-        try await throttle.recordSuccess(email: email)
+        try await throttle.recordSuccess(email: email, client: client)
         let token = try await tokens.issue(for: user)
         return try APIJSON.response(Issued(token: token, user: .init(user)), status: .created)
     }

@@ -27,7 +27,7 @@ struct AdminLoginController {
             return Responses.redirect(to: Self.safeNext(FormData(query: request)["next"]))
         }
         return render(
-            request: request, email: "", next: FormData(query: request)["next"] ?? "", error: nil,
+            context: context, email: "", next: FormData(query: request)["next"] ?? "", error: nil,
             notice: FlashNotice.read(from: request), status: .ok)
     }
 
@@ -39,14 +39,14 @@ struct AdminLoginController {
             SecretToken.constantTimeEquals(form["_csrf"] ?? "", expected)
         else {
             return render(
-                request: request, email: email, next: next,
+                context: context, email: email, next: next,
                 error: "The sign-in form expired. Please try again.", notice: nil, status: .forbidden)
         }
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        let client = context.client.address
         if let wait = try await throttle.retryAfter(email: email, client: client) {
             let minutes = Int((wait / 60).rounded(.up))
             var response = render(
-                request: request, email: email, next: next,
+                context: context, email: email, next: next,
                 error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                 notice: nil, status: .tooManyRequests)
             response.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
@@ -57,15 +57,15 @@ struct AdminLoginController {
         else {
             try await throttle.recordFailure(email: email, client: client)
             return render(
-                request: request, email: email, next: next,
+                context: context, email: email, next: next,
                 error: "That email and password do not match an administrator account.", notice: nil,
                 status: .unauthorized)
         }
-        try await throttle.recordSuccess(email: email)
+        try await throttle.recordSuccess(email: email, client: client)
         let (token, _) = try await sessions.start(for: user)
         var response = Responses.redirect(to: Self.safeNext(next))
         response.setCookie(
-            AdminSessionMiddleware.cookie(token: token, secure: AdminSessionMiddleware.isSecure(request)))
+            AdminSessionMiddleware.cookie(token: token, secure: context.client.isSecure))
         return response
     }
 
@@ -80,12 +80,13 @@ struct AdminLoginController {
             try await sessions.end(token: token)
         }
         var response = Responses.redirect(to: AdminPath.login, notice: "You have signed out.")
-        response.setCookie(AdminSessionMiddleware.clearingCookie(secure: AdminSessionMiddleware.isSecure(request)))
+        response.setCookie(AdminSessionMiddleware.clearingCookie(secure: context.client.isSecure))
         return response
     }
 
     private func render(
-        request: Request, email: String, next: String, error: String?, notice: String?, status: HTTPResponse.Status
+        context: AppRequestContext, email: String, next: String, error: String?, notice: String?,
+        status: HTTPResponse.Status
     ) -> Response {
         let csrf = SecretToken.generate()
         let page = LoginModel(csrfToken: csrf, email: email, next: next, error: error, notice: notice)
@@ -93,7 +94,7 @@ struct AdminLoginController {
         response.setCookie(
             Cookie(
                 name: Self.csrfCookieName, value: csrf, path: AdminPath.login,
-                secure: AdminSessionMiddleware.isSecure(request), httpOnly: true, sameSite: .strict))
+                secure: context.client.isSecure, httpOnly: true, sameSite: .strict))
         if notice != nil { response.setCookie(FlashNotice.clearing) }
         return response
     }

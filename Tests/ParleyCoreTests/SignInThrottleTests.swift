@@ -1,0 +1,91 @@
+import Foundation
+import NIOConcurrencyHelpers
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+/// The throttle slows the guesser, not the owner (issue 8, item 3).
+@Suite("Sign-in throttle")
+struct SignInThrottleTests {
+    /// A clock the test moves by hand.
+    final class TestClock: Sendable {
+        private let now = NIOLockedValueBox(Date(timeIntervalSince1970: 1_800_000_000))
+        var read: @Sendable () -> Date { { [self] in now.withLockedValue { $0 } } }
+        func advance(_ seconds: TimeInterval) { now.withLockedValue { $0 += seconds } }
+    }
+
+    static let owner = "owner@example.com"
+
+    @Test func theFirstFailuresCostNothingAndLaterOnesDoubleTheWait() async throws {
+        try await ChatTestContext.run { context in
+            let clock = TestClock()
+            let throttle = SignInThrottle(database: context.database, clock: clock.read)
+            for _ in 0..<(SignInThrottle.freeFailuresPerAccount - 1) {
+                try await throttle.recordFailure(email: Self.owner, client: "203.0.113.9")
+                #expect(try await throttle.retryAfter(email: Self.owner, client: "203.0.113.9") == nil)
+            }
+            var waits: [TimeInterval] = []
+            for _ in 0..<4 {
+                try await throttle.recordFailure(email: Self.owner, client: "203.0.113.9")
+                let wait = try #require(try await throttle.retryAfter(email: Self.owner, client: "203.0.113.9"))
+                waits.append(wait)
+                clock.advance(wait)
+                #expect(try await throttle.retryAfter(email: Self.owner, client: "203.0.113.9") == nil)
+            }
+            #expect(waits == [4, 8, 16, 32])
+        }
+    }
+
+    @Test func theWaitNeverExceedsFifteenMinutes() {
+        #expect(SignInThrottle.delay(afterFailures: 500, free: 5) == 15 * 60)
+        #expect(SignInThrottle.delay(afterFailures: 4, free: 5) == 0)
+    }
+
+    @Test func aGuesserElsewhereDoesNotDelayTheOwner() async throws {
+        try await ChatTestContext.run { context in
+            let throttle = SignInThrottle(database: context.database, clock: TestClock().read)
+            for _ in 0..<30 {
+                try await throttle.recordFailure(email: Self.owner, client: "198.51.100.66")
+            }
+            #expect(try await throttle.retryAfter(email: Self.owner, client: "198.51.100.66") != nil)
+            #expect(try await throttle.retryAfter(email: Self.owner, client: "203.0.113.9") == nil)
+        }
+    }
+
+    @Test func oneAddressTryingManyAccountsIsThrottledByAddress() async throws {
+        try await ChatTestContext.run { context in
+            let throttle = SignInThrottle(database: context.database, clock: TestClock().read)
+            for index in 0..<SignInThrottle.freeFailuresPerClient {
+                try await throttle.recordFailure(email: "user\(index)@example.com", client: "198.51.100.66")
+            }
+            #expect(try await throttle.retryAfter(email: "someone-new@example.com", client: "198.51.100.66") != nil)
+            #expect(try await throttle.retryAfter(email: "someone-new@example.com", client: "203.0.113.9") == nil)
+        }
+    }
+
+    @Test func aSuccessForgivesThatAccountsFailuresFromThatAddressOnly() async throws {
+        try await ChatTestContext.run { context in
+            let throttle = SignInThrottle(database: context.database, clock: TestClock().read)
+            for _ in 0..<SignInThrottle.freeFailuresPerAccount {
+                try await throttle.recordFailure(email: Self.owner, client: "203.0.113.9")
+                try await throttle.recordFailure(email: Self.owner, client: "198.51.100.66")
+            }
+            try await throttle.recordSuccess(email: Self.owner, client: "203.0.113.9")
+            #expect(try await throttle.retryAfter(email: Self.owner, client: "203.0.113.9") == nil)
+            #expect(try await throttle.retryAfter(email: Self.owner, client: "198.51.100.66") != nil)
+        }
+    }
+
+    @Test func failuresOlderThanTheWindowAreForgotten() async throws {
+        try await ChatTestContext.run { context in
+            let clock = TestClock()
+            let throttle = SignInThrottle(database: context.database, clock: clock.read)
+            for _ in 0..<12 {
+                try await throttle.recordFailure(email: Self.owner, client: "198.51.100.66")
+            }
+            clock.advance(SignInThrottle.window + 1)
+            try await throttle.recordFailure(email: Self.owner, client: "198.51.100.66")
+            #expect(try await throttle.retryAfter(email: Self.owner, client: "198.51.100.66") == nil)
+        }
+    }
+}
