@@ -88,4 +88,44 @@ struct SignInThrottleTests {
             #expect(try await throttle.retryAfter(email: Self.owner, client: "198.51.100.66") == nil)
         }
     }
+
+    @Test func aThirdConcurrentCheckFromOneAddressIsRefusedWithoutCheckingThePassword() async throws {
+        try await ChatTestContext.run { context in
+            let throttle = SignInThrottle(database: context.database, clock: TestClock().read)
+            let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+            let releases = [AsyncStream<Void>.makeStream(), AsyncStream<Void>.makeStream()]
+            let checked = NIOLockedValueBox(0)
+            // Each slow check waits on its own stream: an AsyncStream has one reader.
+            func slowCheck(_ release: AsyncStream<Void>) -> @Sendable () async throws -> User? {
+                {
+                    checked.withLockedValue { $0 += 1 }
+                    startedContinuation.yield()
+                    for await _ in release { break }
+                    return nil
+                }
+            }
+            async let first = throttle.attempt(
+                email: Self.owner, client: "198.51.100.66", authenticate: slowCheck(releases[0].stream))
+            async let second = throttle.attempt(
+                email: Self.owner, client: "198.51.100.66", authenticate: slowCheck(releases[1].stream))
+            var iterator = started.makeAsyncIterator()
+            _ = await iterator.next()
+            _ = await iterator.next()
+            let third = try await throttle.attempt(email: Self.owner, client: "198.51.100.66") {
+                Issue.record("the third check ran")
+                return nil
+            }
+            guard case .throttled = third else { throw Failure("a third check from one address was let in") }
+            let elsewhere = try await throttle.attempt(email: Self.owner, client: "203.0.113.9") { nil }
+            guard case .failed = elsewhere else { throw Failure("another address was held up") }
+            for release in releases { release.continuation.finish() }
+            _ = try await (first, second)
+            #expect(checked.withLockedValue { $0 } == 2)
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
 }

@@ -17,11 +17,47 @@ public struct SignInThrottle: Sendable {
     public static let maximumDelay: TimeInterval = 15 * 60
 
     let database: Database
+    let gate: SignInGate
     let clock: @Sendable () -> Date
 
-    public init(database: Database, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(database: Database, gate: SignInGate = .init(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
+        self.gate = gate
         self.clock = clock
+    }
+
+    /// What came of one sign-in attempt.
+    public enum Attempt: Sendable {
+        case succeeded(User)
+        /// Wrong email or password (or an account `accepts` turned down); counted as a failure.
+        case failed
+        /// Not checked at all: the caller must wait this many seconds.
+        case throttled(retryAfter: TimeInterval)
+    }
+
+    /// One sign-in, start to end: waits owed are answered without checking the password; a check
+    /// that fails is counted, and one that succeeds forgives this address's earlier failures.
+    public func attempt(
+        email: String, client: String, accepts: (User) -> Bool = { _ in true },
+        authenticate: () async throws -> User?
+    ) async throws -> Attempt {
+        guard gate.enter(client) else { return .throttled(retryAfter: 1) }
+        defer { gate.leave(client) }
+        if let wait = try await retryAfter(email: email, client: client) { return .throttled(retryAfter: wait) }
+        guard let user = try await authenticate(), accepts(user) else {
+            try await recordFailure(email: email, client: client)
+            return .failed
+        }
+        try await recordSuccess(email: email, client: client)
+        return .succeeded(user)
+    }
+
+    /// "4 seconds", "2 minutes": a wait as a person reads it.
+    public static func describe(_ wait: TimeInterval) -> String {
+        let seconds = Int(wait.rounded(.up))
+        if seconds < 60 { return "\(seconds) second\(seconds == 1 ? "" : "s")" }
+        let minutes = (seconds + 59) / 60
+        return "\(minutes) minute\(minutes == 1 ? "" : "s")"
     }
 
     /// The wait after `failures` failures, of which `free` cost nothing.

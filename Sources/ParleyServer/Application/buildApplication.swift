@@ -74,8 +74,10 @@ func buildRouter(
     ChatClientController(renderer: pages.renderer).addRoutes(to: router)
 
     let webSessions = WebSessionService(database: dependencies.database)
+    // One throttle for both doors, so a guesser gains nothing by switching between them.
+    let throttle = SignInThrottle(database: dependencies.database)
     AdminLoginController(
-        users: dependencies.users, sessions: webSessions, throttle: SignInThrottle(database: dependencies.database),
+        users: dependencies.users, sessions: webSessions, throttle: throttle,
         renderer: pages.renderer
     ).addRoutes(to: router)
 
@@ -97,7 +99,7 @@ func buildRouter(
     ConfigController(settings: dependencies.settings).addRoutes(to: api)
     OpenAPIController().addRoutes(to: api)
     AuthTokenController(
-        users: dependencies.users, tokens: access.tokens, throttle: SignInThrottle(database: dependencies.database)
+        users: dependencies.users, tokens: access.tokens, throttle: throttle
     ).addRoutes(to: api)
     let chatAPI = api.group()
         .add(middleware: APIAuthMiddleware(tokens: access.tokens))

@@ -28,20 +28,23 @@ struct AuthTokenController {
     @Sendable func issue(request: Request, context: AppRequestContext) async throws -> Response {
         let credentials = try await APIJSON.decode(Credentials.self, from: request, context: context)
         let email = credentials.email.trimmingCharacters(in: .whitespacesAndNewlines)
-        let client = context.client.address
-        if let wait = try await throttle.retryAfter(email: email, client: client) {
+        let user: User
+        switch try await throttle.attempt(
+            email: email, client: context.client.address,
+            authenticate: { try await users.authenticate(email: email, password: credentials.password) })
+        {
+        case .succeeded(let signedIn):
+            user = signedIn
+        case .failed:
+            throw APIError(
+                status: .unauthorized, code: "invalid_credentials", message: "That email and password do not match.")
+        case .throttled(let wait):
             var error = APIError(
                 status: .tooManyRequests, code: "too_many_attempts",
-                message: "Too many failed sign-ins. Try again in \(Int(wait.rounded(.up))) seconds.")
+                message: "Too many failed sign-ins. Try again in \(SignInThrottle.describe(wait)).")
             error.headers[.retryAfter] = String(Int(wait.rounded(.up)))
             throw error
         }
-        guard let user = try await users.authenticate(email: email, password: credentials.password) else {
-            try await throttle.recordFailure(email: email, client: client)
-            throw APIError(
-                status: .unauthorized, code: "invalid_credentials", message: "That email and password do not match.")
-        }
-        try await throttle.recordSuccess(email: email, client: client)
         let token = try await tokens.issue(for: user)
         return try APIJSON.response(Issued(token: token, user: .init(user)), status: .created)
     }

@@ -42,26 +42,27 @@ struct AdminLoginController {
                 context: context, email: email, next: next,
                 error: "The sign-in form expired. Please try again.", notice: nil, status: .forbidden)
         }
-        let client = context.client.address
-        if let wait = try await throttle.retryAfter(email: email, client: client) {
-            let minutes = Int((wait / 60).rounded(.up))
-            var response = render(
-                context: context, email: email, next: next,
-                error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
-                notice: nil, status: .tooManyRequests)
-            response.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
-            return response
-        }
-        guard let user = try await users.authenticate(email: email, password: form["password"] ?? ""),
-            user.role == .admin
-        else {
-            try await throttle.recordFailure(email: email, client: client)
+        let password = form["password"] ?? ""
+        let user: User
+        switch try await throttle.attempt(
+            email: email, client: context.client.address, accepts: { $0.role == .admin },
+            authenticate: { try await users.authenticate(email: email, password: password) })
+        {
+        case .succeeded(let admin):
+            user = admin
+        case .failed:
             return render(
                 context: context, email: email, next: next,
                 error: "That email and password do not match an administrator account.", notice: nil,
                 status: .unauthorized)
+        case .throttled(let wait):
+            var response = render(
+                context: context, email: email, next: next,
+                error: "Too many failed attempts. Try again in \(SignInThrottle.describe(wait)).",
+                notice: nil, status: .tooManyRequests)
+            response.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
+            return response
         }
-        try await throttle.recordSuccess(email: email, client: client)
         let (token, _) = try await sessions.start(for: user)
         var response = Responses.redirect(to: Self.safeNext(next))
         response.setCookie(
