@@ -108,5 +108,7 @@ func buildRouter(
         .addRoutes(to: chatAPI)
     ProductAPIController(lookup: Lookup(database: dependencies.database)).addRoutes(to: chatAPI)
     RealtimeController.addPlainRoute(to: chatAPI)
+    // Last, so that it only sees requests no route took.
+    router.add(middleware: MethodNotAllowedMiddleware(allowed: AllowedMethods(router.routes)))
     return router
 }
