@@ -26,15 +26,17 @@ public final class Database: Sendable {
     public let engine: DatabaseEngine
     private let backend: Backend
     private let isOpen = NIOLockedValueBox(true)
+    private let outage: DatabaseOutage
 
     private enum Backend: Sendable {
         case sqlite(SQLiteBackend)
         case postgres(PostgresBackend)
     }
 
-    private init(engine: DatabaseEngine, backend: Backend) {
+    private init(engine: DatabaseEngine, backend: Backend, logger: Logger) {
         self.engine = engine
         self.backend = backend
+        self.outage = DatabaseOutage(logger: logger)
     }
 
     /// Opens the database and checks that it answers; fails with ``DatabaseUnavailable`` otherwise.
@@ -42,31 +44,51 @@ public final class Database: Sendable {
         switch configuration.location {
         case .sqlite(let path):
             let backend = try await SQLiteBackend.open(path: path, readers: configuration.poolSize, logger: logger)
-            return Database(engine: .sqlite, backend: .sqlite(backend))
+            return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
         case .postgres(let url, let schema):
             let backend = try await PostgresBackend.open(
                 url: url, schema: schema, poolSize: configuration.poolSize, logger: logger)
-            return Database(engine: .postgres, backend: .postgres(backend))
+            return Database(engine: .postgres, backend: .postgres(backend), logger: logger)
         }
     }
 
     /// Runs `body` on one connection outside any explicit transaction.
+    /// Throws ``DatabaseUnreachable`` when the database does not answer.
     public func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        switch backend {
-        case .sqlite(let sqlite): try await sqlite.read(body)
-        case .postgres(let postgres): try await postgres.withConnection(body)
+        try await reaching {
+            switch backend {
+            case .sqlite(let sqlite): try await sqlite.read(body)
+            case .postgres(let postgres): try await postgres.withConnection(body)
+            }
         }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Throws ``DatabaseUnreachable`` when the database does not answer.
     public func write<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        switch backend {
-        case .sqlite(let sqlite):
-            return try await sqlite.transaction(body)
-        case .postgres(let postgres):
-            return try await postgres.withConnection { db in
-                try await Self.transaction(on: db, begin: "BEGIN", body)
+        try await reaching {
+            switch backend {
+            case .sqlite(let sqlite):
+                return try await sqlite.transaction(body)
+            case .postgres(let postgres):
+                return try await postgres.withConnection { db in
+                    try await Self.transaction(on: db, begin: "BEGIN", body)
+                }
             }
+        }
+    }
+
+    /// Runs one operation, turning a connection failure into ``DatabaseUnreachable`` and noting
+    /// when an outage starts and ends. Errors of the queries themselves pass through unchanged.
+    private func reaching<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            let result = try await operation()
+            outage.succeeded()
+            return result
+        } catch {
+            guard DatabaseUnreachable.isUnreachable(error) else { throw error }
+            outage.failed(error)
+            throw error as? DatabaseUnreachable ?? DatabaseUnreachable(description: String(describing: error))
         }
     }
 

@@ -26,11 +26,15 @@ final class PostgresBackend: @unchecked Sendable {
         if let schema { configuration.searchPath = [schema] }
         let eventLoops = MultiThreadedEventLoopGroup.singleton
         let loopCount = eventLoops.makeIterator().reduce(0) { count, _ in count + 1 }
+        // The pool logs every failed connection attempt, one per request while the server is down;
+        // Database logs an outage once when it starts and once when it ends instead.
+        var poolLogger = logger
+        poolLogger.logLevel = .critical
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
             maxConnectionsPerEventLoop: max(1, (poolSize + loopCount - 1) / loopCount),
             requestTimeout: .seconds(30),
-            logger: logger,
+            logger: poolLogger,
             on: eventLoops
         )
         let backend = PostgresBackend(pool: pool)

@@ -58,6 +58,7 @@ func buildRouter(
     router.add(middleware: RequestLogMiddleware(level: .debug))
     router.add(middleware: ClientOriginMiddleware(trustedProxies: trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: UnavailableMiddleware())
     router.add(
         middleware: FileMiddleware(
             PageRenderer.publicDirectory, urlBasePath: AdminPath.assets,

@@ -1,0 +1,87 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A TCP relay on loopback in front of a real server (PostgreSQL in the outage tests), which a
+/// test can cut, closing every relayed connection and refusing new ones, and then restore on the
+/// same port: the server stays up while, for the application, it is gone.
+final class TCPProxy: Sendable {
+    let port: Int
+    private let target: (host: String, port: Int)
+    private let listener = NIOLockedValueBox<(any Channel)?>(nil)
+    private let relayed = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+
+    private init(port: Int, target: (host: String, port: Int)) {
+        self.port = port
+        self.target = target
+    }
+
+    static func start(to host: String, port: Int) async throws -> TCPProxy {
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let free = probe.localAddress!.port!
+        try await probe.close()
+        let proxy = TCPProxy(port: free, target: (host, port))
+        try await proxy.resume()
+        return proxy
+    }
+
+    /// Listens again on the same port.
+    func resume() async throws {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [self] inbound in relay(inbound) }
+            .bind(host: "127.0.0.1", port: port).get()
+        listener.withLockedValue { $0 = channel }
+    }
+
+    /// Stops listening and closes every relayed connection.
+    func cut() async throws {
+        try await listener.withLockedValue { channel in
+            defer { channel = nil }; return channel
+        }?.close()
+        for channel in relayed.withLockedValue({ channels in
+            defer { channels = [:] }; return channels.values
+        }) {
+            try? await channel.close()
+        }
+    }
+
+    private func relay(_ inbound: any Channel) -> EventLoopFuture<Void> {
+        ClientBootstrap(group: inbound.eventLoop)
+            .connect(host: target.host, port: target.port)
+            .flatMap { outbound in
+                self.track(inbound)
+                self.track(outbound)
+                return inbound.pipeline.addHandler(Relay(partner: outbound)).flatMap {
+                    outbound.pipeline.addHandler(Relay(partner: inbound))
+                }
+            }
+    }
+
+    private func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        relayed.withLockedValue { $0[id] = channel }
+        channel.closeFuture.whenComplete { [self] _ in relayed.withLockedValue { _ = $0.removeValue(forKey: id) } }
+    }
+
+    /// Copies what one side reads to the other and closes both together.
+    private final class Relay: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let partner: any Channel
+
+        init(partner: any Channel) { self.partner = partner }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            partner.writeAndFlush(unwrapInboundIn(data), promise: nil)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            partner.close(promise: nil)
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            context.close(promise: nil)
+        }
+    }
+}
