@@ -89,7 +89,7 @@ struct SignInThrottleTests {
         }
     }
 
-    @Test func aThirdConcurrentCheckFromOneAddressIsRefusedWithoutCheckingThePassword() async throws {
+    @Test func aThirdConcurrentCheckOfOneAccountFromOneAddressIsRefusedWithoutCheckingThePassword() async throws {
         try await ChatTestContext.run { context in
             let throttle = SignInThrottle(database: context.database, clock: TestClock().read)
             let (started, startedContinuation) = AsyncStream<Void>.makeStream()
@@ -118,6 +118,8 @@ struct SignInThrottleTests {
             guard case .throttled = third else { throw Failure("a third check from one address was let in") }
             let elsewhere = try await throttle.attempt(email: Self.owner, client: "203.0.113.9") { nil }
             guard case .failed = elsewhere else { throw Failure("another address was held up") }
+            let colleague = try await throttle.attempt(email: "colleague@example.com", client: "198.51.100.66") { nil }
+            guard case .failed = colleague else { throw Failure("another account from that address was held up") }
             for release in releases { release.continuation.finish() }
             _ = try await (first, second)
             #expect(checked.withLockedValue { $0 } == 2)

@@ -165,7 +165,7 @@ struct APISignInThrottleProxyTests {
     }
 
     @Test func behindATrustedProxyEachClientIsThrottledAlone() async throws {
-        let proxy = ConnectionLimits(trustedProxies: try TrustedProxies.parse("127.0.0.1"))
+        let proxy = try ConnectionLimits.patient.trusting("127.0.0.1")
         try await APITestContext.run(connections: proxy) { context in
             let user = try await context.chat.fixtures.user(.customer)
             for _ in 0..<SignInThrottle.freeFailuresPerAccount {

@@ -138,7 +138,7 @@ struct AdminAuthenticationTests {
     }
 
     @Test func strictTransportSecurityIsSentOnlyBehindHTTPS() async throws {
-        let proxy = ConnectionLimits(trustedProxies: try TrustedProxies.parse("127.0.0.1"))
+        let proxy = try ConnectionLimits.patient.trusting("127.0.0.1")
         try await AdminTestContext.run(connections: proxy) { context in
             let plain = try await context.browser.get("/admin/chat-sessions")
             #expect(plain.headers[.init("Strict-Transport-Security")!] == nil)
@@ -157,7 +157,7 @@ struct AdminAuthenticationTests {
     }
 
     @Test func theOwnerSignsInWhileAGuesserBehindTheSameProxyIsThrottled() async throws {
-        let proxy = ConnectionLimits(trustedProxies: try TrustedProxies.parse("127.0.0.1"))
+        let proxy = try ConnectionLimits.patient.trusting("127.0.0.1")
         try await AdminTestContext.run(signedIn: false, connections: proxy) { context in
             let guesser: HTTPFields = [.init("X-Forwarded-For")!: "198.51.100.66"]
             let owner: HTTPFields = [.init("X-Forwarded-For")!: "203.0.113.9"]

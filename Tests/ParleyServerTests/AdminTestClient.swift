@@ -105,7 +105,7 @@ struct AdminTestContext: Sendable {
     var fixtures: Fixtures { chat.fixtures }
 
     static func run(
-        signedIn: Bool = true, connections: ConnectionLimits = .init(),
+        signedIn: Bool = true, connections: ConnectionLimits = .patient,
         _ body: @Sendable (AdminTestContext) async throws -> Void
     ) async throws {
         try await ChatTestContext.run { chat in

@@ -9,30 +9,38 @@ struct RawConnection {
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>
     typealias Outbound = NIOAsyncChannelOutboundWriter<ByteBuffer>
 
+    /// Connects and sends `first` as soon as the connection is up, from the event loop, so a busy
+    /// test run cannot delay it past a server deadline; then hands the connection to `body`.
     static func run<T: Sendable>(
-        port: Int, from source: String = "127.0.0.2", _ body: (Inbound, Outbound) async throws -> T
+        port: Int, from source: String = "127.0.0.2", sending first: String = "",
+        _ body: (Inbound, Outbound, ContinuousClock.Instant) async throws -> T
     ) async throws -> T {
+        let opened = ContinuousClock.now
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(to: try SocketAddress(ipAddress: source, port: 0))
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    if !first.isEmpty { try channel.pipeline.syncOperations.addHandler(SendOnConnect(first)) }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        return try await channel.executeThenClose { inbound, outbound in try await body(inbound, outbound) }
+        return try await channel.executeThenClose { inbound, outbound in try await body(inbound, outbound, opened) }
     }
 
-    /// Seconds until the server closes the connection; nil when it is still open after `limit`
-    /// seconds. Reads the connection to its end, so it is the only reader of `inbound`.
-    static func secondsUntilClosed(_ inbound: Inbound, limit: Double) async throws -> Double? {
-        try await untilClosed(inbound, limit: limit)?.seconds
+    /// Seconds from `start` until the server closes the connection; nil when it is still open
+    /// after `limit` seconds. Reads the connection to its end, so it is the only reader of `inbound`.
+    static func secondsUntilClosed(
+        _ inbound: Inbound, since start: ContinuousClock.Instant, limit: Double
+    ) async throws -> Double? {
+        try await untilClosed(inbound, since: start, limit: limit)?.seconds
     }
 
     /// What the server sent until it closed the connection, and after how many seconds; nil when
     /// it is still open after `limit` seconds.
-    static func untilClosed(_ inbound: Inbound, limit: Double) async throws -> (seconds: Double, received: String)? {
-        let start = ContinuousClock.now
-        return try await withThrowingTaskGroup(of: (seconds: Double, received: String)?.self) { group in
+    static func untilClosed(
+        _ inbound: Inbound, since start: ContinuousClock.Instant, limit: Double
+    ) async throws -> (seconds: Double, received: String)? {
+        try await try await withThrowingTaskGroup(of: (seconds: Double, received: String)?.self) { group in
             group.addTask {
                 var received = ""
                 do {
@@ -51,6 +59,19 @@ struct RawConnection {
             let first = try await group.next() ?? nil
             group.cancelAll()
             return first
+        }
+    }
+
+    /// Writes its bytes the moment the connection is up.
+    private final class SendOnConnect: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = ByteBuffer
+        let bytes: String
+
+        init(_ bytes: String) { self.bytes = bytes }
+
+        func channelActive(context: ChannelHandlerContext) {
+            context.writeAndFlush(NIOAny(ByteBuffer(string: bytes)), promise: nil)
+            context.fireChannelActive()
         }
     }
 }

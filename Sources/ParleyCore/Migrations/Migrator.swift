@@ -32,6 +32,20 @@ public struct Migrator: Sendable {
     /// wait; on SQLite `BEGIN IMMEDIATE` takes the file's write lock, which does the same.
     @discardableResult
     public func migrate() async throws -> [String] {
+        // SQLite gives up waiting for its write lock after its busy timeout (10 s), which another
+        // instance's migrations on a loaded machine can outlast; keep waiting for a while longer.
+        let deadline = ContinuousClock.now + .seconds(120)
+        while true {
+            do {
+                return try await migrateOnce()
+            } catch is DatabaseUnreachable where database.engine == .sqlite && ContinuousClock.now < deadline {
+                logger.notice("Another instance holds the database while migrating; waiting")
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    private func migrateOnce() async throws -> [String] {
         let engine = database.engine
         return try await database.write { db in
             if engine == .postgres {

@@ -41,8 +41,8 @@ public struct SignInThrottle: Sendable {
         email: String, client: String, accepts: (User) -> Bool = { _ in true },
         authenticate: () async throws -> User?
     ) async throws -> Attempt {
-        guard gate.enter(client) else { return .throttled(retryAfter: 1) }
-        defer { gate.leave(client) }
+        guard gate.enter(email: email, client: client) else { return .throttled(retryAfter: 1) }
+        defer { gate.leave(email: email, client: client) }
         if let wait = try await retryAfter(email: email, client: client) { return .throttled(retryAfter: wait) }
         guard let user = try await authenticate(), accepts(user) else {
             try await recordFailure(email: email, client: client)
