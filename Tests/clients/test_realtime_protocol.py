@@ -337,3 +337,37 @@ def test_a_socket_whose_client_stops_reading_is_cut_within_the_grace(server, con
         events = poller.poll((GRACE + 1.5) * 1000)
         assert events, "the connection is still open: the server kept its unsent data and the connection"
         print(f"cut {time.monotonic() - started:.2f} s after the last message was sent")
+
+
+# --- Handshakes NIO's upgrader would refuse without a word --------------------------------------
+
+def handshake_answer(server, token, version="13", key="dGhlIHNhbXBsZSBub25jZQ=="):
+    """The server's answer to an upgrade request with this version and key, up to its end."""
+    address = urlparse(server)
+    with socket.create_connection((address.hostname, address.port), timeout=TIMEOUT) as sock:
+        lines = [f"GET /api/v1/realtime HTTP/1.1", f"Host: {address.netloc}", "Upgrade: websocket",
+                 "Connection: Upgrade", f"Authorization: Bearer {token}"]
+        if version is not None:
+            lines.append(f"Sec-WebSocket-Version: {version}")
+        if key is not None:
+            lines.append(f"Sec-WebSocket-Key: {key}")
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        received = b""
+        while True:
+            chunk = sock.recv(4096)
+            if not chunk:
+                return received
+            received += chunk
+
+
+@pytest.mark.parametrize("version", ["8", "14", None])
+def test_an_unsupported_websocket_version_is_answered_426_with_the_version_we_speak(server, token, version):
+    answer = handshake_answer(server, token, version=version)
+    assert answer.startswith(b"HTTP/1.1 426"), answer
+    assert b"sec-websocket-version: 13" in answer.lower(), answer
+
+
+@pytest.mark.parametrize("key", [None, "short", "dGhlIHNhbXBsZSBub25jZQ"])
+def test_an_upgrade_without_a_proper_key_is_answered_400(server, token, key):
+    answer = handshake_answer(server, token, key=key)
+    assert answer.startswith(b"HTTP/1.1 400"), answer

@@ -67,6 +67,7 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
                     channel.eventLoop.makeCompletedFuture {
                         // A WebSocket keeps its own pings; the HTTP deadlines end here.
                         channel.pipeline.removeHandler(name: ConnectionHTTPWatcher.name, promise: nil)
+                        channel.pipeline.removeHandler(name: WebSocketHandshakeCheck.name, promise: nil)
                         let handler = RealtimeSocketHandler(
                             token: Self.token(in: head), access: access, eventLoop: channel.eventLoop,
                             maxMessageSize: maxFrameSize)
@@ -98,8 +99,11 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
                 configuration: configuration)
             let decoder = try channel.pipeline.syncOperations.handler(
                 type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            let watcher = ConnectionHTTPWatcher(guardian: guardian)
             try channel.pipeline.syncOperations.addHandler(
-                ConnectionHTTPWatcher(guardian: guardian), name: ConnectionHTTPWatcher.name, position: .after(decoder))
+                watcher, name: ConnectionHTTPWatcher.name, position: .after(decoder))
+            try channel.pipeline.syncOperations.addHandler(
+                WebSocketHandshakeCheck(), name: WebSocketHandshakeCheck.name, position: .after(watcher))
             return Value(upgradeResult: result, channel: channel)
         }
     }
