@@ -23,17 +23,26 @@ public struct ChatListCursor: Sendable, Equatable {
         self.id = id
     }
 
+    /// Parses a token as ``token`` writes it and nothing else: 1 to 18 ASCII digits on each side
+    /// (no sign), as the OpenAPI document's pattern says.
     public init?(token: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let id = Int64(parts[1]) else { return nil }
+        guard parts.count == 2, let id = Self.number(parts[1]) else { return nil }
         if parts[0] == "-" {
             lastMessageAt = nil
-        } else if let time = Int64(parts[0]) {
+        } else if let time = Self.number(parts[0]) {
             lastMessageAt = time
         } else {
             return nil
         }
         self.id = id
+    }
+
+    private static func number(_ text: Substring) -> Int64? {
+        guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
+        return Int64(text)
     }
 }
 

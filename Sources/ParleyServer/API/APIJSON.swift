@@ -51,16 +51,15 @@ enum APIJSON {
                 status: .contentTooLarge, code: "body_too_large",
                 message: "Request bodies can be at most \(context.maxUploadSize / 1024) KiB.")
         }
-        // PostgreSQL cannot store a NUL in text; refuse it here, for every field, before any query.
-        if containsEscapedNUL(buffer.readableBytesView) {
-            throw APIError(
-                status: .unprocessableContent, code: "invalid_characters",
-                message: "Text cannot contain the NUL character (\\u0000).")
-        }
+        let value: T
         do {
-            return try decoder().decode(T.self, from: Data(buffer.readableBytesView))
+            value = try decoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: ".")
+            guard !field.isEmpty else {
+                throw APIError(
+                    status: .badRequest, code: "malformed_json", message: "The request body must be a JSON object.")
+            }
             throw APIError(
                 status: .badRequest, code: "invalid_field", message: "\(field) has the wrong type.", field: field)
         } catch DecodingError.keyNotFound(let key, _) {
@@ -69,26 +68,29 @@ enum APIJSON {
         } catch {
             throw APIError(status: .badRequest, code: "malformed_json", message: "The request body is not valid JSON.")
         }
+        // PostgreSQL cannot store a NUL in text: refuse one in any field read, before any query. Fields
+        // the API does not read are ignored whatever they hold, as the OpenAPI document allows.
+        if let field = fieldHoldingNUL(in: value) {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_characters",
+                message: "Text cannot contain the NUL character (\\u0000).", field: field)
+        }
+        return value
     }
 
-    /// True when JSON text holds `\u0000`: a backslash that is not itself escaped, then `u0000`.
-    /// (A raw NUL byte is not valid JSON and fails decoding anyway.)
-    static func containsEscapedNUL<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bool {
-        let backslash = UInt8(ascii: "\\")
-        var index = bytes.startIndex
-        while let found = bytes[index...].firstIndex(of: backslash) {
-            var end = found
-            while end < bytes.endIndex, bytes[end] == backslash { end = bytes.index(after: end) }
-            let run = bytes.distance(from: found, to: end)
-            let tail = bytes[end...].prefix(5)
-            if run % 2 == 1, tail.count == 5, tail.first == UInt8(ascii: "u"),
-                tail.dropFirst().allSatisfy({ $0 == UInt8(ascii: "0") })
-            {
-                return true
-            }
-            index = end
+    /// The snake_case path of the first string in `value` that holds a NUL, walking nested values.
+    static func fieldHoldingNUL(in value: Any, path: [String] = []) -> String? {
+        if let text = value as? String {
+            return text.utf8.contains(0) ? path.joined(separator: ".") : nil
         }
-        return false
+        for child in Mirror(reflecting: value).children {
+            // Properties have labels; an optional's wrapped value ("some") and array elements add none.
+            let name = child.label.flatMap { $0 == "some" ? nil : snakeCase($0) }
+            if let field = fieldHoldingNUL(in: child.value, path: path + (name.map { [$0] } ?? [])) {
+                return field
+            }
+        }
+        return nil
     }
 
     static func snakeCase(_ name: String) -> String {

@@ -19,10 +19,11 @@ struct ProductAPIController {
         _ = try context.requireAPIUser()
         let limit = try ChatAPIController.limit(request, default: 20, maximum: 50)
         let term = FormData(query: request)["search"] ?? ""
-        guard term.count <= 100 else {
+        // Counted in code points, as the OpenAPI document's maxLength counts.
+        guard term.unicodeScalars.count <= 100 else {
             throw APIError(
-                status: .badRequest, code: "invalid_query", message: "search can be at most 100 characters.",
-                field: "search")
+                status: .badRequest, code: "invalid_query",
+                message: "search can be at most 100 characters (Unicode code points).", field: "search")
         }
         let items = try await lookup.products(matching: term, limit: limit)
         let products = items.map { item in
