@@ -14,7 +14,7 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   as_postgres "'$bin/initdb' -D '$dir/data' -A trust -U postgres --no-sync" > "$dir/initdb.log"
   # fsync off: this server holds nothing but test data and is deleted afterwards.
-  as_postgres "'$bin/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" > /dev/null
+  as_postgres "'$bin/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c max_connections=1000 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" > /dev/null
   as_postgres "'$bin/createdb' -h 127.0.0.1 -p $port -U postgres parley_test"
   echo "postgres://postgres:postgres@127.0.0.1:$port/parley_test"
   ;;
