@@ -9,7 +9,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 
 def wait(driver, seconds=10):
-    return WebDriverWait(driver, seconds)
+    # A condition may look at an element of the page a form post is just replacing; it is asked
+    # again instead of failing the test.
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def sign_in(driver, base, email, password):
