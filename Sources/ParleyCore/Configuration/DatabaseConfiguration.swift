@@ -9,9 +9,21 @@ public struct DatabaseConfiguration: Sendable, Equatable {
         case postgres(url: String, schema: String?)
     }
 
+    /// When SQLite waits for the disk on a commit (`PRAGMA synchronous`); PostgreSQL ignores it.
+    public enum SQLiteSynchronous: String, Sendable, Equatable, CaseIterable {
+        /// The write-ahead log is flushed at checkpoints only: a killed process loses nothing, a
+        /// power cut can lose the last commits (the file stays consistent).
+        case normal
+        /// The log is flushed at every COMMIT, so an acknowledged write survives a power cut.
+        case full
+    }
+
     public var location: Location
     /// Connections used for reading. SQLite adds one dedicated writer on top.
     public var poolSize: Int
+    /// `PARLEY_SQLITE_SYNCHRONOUS`: FULL unless chosen otherwise, for about 13 % of the send
+    /// throughput (BENCHMARKS.md, "SQLite: synchronous FULL or NORMAL").
+    public var sqliteSynchronous: SQLiteSynchronous = .full
 
     public init(location: Location, poolSize: Int = 4) {
         self.location = location

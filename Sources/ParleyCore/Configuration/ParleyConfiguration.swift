@@ -52,6 +52,14 @@ public struct ParleyConfiguration: Sendable {
         } catch let error as ConfigurationError {
             problems.append(error)
         }
+        if let text = environment["PARLEY_SQLITE_SYNCHRONOUS"], !text.isEmpty {
+            if let mode = DatabaseConfiguration.SQLiteSynchronous(rawValue: text.lowercased()) {
+                configuration.database.sqliteSynchronous = mode
+            } else {
+                problems.append(
+                    .invalid(name: "PARLEY_SQLITE_SYNCHRONOUS", reason: "expected normal or full, got \"\(text)\""))
+            }
+        }
         switch environment["PARLEY_DEMO"] {
         case nil, "", "1", "true", "yes": configuration.seedDemoData = true
         case "0", "false", "no": configuration.seedDemoData = false

@@ -43,7 +43,9 @@ public final class Database: Sendable {
     public static func open(_ configuration: DatabaseConfiguration, logger: Logger) async throws -> Database {
         switch configuration.location {
         case .sqlite(let path):
-            let backend = try await SQLiteBackend.open(path: path, readers: configuration.poolSize, logger: logger)
+            let backend = try await SQLiteBackend.open(
+                path: path, readers: configuration.poolSize, synchronous: configuration.sqliteSynchronous,
+                logger: logger)
             return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
         case .postgres(let url, let schema):
             let backend = try await PostgresBackend.open(

@@ -29,7 +29,9 @@ final class SQLiteBackend: Sendable {
         self.checkpointer = checkpointer
     }
 
-    static func open(path: String, readers readerCount: Int, logger: Logger) async throws -> SQLiteBackend {
+    static func open(
+        path: String, readers readerCount: Int, synchronous: DatabaseConfiguration.SQLiteSynchronous, logger: Logger
+    ) async throws -> SQLiteBackend {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -51,7 +53,7 @@ final class SQLiteBackend: Sendable {
                 if index == 0 { _ = try await connection.query("PRAGMA journal_mode = WAL") }
                 _ = try await connection.query("PRAGMA busy_timeout = 10000")
                 _ = try await connection.query("PRAGMA foreign_keys = ON")
-                _ = try await connection.query("PRAGMA synchronous = NORMAL")
+                _ = try await connection.query("PRAGMA synchronous = \(synchronous.rawValue.uppercased())")
                 _ = try await connection.query("PRAGMA cache_size = -65536")
                 _ = try await connection.query("PRAGMA temp_store = MEMORY")
                 // The writer leaves checkpoints to the checkpointer unless the log grows far behind.
