@@ -56,6 +56,18 @@ struct MessageTextTests {
         }
     }
 
+    @Test func theLengthLimitCountsTheBodyAsSentBeforeTrimming() async throws {
+        try await ChatTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            // Over the limit as sent, under it once the leading spaces are trimmed: still too long,
+            // as the document's maxLength says (schemathesis found the difference).
+            let padded = String(repeating: " ", count: 10) + String(repeating: "a", count: 4_995)
+            await #expect(throws: ChatError.bodyTooLong(length: 5_005, limit: 5_000)) {
+                try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: padded)
+            }
+        }
+    }
+
     @Test func aClientMessageIDWithAControlCharacterIsRefused() async throws {
         try await ChatTestContext.run { context in
             let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)

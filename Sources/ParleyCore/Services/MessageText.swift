@@ -6,15 +6,16 @@
 ///   SQLite's C interface reads text only up to one, and the others draw nothing.
 /// - A body with no visible character (only spaces and invisible format characters such as
 ///   U+200B, U+2060, U+FEFF, U+3164 or tag characters) counts as empty.
-/// - Length is counted in Unicode code points, as JSON Schema's `maxLength` counts it.
+/// - Length is counted in Unicode code points of the body as sent, before line breaks are
+///   normalised or spaces trimmed, as JSON Schema's `maxLength` counts it.
 enum MessageText {
     static func validated(_ body: String, limit: Int) throws -> String {
+        let length = body.unicodeScalars.count
+        guard length <= limit else { throw ChatError.bodyTooLong(length: length, limit: limit) }
         let normalised = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         if normalised.unicodeScalars.contains(where: isRefusedControl) { throw ChatError.controlCharacters }
         let text = normalised.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.unicodeScalars.contains(where: { !isBlank($0) }) else { throw ChatError.emptyBody }
-        let length = text.unicodeScalars.count
-        guard length <= limit else { throw ChatError.bodyTooLong(length: length, limit: limit) }
         return text
     }
 
