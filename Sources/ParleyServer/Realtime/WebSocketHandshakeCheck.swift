@@ -5,10 +5,9 @@ import NIOHTTP1
 /// other than 13 gets 426 with `Sec-WebSocket-Version: 13`, as RFC 6455 (4.4) asks, and a missing
 /// or malformed `Sec-WebSocket-Key` gets 400; the connection is closed after either. Sits before
 /// the upgrade handler and is removed once a socket is upgraded.
-final class WebSocketHandshakeCheck: ChannelDuplexHandler, RemovableChannelHandler {
+final class WebSocketHandshakeCheck: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     static let name = "parley-websocket-handshake-check"
@@ -30,10 +29,6 @@ final class WebSocketHandshakeCheck: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: promise)
     }
 
     /// The status a malformed upgrade request is refused with; nil for anything else.
