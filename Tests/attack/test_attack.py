@@ -7,12 +7,7 @@ from attackers import GIVE_UP_AFTER
 from scenario import (AT_ONCE, BODY_STALL_TIMEOUT, CAP, GUESSER_WORKERS, HEADER_TIMEOUT, MARGIN, MEMORY_RECOVERY,
                       MEMORY_SLACK, PAST_CAP, SEND_RATE, SOCKETS_OPENED, SOCKETS_PER_USER, p99)
 
-LATENCY_P99_MS = 100
-# Not yet the 100 ms for sends: in CI's debug build a send's p99 over about 84 samples
-# (in effect its worst one) measured 50 ms in one fresh-clone run and 137 ms in the next, the
-# spikes falling where some 300 connections are set up or cut at once. Until sends meet 100 ms
-# reliably this bound catches starvation, not the goal; see the closing note of 2026-11-26.
-SEND_LATENCY_P99_MS = 250
+LATENCY_P99_MS = 100  # for /healthz and for a normal user's send, each over a few hundred samples
 OWNER_SIGN_IN_SECONDS = 5  # one bcrypt run takes about 0.5 s in a debug build
 CHECKED_GUESSES = 40  # wrong passwords the server may check per door during the attack (it was 18.6 a second)
 
@@ -151,8 +146,13 @@ def test_healthz_stays_fast_under_attack(attack):
 def test_a_normal_users_send_stays_fast_under_attack(attack):
     count, latency = len(attack.sends), p99([ms for ms, *_ in attack.sends])
     print(f"normal send p99 {latency:.1f} ms over {count} sends (the goal is {LATENCY_P99_MS} ms)")
-    assert count >= 50
-    assert latency <= SEND_LATENCY_P99_MS
+    slowest = sorted(attack.sends, reverse=True)[:5]
+    print("slowest sends (ms, seconds into the attack):",
+          [(round(ms), round(at - attack.started, 1)) for ms, _, _, at in slowest])
+    # A p99 needs a few hundred samples: over 84 it was the single worst send, which lands where
+    # some 300 connections are set up or cut at once (140 ms once in a debug build).
+    assert count >= 200
+    assert latency <= LATENCY_P99_MS
 
 
 def test_memory_returns_after_the_attack(attack):
