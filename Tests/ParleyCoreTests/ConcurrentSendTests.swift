@@ -140,4 +140,61 @@ struct ConcurrentSendTests {
             #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
         }
     }
+
+    @Test func aSingleSendIsABatchOfOne() async throws {
+        try await ChatTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "alone")
+            #expect(context.chat.sendStatistics == SendStatistics(batches: 1, sends: 1))
+        }
+    }
+
+    @Test func finishingAnswersEveryQueuedSendAndRefusesLaterOnesWithoutWritingThem() async throws {
+        try await ChatTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            let chat = context.chat
+            let fixtures = context.fixtures
+            @Sendable func attempt(_ index: Int) async -> Result<ChatService.SentMessage, any Error> {
+                do {
+                    return .success(
+                        try await chat.send(
+                            sessionID: session.id, senderID: customer.id, body: "m\(index)",
+                            clientMessageID: "c\(index)"
+                        ))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            @Sendable func stored() async throws -> Int { Int(try await fixtures.tableCounts()["chat_messages"] ?? 0) }
+            var outcomes: [Result<ChatService.SentMessage, any Error>] = []
+            var storedWhenFinished = -1
+            await withTaskGroup(of: Result<ChatService.SentMessage, any Error>.self) { group in
+                for index in 0..<200 {
+                    group.addTask { await attempt(index) }
+                }
+                // Some sends are written or queued by now, maybe others not yet submitted; later ones
+                // certainly come after.
+                while chat.sendStatistics.sends < 20 { await Task.yield() }
+                await chat.sendQueue.finish()
+                storedWhenFinished = (try? await stored()) ?? -1
+                for index in 200..<220 {
+                    group.addTask { await attempt(index) }
+                }
+                for await outcome in group { outcomes.append(outcome) }
+            }
+            let sent = outcomes.compactMap { try? $0.get() }
+            let refused = outcomes.filter {
+                if case .failure(let error) = $0 { return error is ServiceShuttingDown } else { return false }
+            }
+            #expect(sent.count + refused.count == 220, "every send answered or refused: \(outcomes.count)")
+            #expect(sent.count >= 20 && refused.count >= 20)
+            // Nothing was written after finish() returned, and nothing refused was written.
+            #expect(storedWhenFinished == sent.count)
+            #expect(try await stored() == sent.count)
+            #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
+            await #expect(throws: ServiceShuttingDown.self) {
+                _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "too late")
+            }
+        }
+    }
 }

@@ -48,6 +48,8 @@ extension TestResponse {
 struct APITestContext: Sendable {
     let chat: ChatTestContext
     let api: APIClient
+    /// What the application runs on; its services are not ``chat``'s.
+    let dependencies: AppDependencies
 
     static func run(
         sendRateLimit: SendRateLimit? = .standard, logger: Logger = Logger(label: "test"),
@@ -60,7 +62,7 @@ struct APITestContext: Sendable {
                 host: "127.0.0.1", port: 0, dependencies: dependencies, ownsDatabase: false, logger: logger,
                 connections: connections)
             try await app.test(.live) { client in
-                try await body(APITestContext(chat: chat, api: APIClient(client: client)))
+                try await body(APITestContext(chat: chat, api: APIClient(client: client), dependencies: dependencies))
             }
         }
     }
@@ -142,6 +144,19 @@ struct ChatAPITests {
             let read = try await bob.send(.post, "/api/v1/chat-sessions/\(session.id)/read", json: "{}")
             #expect(read.json["marked_read"] as? Int == 1 && read.json["unread_count"] as? Int == 0)
             #expect(try await bob.send(.get, "/api/v1/unread-count").json["unread_count"] as? Int == 0)
+        }
+    }
+
+    @Test func aSendAfterShutdownBeganAnswers503WithRetryAfterAndWritesNothing() async throws {
+        try await APITestContext.run { context in
+            let (customer, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
+            let alice = try await context.api.signIn(customer.email)
+            await context.dependencies.chat.sendQueue.finish()
+            let refused = try await alice.send(
+                .post, "/api/v1/chat-sessions/\(session.id)/messages", json: #"{"body":"Still there?"}"#)
+            #expect(refused.status == .serviceUnavailable && refused.errorCode == "shutting_down")
+            #expect(refused.headers[.retryAfter] == String(ServiceShuttingDown.retryAfter))
+            #expect(try await context.chat.fixtures.tableCounts()["chat_messages"] == 0)
         }
     }
 

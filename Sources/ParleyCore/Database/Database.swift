@@ -7,12 +7,6 @@ import PostgresKit
 import SQLKit
 import SQLiteKit
 
-/// The storage engines Parley runs on. Every feature works on both.
-public enum DatabaseEngine: String, Sendable {
-    case sqlite
-    case postgres
-}
-
 /// The database could not be opened or reached; the message says which and why.
 public struct DatabaseUnavailable: Error, CustomStringConvertible {
     public let description: String

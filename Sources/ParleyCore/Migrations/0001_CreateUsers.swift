@@ -8,7 +8,7 @@ struct CreateUsers: Migration {
             [
                 """
                 CREATE TABLE users (
-                    \(SchemaSQL.primaryKey(engine)),
+                    \(engine.dialect.identityPrimaryKey),
                     name TEXT NOT NULL,
                     email TEXT NOT NULL,
                     role TEXT NOT NULL CHECK (role IN ('customer', 'vendor', 'admin')),

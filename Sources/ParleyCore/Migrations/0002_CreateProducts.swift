@@ -8,7 +8,7 @@ struct CreateProducts: Migration {
             [
                 """
                 CREATE TABLE products (
-                    \(SchemaSQL.primaryKey(engine)),
+                    \(engine.dialect.identityPrimaryKey),
                     name TEXT NOT NULL,
                     vendor_id BIGINT NOT NULL REFERENCES users (id),
                     created_at BIGINT NOT NULL,

@@ -4,17 +4,12 @@ struct CreateChatSessions: Migration {
     let name = "0003_CreateChatSessions"
 
     func prepare(on db: any SQLDatabase, engine: DatabaseEngine) async throws {
-        // SQLite puts NULLs last in a descending index by itself; PostgreSQL has to be told.
-        let newestFirst =
-            switch engine {
-            case .sqlite: "last_message_at DESC, id DESC"
-            case .postgres: "last_message_at DESC NULLS LAST, id DESC"
-            }
+        let newestFirst = engine.dialect.descendingNullsLast("last_message_at") + ", id DESC"
         try await SchemaSQL.run(
             [
                 """
                 CREATE TABLE chat_sessions (
-                    \(SchemaSQL.primaryKey(engine)),
+                    \(engine.dialect.identityPrimaryKey),
                     product_id BIGINT NOT NULL REFERENCES products (id),
                     customer_id BIGINT NOT NULL REFERENCES users (id),
                     vendor_id BIGINT NOT NULL REFERENCES users (id),

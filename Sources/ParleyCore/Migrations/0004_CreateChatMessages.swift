@@ -10,7 +10,7 @@ struct CreateChatMessages: Migration {
                 // reassigns the session's customer or vendor, so unread counts stay attributable.
                 """
                 CREATE TABLE chat_messages (
-                    \(SchemaSQL.primaryKey(engine)),
+                    \(engine.dialect.identityPrimaryKey),
                     chat_session_id BIGINT NOT NULL REFERENCES chat_sessions (id) ON DELETE CASCADE,
                     sender_id BIGINT NOT NULL REFERENCES users (id),
                     sender_role TEXT NOT NULL CHECK (sender_role IN ('customer', 'vendor')),

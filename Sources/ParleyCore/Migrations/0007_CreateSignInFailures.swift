@@ -8,7 +8,7 @@ struct CreateSignInFailures: Migration {
             [
                 """
                 CREATE TABLE sign_in_failures (
-                    \(SchemaSQL.primaryKey(engine)),
+                    \(engine.dialect.identityPrimaryKey),
                     email TEXT NOT NULL,
                     client TEXT NOT NULL,
                     failed_at BIGINT NOT NULL

@@ -48,8 +48,8 @@ public struct Migrator: Sendable {
     private func migrateOnce() async throws -> [String] {
         let engine = database.engine
         return try await database.write { db in
-            if engine == .postgres {
-                try await db.raw("SELECT pg_advisory_xact_lock(7274539)").run()
+            if let lock = engine.dialect.migrationLock {
+                try await db.raw(SQLQueryString(lock)).run()
             }
             try await db.raw(
                 """

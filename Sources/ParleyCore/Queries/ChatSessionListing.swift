@@ -94,9 +94,7 @@ extension ChatSessionListing {
         let engine: DatabaseEngine
         let now: Date
 
-        /// SQLite takes `CROSS JOIN` as an order to join in the written order; PostgreSQL's planner
-        /// finds the same nested loop itself.
-        var forcedJoin: String { engine == .sqlite ? "CROSS JOIN" : "JOIN" }
+        var forcedJoin: String { engine.dialect.orderedJoin }
 
         var hasIDFilter: Bool { query.customerID != nil || query.vendorID != nil || query.productID != nil }
 
@@ -173,7 +171,7 @@ extension ChatSessionListing {
                 if walkNames {
                     // Without the hints SQLite may sort every session instead of walking the indexes.
                     let index = "chat_sessions_\(query.sort == .customer ? "customer" : "vendor")_idx"
-                    let hints = engine == .sqlite ? (" INDEXED BY users_name_idx", " INDEXED BY " + index) : ("", "")
+                    let hints = (engine.dialect.indexHint("users_name_idx"), engine.dialect.indexHint(index))
                     let sql =
                         "users \(alias)\(hints.0) \(forcedJoin) chat_sessions s\(hints.1) ON s.\(column) = \(alias).id"
                     return SQLQueryString(sql)
@@ -181,7 +179,7 @@ extension ChatSessionListing {
                 return sessions + " JOIN users \(unsafeRaw: alias) ON \(unsafeRaw: alias).id = s.\(unsafeRaw: column)"
             case .product:
                 if walkNames {
-                    let hint = engine == .sqlite ? " INDEXED BY products_name_idx" : ""
+                    let hint = engine.dialect.indexHint("products_name_idx")
                     return
                         "products p\(unsafeRaw: hint) \(unsafeRaw: forcedJoin) chat_sessions s ON s.product_id = p.id"
                 }

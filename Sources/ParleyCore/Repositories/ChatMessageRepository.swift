@@ -25,6 +25,19 @@ public struct ChatMessageRepository: Sendable {
         ).first().map(ChatMessage.init(row:))
     }
 
+    /// The messages already sent under any of the given (sender, client message id) pairs.
+    func find(sentUnder keys: some Collection<ClientMessageKey>) async throws -> [ChatMessage] {
+        guard !keys.isEmpty else { return [] }
+        var condition = SQLQueryString("")
+        for (position, key) in keys.enumerated() {
+            if position > 0 { condition = condition + " OR " }
+            condition =
+                condition + "(sender_id = \(bind: key.senderID) AND client_message_id = \(bind: key.clientMessageID))"
+        }
+        return try await db.raw("SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages WHERE " + condition)
+            .all().map(ChatMessage.init(row:))
+    }
+
     /// A conversation's messages, oldest first, after `afterID` (index chat_messages_session_idx).
     public func list(sessionID: Int64, afterID: Int64 = 0, limit: Int = 100) async throws -> [ChatMessage] {
         try await db.raw(
@@ -62,22 +75,31 @@ public struct ChatMessageRepository: Sendable {
         ).all().map(ChatMessage.init(row:)).reversed()
     }
 
-    func insert(
-        sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, at sentAt: Date,
-        clientMessageID: String? = nil
-    )
-        async throws -> ChatMessage
-    {
-        let row = try await db.raw(
+    /// Inserts messages sent at one moment in one statement and returns them in the order given,
+    /// with ids ascending in that order.
+    func insert(_ messages: [NewChatMessage], sentAt: Date) async throws -> [ChatMessage] {
+        guard !messages.isEmpty else { return [] }
+        let stamp = sentAt.epochMilliseconds
+        var values = SQLQueryString("")
+        for (position, message) in messages.enumerated() {
+            if position > 0 { values = values + ", " }
+            values =
+                values
+                + "(\(bind: message.sessionID), \(bind: message.senderID), \(bind: message.senderRole.rawValue), "
+                + "\(bind: message.body), \(bind: stamp), \(bind: message.clientMessageID))"
+        }
+        // One statement numbers its rows in VALUES order on both engines, so ids sort like the input.
+        let inserted = try await db.raw(
             """
             INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at, client_message_id)
-            VALUES (\(bind: sessionID), \(bind: senderID), \(bind: senderRole.rawValue), \(bind: body),
-                \(bind: sentAt.epochMilliseconds), \(bind: clientMessageID))
-            RETURNING \(unsafeRaw: ChatMessage.columns)
+            VALUES \(values) RETURNING \(unsafeRaw: ChatMessage.columns)
             """
-        ).first()
-        guard let row else { throw DatabaseUnavailable(description: "INSERT … RETURNING gave no row") }
-        return try ChatMessage(row: row)
+        ).all().map(ChatMessage.init(row:)).sorted { $0.id < $1.id }
+        guard inserted.count == messages.count else {
+            throw DatabaseUnavailable(
+                description: "INSERT … RETURNING gave \(inserted.count) of \(messages.count) rows")
+        }
+        return inserted
     }
 
     /// Marks read the unread messages `reader` received in one session, up to a message id when

@@ -16,13 +16,22 @@ public struct ChatSessionRepository: Sendable {
             .first().map(ChatSession.init(row:))
     }
 
-    /// Reads a session and, on PostgreSQL, locks its row until the transaction ends, so two
-    /// concurrent changes to one conversation apply one after the other. SQLite has a single writer.
+    /// Reads a session and locks it for the rest of the transaction (``findForUpdate(ids:)``).
     func findForUpdate(id: Int64) async throws -> ChatSession? {
-        let lock = engine == .postgres ? " FOR UPDATE" : ""
+        try await findForUpdate(ids: [id]).first
+    }
+
+    /// Reads sessions and locks their rows until the transaction ends, so two concurrent changes
+    /// to one conversation apply one after the other. Rows are locked in id order, so two
+    /// transactions locking several cannot deadlock.
+    func findForUpdate(ids: some Collection<Int64>) async throws -> [ChatSession] {
+        guard !ids.isEmpty else { return [] }
         return try await db.raw(
-            "SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions WHERE id = \(bind: id)\(unsafeRaw: lock)"
-        ).first().map(ChatSession.init(row:))
+            """
+            SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions WHERE id IN (\(binds: ids.sorted()))
+            ORDER BY id\(unsafeRaw: engine.dialect.lockingSelectedRows)
+            """
+        ).all().map(ChatSession.init(row:))
     }
 
     public func find(ids: [Int64]) async throws -> [ChatSession] {
@@ -75,23 +84,46 @@ public struct ChatSessionRepository: Sendable {
         ).first().map(ChatSession.init(row:))
     }
 
-    /// Counts a new message from `senderRole`: one more message, one more unread for the other side.
-    func recordMessage(
-        sessionID: Int64, from senderRole: ParticipantRole, at sentAt: Date
-    ) async throws
-        -> ChatSession?
-    {
-        let recipientColumn = Self.unreadColumn(for: senderRole.counterpart)
+    /// Counts new messages in their sessions, in one statement: one more message and one more
+    /// unread for the recipient each, and the time they were sent as the last message's. Returns
+    /// the sessions as they are now.
+    func recordMessages(_ messages: [ChatMessage], sentAt: Date) async throws -> [Int64: ChatSession] {
+        struct Counts {
+            var total: Int64 = 0
+            var toCustomer: Int64 = 0
+            var toVendor: Int64 = 0
+        }
+        var counts: [Int64: Counts] = [:]
+        for message in messages {
+            counts[message.sessionID, default: Counts()].total += 1
+            switch message.senderRole {
+            case .vendor: counts[message.sessionID]!.toCustomer += 1
+            case .customer: counts[message.sessionID]!.toVendor += 1
+            }
+        }
+        guard !counts.isEmpty else { return [:] }
+        let ids = counts.keys.sorted()
+        func added(_ value: (Counts) -> Int64) -> SQLQueryString {
+            guard ids.count > 1 else { return "\(bind: value(counts[ids[0]]!))" }
+            var expression = SQLQueryString("CASE id")
+            for id in ids { expression = expression + " WHEN \(bind: id) THEN \(bind: value(counts[id]!))" }
+            return expression + " ELSE 0 END"
+        }
+        let customerColumn = Self.unreadColumn(for: .customer)
+        let vendorColumn = Self.unreadColumn(for: .vendor)
         let stamp = sentAt.epochMilliseconds
-        return try await db.raw(
+        let rows = try await db.raw(
             """
-            UPDATE chat_sessions SET messages_count = messages_count + 1, unread_count = unread_count + 1,
-                \(unsafeRaw: recipientColumn) = \(unsafeRaw: recipientColumn) + 1,
+            UPDATE chat_sessions SET messages_count = messages_count + \(added { $0.total }),
+                unread_count = unread_count + \(added { $0.total }),
+                \(unsafeRaw: customerColumn) = \(unsafeRaw: customerColumn) + \(added { $0.toCustomer }),
+                \(unsafeRaw: vendorColumn) = \(unsafeRaw: vendorColumn) + \(added { $0.toVendor }),
                 last_message_at = \(bind: stamp), updated_at = \(bind: stamp)
-            WHERE id = \(bind: sessionID)
+            WHERE id IN (\(binds: ids))
             RETURNING \(unsafeRaw: ChatSession.columns)
             """
-        ).first().map(ChatSession.init(row:))
+        ).all().map(ChatSession.init(row:))
+        return rows.reduce(into: [:]) { $0[$1.id] = $1 }
     }
 
     /// Takes `count` read messages off the unread counters of the side that received them.

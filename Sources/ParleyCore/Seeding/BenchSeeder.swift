@@ -81,16 +81,9 @@ public struct BenchSeeder: Sendable {
             done += (end - start) + plan.messageCount(sessionsFrom: start, to: end)
             progress(done, total, "sessions and messages")
         }
-        if engine == .postgres {
-            try await database.write { db in
-                for table in ["users", "products", "chat_sessions", "chat_messages"] {
-                    try await db.raw(
-                        """
-                        SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'),
-                            (SELECT MAX(id) FROM \(unsafeRaw: table)))
-                        """
-                    ).run()
-                }
+        try await database.write { db in
+            for table in ["users", "products", "chat_sessions", "chat_messages"] {
+                if let reset = engine.dialect.resetIdentity(of: table) { try await db.raw(SQLQueryString(reset)).run() }
             }
         }
         try await database.read { db in try await db.raw("ANALYZE").run() }
@@ -142,16 +135,7 @@ extension BenchSeeder {
 
         /// `0..<count` as rows of one column `n`, offset by `start`.
         func numbers(from start: Int, to end: Int) -> String {
-            guard end > start else { return "(SELECT 0 AS n WHERE 1 = 0) seq" }
-            switch engine {
-            case .sqlite:
-                return """
-                    (WITH RECURSIVE seq(n) AS (SELECT \(start) UNION ALL SELECT n + 1 FROM seq WHERE n < \(end - 1))
-                     SELECT n FROM seq) seq
-                    """
-            case .postgres:
-                return "generate_series(CAST(\(start) AS BIGINT), CAST(\(end - 1) AS BIGINT)) AS seq(n)"
-            }
+            engine.dialect.numberSeries(from: start, to: end)
         }
 
         /// A CASE expression choosing `words[index % count]`; the words are constants of this file.
@@ -221,11 +205,7 @@ extension BenchSeeder {
 
         /// Unread messages at the end of session `n`, given its count.
         func unread(count: String) -> String {
-            let minimum =
-                switch engine {
-                case .sqlite: "MIN"
-                case .postgres: "LEAST"
-                }
+            let minimum = engine.dialect.least
             // Bits 16 and up of a multiplicative hash: unlike n itself they share no pattern with the
             // product, customer and vendor numbers, so unread sessions spread over every vendor.
             let hash = "(((n * 2654435761) % 4294967296) / 65536)"

@@ -14,15 +14,15 @@ public struct ChatService: Sendable {
     let database: Database
     let events: any ChatEventBus
     let clock: @Sendable () -> Date
-    private let sendBatcher: MessageSendBatcher
+    /// Every send goes through it. The server runs it as a service, so that stopping answers or
+    /// refuses every queued send.
+    public let sendQueue: MessageSendBatcher
 
     public init(database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.events = events
         self.clock = clock
-        self.sendBatcher = MessageSendBatcher(database: database, events: events, clock: clock) { send in
-            try await Self.sendAlone(send, database: database, events: events, clock: clock)
-        }
+        self.sendQueue = MessageSendBatcher(database: database, events: events, clock: clock)
     }
 
     // MARK: Sessions
@@ -176,6 +176,8 @@ public struct ChatService: Sendable {
     ///
     /// Sends that arrive together are written in one transaction (``MessageSendBatcher``); each
     /// returns once its message is committed and its event published.
+    ///
+    /// - Throws: ``ServiceShuttingDown`` once the server has begun to stop.
     public func send(
         sessionID: Int64, senderID: Int64, body: String, clientMessageID: String?
     ) async throws
@@ -188,7 +190,7 @@ public struct ChatService: Sendable {
         {
             throw ChatError.invalidClientMessageID(limit: Self.maximumClientMessageIDLength)
         }
-        return try await sendBatcher.submit(
+        return try await sendQueue.submit(
             .init(sessionID: sessionID, senderID: senderID, body: text, clientMessageID: clientMessageID))
     }
 
@@ -211,52 +213,7 @@ public struct ChatService: Sendable {
     }
 
     /// How this service's sends were grouped into transactions.
-    public var sendStatistics: SendStatistics { sendBatcher.statistics }
-
-    /// One validated send in a transaction of its own: the batcher's fallback.
-    static func sendAlone(
-        _ send: MessageSendBatcher.Send, database: Database, events: any ChatEventBus,
-        clock: @Sendable () -> Date
-    ) async throws -> SentMessage {
-        let (sessionID, senderID, clientMessageID) = (send.sessionID, send.senderID, send.clientMessageID)
-        let now = clock()
-        let engine = database.engine
-        do {
-            let (message, session) = try await database.write { db -> (ChatMessage, ChatSession?) in
-                let sessions = ChatSessionRepository(db, engine: engine)
-                guard let session = try await sessions.findForUpdate(id: sessionID) else {
-                    throw ChatError.sessionNotFound(id: sessionID)
-                }
-                guard let role = session.role(of: senderID) else {
-                    throw ChatError.notParticipant(userID: senderID, sessionID: sessionID)
-                }
-                let messages = ChatMessageRepository(db)
-                if let clientMessageID,
-                    let existing = try await messages.find(senderID: senderID, clientMessageID: clientMessageID)
-                {
-                    guard existing.sessionID == sessionID else { throw ChatError.clientMessageIDReused }
-                    return (existing, nil)
-                }
-                let message = try await messages.insert(
-                    sessionID: sessionID, senderID: senderID, senderRole: role, body: send.body, at: now,
-                    clientMessageID: clientMessageID)
-                guard let updated = try await sessions.recordMessage(sessionID: sessionID, from: role, at: now) else {
-                    throw ChatError.sessionNotFound(id: sessionID)
-                }
-                return (message, updated)
-            }
-            guard let session else { return SentMessage(message: message, isNew: false) }
-            await events.publish(.messageCreated(message, session: session))
-            return SentMessage(message: message, isNew: true)
-        } catch  where clientMessageID != nil && Database.isUniqueViolation(error) {
-            // The same message raced in on another connection and won; answer with it.
-            let existing = try await database.read { db in
-                try await ChatMessageRepository(db).find(senderID: senderID, clientMessageID: clientMessageID ?? "")
-            }
-            guard let existing, existing.sessionID == sessionID else { throw ChatError.clientMessageIDReused }
-            return SentMessage(message: existing, isNew: false)
-        }
-    }
+    public var sendStatistics: SendStatistics { sendQueue.statistics }
 
     /// Marks read what the other participant sent to `readerID`, up to `upToMessageID` when given.
     /// Returns how many messages changed from unread to read.

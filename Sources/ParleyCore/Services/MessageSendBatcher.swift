@@ -1,22 +1,32 @@
 import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
+import ServiceLifecycle
 
-/// Writes messages that are sent at the same moment together: one transaction and four
-/// statements for the whole batch (lock the sessions, look up client message ids, insert the
-/// messages, update the counters) instead of a transaction and four statements per message.
+/// The one path by which messages are written: every send, alone or among many, is a member of a
+/// batch written in one transaction with one statement per step (lock the sessions, look up
+/// client message ids, insert the messages, add them to the counters).
 ///
-/// Under load the batch is whatever arrived while the previous one was being written, so an idle
-/// server writes each message at once and a busy one amortises the work over many. Each send
-/// still gets its own answer: a send to a session it may not write to fails alone, and if the
-/// shared transaction fails as a whole, every send of the batch is retried on its own.
-final class MessageSendBatcher: Sendable {
+/// Under load a batch is whatever arrived while the previous one was being written, so an idle
+/// server writes each message at once and a busy one spreads the work over many. Each send still
+/// gets its own answer, given once its message is committed and its event published: a send to
+/// a session it may not write to fails alone, and if the shared transaction fails as a whole,
+/// every send of the batch is written again as a batch of its own.
+///
+/// As a service it stops with the server: once graceful shutdown begins (after the HTTP server
+/// has answered its last request, since services stop in reverse order), new sends are refused
+/// with ``ServiceShuttingDown`` and `run` returns when every queued send has been answered.
+public final class MessageSendBatcher: Service, Sendable {
     struct Send: Sendable {
         let sessionID: Int64
         let senderID: Int64
         let body: String
         let clientMessageID: String?
     }
+
+    /// A send's result: its message with the session after the batch, or with nil when an earlier
+    /// send under the same client message id answers it; or why it was refused.
+    typealias Outcome = Result<(ChatMessage, ChatSession?), any Error>
 
     private struct Pending {
         let send: Send
@@ -25,7 +35,11 @@ final class MessageSendBatcher: Sendable {
 
     private struct State {
         var pending: [Pending] = []
-        var isDraining = false
+        /// Tasks writing batches now.
+        var writers = 0
+        var isClosed = false
+        /// Waiting for the last queued send to be answered after closing.
+        var finished: [CheckedContinuation<Void, Never>] = []
         var statistics = SendStatistics()
     }
 
@@ -35,49 +49,81 @@ final class MessageSendBatcher: Sendable {
     private let database: Database
     private let events: any ChatEventBus
     private let clock: @Sendable () -> Date
-    /// The one-message path, for when a shared transaction fails.
-    private let sendAlone: @Sendable (Send) async throws -> ChatService.SentMessage
+    /// Batches written at the same time: one on SQLite, whose single writer groups commits
+    /// itself; a few on PostgreSQL, so one batch's commit overlaps the next one's statements.
+    private let maximumWriters: Int
     private let state = NIOLockedValueBox(State())
 
-    init(
-        database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date,
-        sendAlone: @escaping @Sendable (Send) async throws -> ChatService.SentMessage
-    ) {
+    init(database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date) {
         self.database = database
         self.events = events
         self.clock = clock
-        self.sendAlone = sendAlone
+        self.maximumWriters = database.engine == .sqlite ? 1 : 4
     }
 
     var statistics: SendStatistics { state.withLockedValue { $0.statistics } }
 
     /// Queues a send and returns once it is committed and its event published.
+    ///
+    /// - Throws: ``ServiceShuttingDown`` once the server has begun to stop.
     func submit(_ send: Send) async throws -> ChatService.SentMessage {
         try await withCheckedThrowingContinuation { continuation in
-            let startsDraining = state.withLockedValue { state -> Bool in
+            let startsWriter = state.withLockedValue { state -> Bool? in
+                guard !state.isClosed else { return nil }
                 state.pending.append(Pending(send: send, continuation: continuation))
-                guard !state.isDraining else { return false }
-                state.isDraining = true
+                guard state.writers < maximumWriters else { return false }
+                state.writers += 1
                 return true
             }
-            if startsDraining { Task { await self.drain() } }
+            switch startsWriter {
+            case nil: continuation.resume(throwing: ServiceShuttingDown())
+            case true?: Task { await self.writeWhilePending() }
+            case false?: break
+            }
         }
     }
 
-    private func drain() async {
+    /// Waits for graceful shutdown, then refuses new sends and returns once every queued one is
+    /// answered.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await finish()
+    }
+
+    /// Refuses new sends from now on and returns once every queued one is answered.
+    public func finish() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLockedValue { state -> Bool in
+                state.isClosed = true
+                guard state.writers > 0 else { return true }
+                state.finished.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    /// Writes batches until nothing is queued. Every queued send has a writer coming for it: one is
+    /// started for it, or one already running takes it before it stops.
+    private func writeWhilePending() async {
         while true {
-            let batch = state.withLockedValue { state -> [Pending] in
+            let (batch, finished) = state.withLockedValue { state -> ([Pending], [CheckedContinuation<Void, Never>]) in
                 let batch = Array(state.pending.prefix(Self.maximumBatch))
                 state.pending.removeFirst(batch.count)
-                if batch.isEmpty {
-                    state.isDraining = false
-                } else {
+                guard batch.isEmpty else {
                     state.statistics.batches += 1
                     state.statistics.sends += batch.count
+                    return (batch, [])
                 }
-                return batch
+                state.writers -= 1
+                guard state.writers == 0, state.isClosed else { return ([], []) }
+                defer { state.finished = [] }
+                return ([], state.finished)
             }
-            guard !batch.isEmpty else { return }
+            guard !batch.isEmpty else {
+                for waiter in finished { waiter.resume() }
+                return
+            }
             await write(batch)
         }
     }
@@ -85,25 +131,18 @@ final class MessageSendBatcher: Sendable {
     private func write(_ batch: [Pending]) async {
         let now = clock()
         let engine = database.engine
-        let outcomes: [Result<(ChatMessage, ChatSession?), any Error>]
+        let outcomes: [Outcome]
         do {
             outcomes = try await database.write { db in
                 try await Self.apply(batch.map(\.send), at: now, engine: engine, on: db)
             }
-        } catch {
+        } catch let error where batch.count > 1 && !(error is DatabaseUnreachable) {
             // Something the batch could not foresee (a client message id that raced in from another
-            // process, say): each send on its own, so only the one at fault fails.
-            await withTaskGroup(of: Void.self) { group in
-                for pending in batch {
-                    group.addTask {
-                        do {
-                            pending.continuation.resume(returning: try await self.sendAlone(pending.send))
-                        } catch {
-                            pending.continuation.resume(throwing: error)
-                        }
-                    }
-                }
-            }
+            // connection, say): each send as a batch of its own, so only the one at fault fails.
+            for pending in batch { await write([pending]) }
+            return
+        } catch {
+            for pending in batch { await answerAlone(pending, after: error) }
             return
         }
         let created = outcomes.compactMap { outcome -> ChatEvent? in
@@ -119,22 +158,37 @@ final class MessageSendBatcher: Sendable {
         }
     }
 
-    /// The batch's statements. Each send's result: its message with the session after the batch,
-    /// or with nil when an earlier send under the same client message id answers it, or its error.
+    /// A send whose batch of one failed. When its client message id was taken meanwhile (the same
+    /// send committed on another connection), it is answered with that message.
+    private func answerAlone(_ pending: Pending, after error: any Error) async {
+        let send = pending.send
+        guard let clientMessageID = send.clientMessageID, Database.isUniqueViolation(error) else {
+            pending.continuation.resume(throwing: error)
+            return
+        }
+        do {
+            let existing = try await database.read { db in
+                try await ChatMessageRepository(db).find(senderID: send.senderID, clientMessageID: clientMessageID)
+            }
+            guard let existing, existing.sessionID == send.sessionID else { throw ChatError.clientMessageIDReused }
+            pending.continuation.resume(returning: .init(message: existing, isNew: false))
+        } catch {
+            pending.continuation.resume(throwing: error)
+        }
+    }
+
+    /// The send rules, applied to a batch inside its transaction: each send's session must exist
+    /// and the sender must take part in it; a send repeated under a client message id answers the
+    /// first message and writes nothing.
     static func apply(
         _ sends: [Send], at now: Date, engine: DatabaseEngine, on db: any SQLDatabase
-    ) async throws -> [Result<(ChatMessage, ChatSession?), any Error>] {
-        // Row locks in id order on PostgreSQL, so two batches cannot deadlock.
-        let sessionIDs = Array(Set(sends.map(\.sessionID))).sorted()
-        let lock = engine == .postgres ? " FOR UPDATE" : ""
-        let sessions = try await db.raw(
-            """
-            SELECT \(unsafeRaw: ChatSession.columns) FROM chat_sessions WHERE id IN (\(binds: sessionIDs))
-            ORDER BY id\(unsafeRaw: lock)
-            """
-        ).all().map(ChatSession.init(row:)).reduce(into: [Int64: ChatSession]()) { $0[$1.id] = $1 }
+    ) async throws -> [Outcome] {
+        let sessionRepository = ChatSessionRepository(db, engine: engine)
+        let messageRepository = ChatMessageRepository(db)
+        let sessions = try await sessionRepository.findForUpdate(ids: Set(sends.map(\.sessionID)))
+            .reduce(into: [Int64: ChatSession]()) { $0[$1.id] = $1 }
 
-        var results = [Result<(ChatMessage, ChatSession?), any Error>?](repeating: nil, count: sends.count)
+        var results = [Outcome?](repeating: nil, count: sends.count)
         var roles = [ParticipantRole?](repeating: nil, count: sends.count)
         for (index, send) in sends.enumerated() {
             guard let session = sessions[send.sessionID] else {
@@ -148,130 +202,51 @@ final class MessageSendBatcher: Sendable {
             roles[index] = role
         }
 
-        // Sends repeated under a client message id answer the first message and write nothing.
-        struct Key: Hashable {
-            let senderID: Int64
-            let clientMessageID: String
+        func key(_ index: Int) -> ClientMessageKey? {
+            sends[index].clientMessageID.map { ClientMessageKey(senderID: sends[index].senderID, clientMessageID: $0) }
         }
-        let keyed = sends.indices.filter { results[$0] == nil && sends[$0].clientMessageID != nil }
-        var earlier: [Key: ChatMessage] = [:]
-        if !keyed.isEmpty {
-            var condition = SQLQueryString("")
-            for (position, index) in keyed.enumerated() {
-                let (senderID, clientMessageID) = (sends[index].senderID, sends[index].clientMessageID)
-                if position > 0 { condition = condition + " OR " }
-                condition =
-                    condition + "(sender_id = \(bind: senderID) AND client_message_id = \(bind: clientMessageID))"
-            }
-            let found = try await db.raw(
-                "SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages WHERE " + condition
-            ).all().map(ChatMessage.init(row:))
-            for message in found {
-                if let id = message.clientMessageID {
-                    earlier[Key(senderID: message.senderID, clientMessageID: id)] = message
-                }
-            }
+        let keys = Set(sends.indices.filter { results[$0] == nil }.compactMap(key))
+        let earlier = try await messageRepository.find(sentUnder: keys).reduce(into: [ClientMessageKey: ChatMessage]())
+        {
+            if let id = $1.clientMessageID { $0[ClientMessageKey(senderID: $1.senderID, clientMessageID: id)] = $1 }
         }
-        var firstInBatch: [Key: Int] = [:]
-        var duplicates: [Int: Int] = [:]
+        func answered(by message: ChatMessage, _ index: Int) -> Outcome {
+            message.sessionID == sends[index].sessionID
+                ? .success((message, nil)) : .failure(ChatError.clientMessageIDReused)
+        }
+        var firstInBatch: [ClientMessageKey: Int] = [:]
+        var repeats: [Int: Int] = [:]
         var inserts: [Int] = []
         for index in sends.indices where results[index] == nil {
-            let send = sends[index]
-            if let clientMessageID = send.clientMessageID {
-                let key = Key(senderID: send.senderID, clientMessageID: clientMessageID)
+            if let key = key(index) {
                 if let message = earlier[key] {
-                    results[index] =
-                        message.sessionID == send.sessionID
-                        ? .success((message, nil)) : .failure(ChatError.clientMessageIDReused)
+                    results[index] = answered(by: message, index)
                     continue
                 }
                 if let first = firstInBatch[key] {
-                    duplicates[index] = first
+                    repeats[index] = first
                     continue
                 }
                 firstInBatch[key] = index
             }
             inserts.append(index)
         }
-        guard !inserts.isEmpty else { return results.map { $0 ?? .failure(ChatError.clientMessageIDReused) } }
 
-        let stamp = now.epochMilliseconds
-        var values = SQLQueryString("")
-        for (position, index) in inserts.enumerated() {
-            let send = sends[index]
-            let role = roles[index]!.rawValue
-            if position > 0 { values = values + ", " }
-            values =
-                values
-                + "(\(bind: send.sessionID), \(bind: send.senderID), \(bind: role), \(bind: send.body), "
-                + "\(bind: stamp), \(bind: send.clientMessageID))"
-        }
-        // One statement numbers its rows in VALUES order on both engines, so ids sort like the sends.
-        let inserted = try await db.raw(
-            """
-            INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at, client_message_id)
-            VALUES \(values) RETURNING \(unsafeRaw: ChatMessage.columns)
-            """
-        ).all().map(ChatMessage.init(row:)).sorted { $0.id < $1.id }
-        guard inserted.count == inserts.count else {
-            throw DatabaseUnavailable(description: "INSERT … RETURNING gave \(inserted.count) of \(inserts.count) rows")
-        }
-
-        let updated = try await recordMessages(
-            inserts.map { (sends[$0].sessionID, roles[$0]!) }, at: stamp, on: db)
+        let inserted = try await messageRepository.insert(
+            inserts.map { index in
+                let send = sends[index]
+                return NewChatMessage(
+                    sessionID: send.sessionID, senderID: send.senderID, senderRole: roles[index]!, body: send.body,
+                    clientMessageID: send.clientMessageID)
+            }, sentAt: now)
+        let updated = try await sessionRepository.recordMessages(inserted, sentAt: now)
         for (index, message) in zip(inserts, inserted) {
             results[index] = .success((message, updated[message.sessionID]))
         }
-        for (index, first) in duplicates {
+        for (index, first) in repeats {
             guard case .success((let message, _)) = results[first] else { continue }
-            results[index] =
-                message.sessionID == sends[index].sessionID
-                ? .success((message, nil)) : .failure(ChatError.clientMessageIDReused)
+            results[index] = answered(by: message, index)
         }
         return results.map { $0 ?? .failure(ChatError.clientMessageIDReused) }
     }
-
-    /// Adds the new messages to their sessions' counters in one UPDATE and returns the sessions.
-    private static func recordMessages(
-        _ messages: [(sessionID: Int64, sender: ParticipantRole)], at stamp: Int64, on db: any SQLDatabase
-    ) async throws -> [Int64: ChatSession] {
-        struct Counts {
-            var total: Int64 = 0
-            var toCustomer: Int64 = 0
-            var toVendor: Int64 = 0
-        }
-        var counts: [Int64: Counts] = [:]
-        for (sessionID, sender) in messages {
-            counts[sessionID, default: Counts()].total += 1
-            if sender == .vendor { counts[sessionID]!.toCustomer += 1 } else { counts[sessionID]!.toVendor += 1 }
-        }
-        let ids = counts.keys.sorted()
-        func delta(_ value: (Counts) -> Int64) -> SQLQueryString {
-            var expression = SQLQueryString("CASE id")
-            for id in ids { expression = expression + " WHEN \(bind: id) THEN \(bind: value(counts[id]!))" }
-            return expression + " ELSE 0 END"
-        }
-        let customerColumn = ChatSessionRepository.unreadColumn(for: .customer)
-        let vendorColumn = ChatSessionRepository.unreadColumn(for: .vendor)
-        let rows = try await db.raw(
-            """
-            UPDATE chat_sessions SET messages_count = messages_count + \(delta { $0.total }),
-                unread_count = unread_count + \(delta { $0.total }),
-                \(unsafeRaw: customerColumn) = \(unsafeRaw: customerColumn) + \(delta { $0.toCustomer }),
-                \(unsafeRaw: vendorColumn) = \(unsafeRaw: vendorColumn) + \(delta { $0.toVendor }),
-                last_message_at = \(bind: stamp), updated_at = \(bind: stamp)
-            WHERE id IN (\(binds: ids))
-            RETURNING \(unsafeRaw: ChatSession.columns)
-            """
-        ).all().map(ChatSession.init(row:))
-        return rows.reduce(into: [:]) { $0[$1.id] = $1 }
-    }
-}
-
-/// How sends were grouped, for tests and diagnostics.
-public struct SendStatistics: Sendable, Equatable {
-    /// Transactions the batcher wrote.
-    public var batches = 0
-    /// Sends they carried.
-    public var sends = 0
 }

@@ -27,9 +27,11 @@ public func buildApplication(
     // 400, while a close frame can say why (`unauthorized`, `chat_disabled`).
     let realtime = RealtimeAccess(
         hub: hub, tokens: access.tokens, settings: dependencies.settings, logger: logger)
-    // Services stop in reverse order: the database closes last.
+    // Services stop in reverse order, after the HTTP server: the send queue answers the last
+    // sends once no request can add more, and the database closes last.
     var services: [any Service] = []
     if ownsDatabase { services.append(DatabaseService(database: dependencies.database)) }
+    services.append(dependencies.chat.sendQueue)
     services.append(badge)
     services.append(hub)
     return Application(

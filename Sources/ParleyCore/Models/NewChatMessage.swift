@@ -1,0 +1,8 @@
+/// A message about to be written: checked by the send path, not yet given an id or a time.
+struct NewChatMessage: Sendable {
+    let sessionID: Int64
+    let senderID: Int64
+    let senderRole: ParticipantRole
+    let body: String
+    let clientMessageID: String?
+}
