@@ -37,6 +37,43 @@ struct SeederTests {
         }
     }
 
+    /// PostgreSQL loads without the indexes and foreign keys and builds them again afterwards: the
+    /// schema must come out exactly as it went in.
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func benchSeedingOnPostgreSQLLeavesEveryIndexAndConstraintAsItWas() async throws {
+        try await ChatTestContext.run { context in
+            @Sendable func schema() async throws -> [String] {
+                try await context.database.read { db in
+                    let indexes = try await db.raw(
+                        """
+                        SELECT indexdef AS d FROM pg_indexes WHERE schemaname = current_schema()
+                        UNION ALL SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+                        FROM pg_constraint WHERE connamespace = CAST(current_schema() AS regnamespace)
+                        """
+                    ).all().map { try $0.decode(column: "d", as: String.self) }
+                    return indexes.sorted()
+                }
+            }
+            let before = try await schema()
+            #expect(before.contains { $0.contains("chat_messages_session_idx") })
+            #expect(before.contains { $0.contains("FOREIGN KEY (chat_session_id)") })
+            let sizes = BenchSeeder.Sizes(users: 50, products: 10, sessions: 100, messages: 500)
+            try await BenchSeeder(database: context.database, sizes: sizes, chunkSize: 30).seed()
+            #expect(try await schema() == before)
+            // And the foreign keys hold again: a message for no session is refused.
+            await #expect(throws: (any Error).self) {
+                try await context.database.write { db in
+                    try await db.raw(
+                        """
+                        INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at)
+                        VALUES (999999, 1, 'customer', 'orphan', 0)
+                        """
+                    ).run()
+                }
+            }
+        }
+    }
+
     @Test func demoShopsSellTheirOwnTrade() async throws {
         try await ChatTestContext.run { context in
             _ = try await DemoSeeder(database: context.database, events: context.events).seed()

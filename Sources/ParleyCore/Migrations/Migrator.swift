@@ -16,6 +16,7 @@ public struct Migrator: Sendable {
         CreateAPITokens(),
         AddChatMessagesClientMessageID(),
         AddNameSearchKeys(),
+        AddTrigramNameIndexes(),
     ]
 
     let database: Database
