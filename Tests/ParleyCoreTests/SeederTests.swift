@@ -24,6 +24,19 @@ struct SeederTests {
                     """
                 ).first()?.decode(column: "n", as: Int64.self)
                 #expect(wrongVendor == 0)
+                // Message ids are given out without gaps, in time order within each session.
+                let ids = try #require(
+                    try await db.raw("SELECT MIN(id) AS lo, MAX(id) AS hi FROM chat_messages").first())
+                #expect(
+                    try ids.decode(column: "hi", as: Int64.self) - ids.decode(column: "lo", as: Int64.self) == 9_875)
+                let outOfOrder = try await db.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM chat_messages a JOIN chat_messages b
+                        ON b.chat_session_id = a.chat_session_id AND b.id = a.id + 1
+                    WHERE b.created_at <= a.created_at
+                    """
+                ).first()?.decode(column: "n", as: Int64.self)
+                #expect(outOfOrder == 0)
                 let unread =
                     try await db.raw("SELECT COUNT(*) AS n FROM chat_sessions WHERE unread_count > 0")
                     .first()?.decode(column: "n", as: Int64.self) ?? 0

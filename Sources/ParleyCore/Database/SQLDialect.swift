@@ -54,6 +54,16 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// A join that repeats each row of `outer` once for each `k` in `0..<count` (an expression over
+    /// the outer row), in the outer rows' order. PostgreSQL generates exactly those rows per outer
+    /// row; SQLite filters a shared sequence up to `maximum`, which its planner walks as the inner loop.
+    func repeating(count: String, maximum: Int) -> String {
+        switch engine {
+        case .sqlite: "JOIN (SELECT n AS k FROM \(numberSeries(from: 0, to: maximum))) ks ON ks.k < \(count)"
+        case .postgres: "CROSS JOIN LATERAL generate_series(CAST(0 AS BIGINT), \(count) - 1) AS ks(k)"
+        }
+    }
+
     /// Moves a table's id generator past the ids written explicitly (nil where there is nothing
     /// to move: SQLite continues after the largest id by itself).
     func resetIdentity(of table: String) -> String? {
