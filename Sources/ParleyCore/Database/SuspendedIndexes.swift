@@ -1,23 +1,28 @@
 import SQLKit
 
-/// A bulk load's trick on PostgreSQL: the tables' secondary indexes, unique constraints and foreign
-/// keys are dropped before the rows go in and built again afterwards, in the same transaction.
-/// Building an index or checking a foreign key once over a million rows costs a fraction of
-/// maintaining it row by row. Primary keys stay. Should anything fail, rolling the transaction back
+/// A bulk load's trick on PostgreSQL: the tables' secondary indexes and their unique, check and
+/// foreign-key constraints are dropped before the rows go in and built again afterwards, in the
+/// same transaction. Building an index or checking a constraint once over millions of rows costs a
+/// fraction of maintaining it row by row. Primary keys stay, except those named (a load that reads
+/// a table back by id needs that table's). Should anything fail, rolling the transaction back
 /// brings every definition back with it.
 struct SuspendedIndexes: Sendable {
-    /// Statements that restore what was dropped, in order: indexes, unique constraints, then the
-    /// foreign keys that may need them.
+    /// Statements that restore what was dropped, in order: indexes, keys, checks, then the foreign
+    /// keys that may need the keys.
     let restoring: [String]
 
     /// Drops what can be rebuilt on the given tables and remembers how to restore it.
-    static func suspend(on tables: [String], db: any SQLDatabase) async throws -> SuspendedIndexes {
-        let constraints = try await db.raw(
+    static func suspend(
+        on tables: [String], primaryKeysOf keyed: [String] = [], db: any SQLDatabase
+    ) async throws -> SuspendedIndexes {
+        let found = try await db.raw(
             """
             SELECT c.conrelid::regclass::text AS tbl, c.conname AS name, c.contype AS kind,
                 pg_get_constraintdef(c.oid) AS definition
             FROM pg_constraint c
-            WHERE c.conrelid = ANY (CAST(\(bind: tables) AS regclass[])) AND c.contype IN ('f', 'u')
+            WHERE c.conrelid = ANY (CAST(\(bind: tables) AS regclass[]))
+                AND (c.contype IN ('f', 'u', 'c')
+                    OR (c.contype = 'p' AND c.conrelid = ANY (CAST(\(bind: keyed) AS regclass[]))))
             ORDER BY c.contype, c.conname
             """
         ).all().map {
@@ -36,18 +41,19 @@ struct SuspendedIndexes: Sendable {
             """
         ).all().map { (name: try $0.string("name"), definition: try $0.string("definition")) }
 
-        // Foreign keys first: a unique constraint cannot go while a foreign key relies on it.
-        for constraint in constraints.sorted(by: { $0.kind < $1.kind }) {
+        // Foreign keys first: a key cannot go while a foreign key relies on it.
+        let order = ["f", "c", "u", "p"]
+        let constraints = found.sorted { order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)! }
+        for constraint in constraints {
             try await db.raw(
                 "ALTER TABLE \(unsafeRaw: constraint.table) DROP CONSTRAINT \(ident: constraint.name)"
             ).run()
         }
         for index in indexes { try await db.raw("DROP INDEX \(unsafeRaw: index.name)").run() }
-        let uniques = constraints.filter { $0.kind == "u" }
-        let foreignKeys = constraints.filter { $0.kind == "f" }
+        // Keys before the foreign keys that need them; indexes and checks as they come.
         return SuspendedIndexes(
             restoring: indexes.map(\.definition)
-                + (uniques + foreignKeys).map {
+                + constraints.reversed().map {
                     "ALTER TABLE \($0.table) ADD CONSTRAINT \"\($0.name)\" \($0.definition)"
                 })
     }
