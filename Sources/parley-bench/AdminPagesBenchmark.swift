@@ -12,6 +12,14 @@ struct AdminPagesBenchmark: AsyncParsableCommand {
         abstract: "Time to the full HTML of each chat session list view (p50, p95, max).")
 
     @Option(help: "The server's base URL.") var url = "http://127.0.0.1:8080"
+    @Option(
+        help: """
+            A second server with the same data (another engine, say): each view is then timed on both, \
+            their requests alternating, and printed side by side with the ratio of their p95s.
+            """)
+    var compareURL: String?
+    @Option(help: "What to call the first server in the table.") var label = "A"
+    @Option(help: "What to call the second server in the table.") var compareLabel = "B"
     @Option(help: "An administrator's email.") var email = "admin@example.com"
     @Option(help: "That administrator's password.") var password: String
     @Option(help: "Timed requests per view, after warm-up.") var requests = 40
@@ -23,30 +31,67 @@ struct AdminPagesBenchmark: AsyncParsableCommand {
         configuration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
-            let session = try await Browser.signIn(client: client, base: url, email: email, password: password)
-            let views = try await Self.views(session: session)
-            print("| view | path | p50 ms | p95 ms | max ms |")
-            print("| --- | --- | ---: | ---: | ---: |")
+            var sessions = [try await Browser.signIn(client: client, base: url, email: email, password: password)]
+            if let compareURL {
+                sessions.append(
+                    try await Browser.signIn(client: client, base: compareURL, email: email, password: password))
+            }
+            // The same views on both: ids and terms come from the first server's data.
+            let views = try await Self.views(session: sessions[0])
+            if sessions.count == 1 {
+                print("| view | path | p50 ms | p95 ms | max ms |")
+                print("| --- | --- | ---: | ---: | ---: |")
+            } else {
+                print(
+                    "| view | \(label) p50 | \(label) p95 | \(compareLabel) p50 | \(compareLabel) p95 "
+                        + "| p95 \(compareLabel)/\(label) |"
+                )
+                print("| --- | ---: | ---: | ---: | ---: | ---: |")
+            }
             for (name, path) in views {
-                for _ in 0..<warmup { _ = try await session.page(path) }
-                var times: [Double] = []
+                for session in sessions { for _ in 0..<warmup { _ = try await session.page(path) } }
+                var times = [[Double]](repeating: [], count: sessions.count)
                 for _ in 0..<requests {
-                    let started = ContinuousClock.now
-                    _ = try await session.page(path)
-                    let elapsed = ContinuousClock.now - started
-                    times.append(
-                        Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+                    for (index, session) in sessions.enumerated() {
+                        let started = ContinuousClock.now
+                        _ = try await session.page(path)
+                        let elapsed = ContinuousClock.now - started
+                        times[index].append(
+                            Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+                    }
                 }
-                times.sort()
-                let p50 = times[times.count / 2]
-                let p95 = times[min(times.count - 1, Int((Double(times.count) * 0.95).rounded(.up)) - 1)]
-                print(String(format: "| %@ | `%@` | %.1f | %.1f | %.1f |", name, path, p50, p95, times.last ?? 0))
+                let stats = times.map(Percentiles.init)
+                if stats.count == 1 {
+                    print(
+                        String(
+                            format: "| %@ | `%@` | %.1f | %.1f | %.1f |", name, path, stats[0].p50, stats[0].p95,
+                            stats[0].max))
+                } else {
+                    print(
+                        String(
+                            format: "| %@ | %.1f | %.1f | %.1f | %.1f | %.2f |", name, stats[0].p50, stats[0].p95,
+                            stats[1].p50, stats[1].p95, stats[1].p95 / stats[0].p95))
+                }
             }
         } catch {
             try await client.shutdown()
             throw error
         }
         try await client.shutdown()
+    }
+
+    /// Median, 95th percentile and maximum of some timings.
+    struct Percentiles {
+        let p50: Double
+        let p95: Double
+        let max: Double
+
+        init(_ times: [Double]) {
+            let sorted = times.sorted()
+            p50 = sorted[sorted.count / 2]
+            p95 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+            max = sorted.last ?? 0
+        }
     }
 
     /// The views the issue names, with ids and search terms taken from the data itself.

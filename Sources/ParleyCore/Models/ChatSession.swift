@@ -42,10 +42,10 @@ public struct ChatSession: Sendable, Equatable, Identifiable {
 
     /// The side `userID` takes in this conversation, or nil when they are not part of it.
     public func role(of userID: Int64) -> ParticipantRole? {
-        if userID == customerID { return .customer }
-        if userID == vendorID { return .vendor }
-        return nil
+        participants.role(of: userID)
     }
+
+    public var participants: ChatParticipants { ChatParticipants(customerID: customerID, vendorID: vendorID) }
 
     /// How many messages wait for `userID` to read them.
     public func unreadCount(for userID: Int64) -> Int64 {

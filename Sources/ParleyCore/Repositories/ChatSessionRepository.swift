@@ -34,6 +34,21 @@ public struct ChatSessionRepository: Sendable {
         ).all().map(ChatSession.init(row:))
     }
 
+    /// Locks sessions as ``findForUpdate(ids:)`` does, reading only who takes part in each: all a
+    /// batch of sends needs before it writes.
+    func lockParticipants(ids: some Collection<Int64>) async throws -> [Int64: ChatParticipants] {
+        guard !ids.isEmpty else { return [:] }
+        return try await db.raw(
+            """
+            SELECT id, customer_id, vendor_id FROM chat_sessions WHERE id IN (\(binds: ids.sorted()))
+            ORDER BY id\(unsafeRaw: engine.dialect.lockingSelectedRows)
+            """
+        ).all().reduce(into: [:]) { participants, row in
+            participants[try row.int64("id")] = ChatParticipants(
+                customerID: try row.int64("customer_id"), vendorID: try row.int64("vendor_id"))
+        }
+    }
+
     public func find(ids: [Int64]) async throws -> [ChatSession] {
         guard !ids.isEmpty else { return [] }
         return try await db.raw(

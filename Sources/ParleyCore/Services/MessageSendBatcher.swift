@@ -37,6 +37,8 @@ public final class MessageSendBatcher: Service, Sendable {
         var pending: [Pending] = []
         /// Tasks writing batches now.
         var writers = 0
+        /// Sessions in the batches being written.
+        var sessionsBeingWritten: Set<Int64> = []
         var isClosed = false
         /// Waiting for the last queued send to be answered after closing.
         var finished: [CheckedContinuation<Void, Never>] = []
@@ -105,16 +107,33 @@ public final class MessageSendBatcher: Service, Sendable {
 
     /// Writes batches until nothing is queued. Every queued send has a writer coming for it: one is
     /// started for it, or one already running takes it before it stops.
+    ///
+    /// Batches written at the same time never share a session: each batch locks its sessions until
+    /// it commits, so a shared one would only make the later batch wait. A send to a session that
+    /// another batch holds stays queued (in order behind that session's earlier sends) until that
+    /// batch's writer comes back for more.
     private func writeWhilePending() async {
+        var held: Set<Int64> = []
         while true {
             let (batch, finished) = state.withLockedValue { state -> ([Pending], [CheckedContinuation<Void, Never>]) in
-                let batch = Array(state.pending.prefix(Self.maximumBatch))
-                state.pending.removeFirst(batch.count)
+                state.sessionsBeingWritten.subtract(held)
+                var batch: [Pending] = []
+                var waiting: [Pending] = []
+                for pending in state.pending {
+                    if batch.count < Self.maximumBatch, !state.sessionsBeingWritten.contains(pending.send.sessionID) {
+                        batch.append(pending)
+                    } else {
+                        waiting.append(pending)
+                    }
+                }
                 guard batch.isEmpty else {
+                    state.pending = waiting
+                    state.sessionsBeingWritten.formUnion(batch.map(\.send.sessionID))
                     state.statistics.batches += 1
                     state.statistics.sends += batch.count
                     return (batch, [])
                 }
+                // Whatever is still queued waits for sessions another writer holds; it comes back.
                 state.writers -= 1
                 guard state.writers == 0, state.isClosed else { return ([], []) }
                 defer { state.finished = [] }
@@ -124,6 +143,7 @@ public final class MessageSendBatcher: Service, Sendable {
                 for waiter in finished { waiter.resume() }
                 return
             }
+            held = Set(batch.map(\.send.sessionID))
             await write(batch)
         }
     }
@@ -185,8 +205,7 @@ public final class MessageSendBatcher: Service, Sendable {
     ) async throws -> [Outcome] {
         let sessionRepository = ChatSessionRepository(db, engine: engine)
         let messageRepository = ChatMessageRepository(db)
-        let sessions = try await sessionRepository.findForUpdate(ids: Set(sends.map(\.sessionID)))
-            .reduce(into: [Int64: ChatSession]()) { $0[$1.id] = $1 }
+        let sessions = try await sessionRepository.lockParticipants(ids: Set(sends.map(\.sessionID)))
 
         var results = [Outcome?](repeating: nil, count: sends.count)
         var roles = [ParticipantRole?](repeating: nil, count: sends.count)

@@ -12,7 +12,9 @@ enum MessageText {
     static func validated(_ body: String, limit: Int) throws -> String {
         let length = body.unicodeScalars.count
         guard length <= limit else { throw ChatError.bodyTooLong(length: length, limit: limit) }
-        let normalised = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let normalised =
+            body.utf8.contains(UInt8(ascii: "\r"))
+            ? body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : body
         if normalised.unicodeScalars.contains(where: isRefusedControl) { throw ChatError.controlCharacters }
         let text = normalised.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.unicodeScalars.contains(where: { !isBlank($0) }) else { throw ChatError.emptyBody }

@@ -70,12 +70,26 @@ enum APIJSON {
         }
         // PostgreSQL cannot store a NUL in text: refuse one in any field read, before any query. Fields
         // the API does not read are ignored whatever they hold, as the OpenAPI document allows.
-        if let field = fieldHoldingNUL(in: value) {
+        // Only the escape `\u0000` puts a NUL in a JSON string (a raw one is not valid JSON), so
+        // the decoded value is walked only when the body holds that escape.
+        if Self.mayHoldNUL(buffer), let field = fieldHoldingNUL(in: value) {
             throw APIError(
                 status: .unprocessableContent, code: "invalid_characters",
                 message: "Text cannot contain the NUL character (\\u0000).", field: field)
         }
         return value
+    }
+
+    /// Whether the JSON text contains the escape for a NUL character (or something ending like it).
+    static func mayHoldNUL(_ buffer: ByteBuffer) -> Bool {
+        let escape: [UInt8] = Array(#"\u0000"#.utf8)
+        let bytes = buffer.readableBytesView
+        var index = bytes.startIndex
+        while let backslash = bytes[index...].firstIndex(of: escape[0]) {
+            if bytes[backslash...].starts(with: escape) { return true }
+            index = bytes.index(after: backslash)
+        }
+        return false
     }
 
     /// The snake_case path of the first string in `value` that holds a NUL, walking nested values.
