@@ -1,3 +1,5 @@
+import SQLKit
+
 /// Every piece of SQL that SQLite and PostgreSQL write differently, so that queries and
 /// migrations name what they need (lock these rows, the smaller of two values) instead of
 /// testing the engine themselves.
@@ -51,6 +53,38 @@ public struct SQLDialect: Sendable {
                 """
         case .postgres:
             return "generate_series(CAST(\(start) AS BIGINT), CAST(\(end - 1) AS BIGINT)) AS seq(n)"
+        }
+    }
+
+    /// `column` equals one of `ids`. SQLite takes the ids as parameters of their own; PostgreSQL as
+    /// one array parameter, which it checks through a hash table however many ids there are.
+    func isOneOf(_ column: String, _ ids: [Int64]) -> SQLQueryString {
+        switch engine {
+        case .sqlite: "\(unsafeRaw: column) IN (\(binds: ids))"
+        case .postgres: "\(unsafeRaw: column) = ANY(\(bind: ids))"
+        }
+    }
+
+    /// The most ids worth passing to ``isOneOf(_:_:)``: SQLite holds each as a parameter and scans
+    /// the list it builds, PostgreSQL hashes one array.
+    var idListLimit: Int {
+        switch engine {
+        case .sqlite: 1_000
+        case .postgres: 20_000
+        }
+    }
+
+    /// A query for the ids of the rows of `table` meeting any of `conditions`, each of which an
+    /// index answers. SQLite unites what each index finds; PostgreSQL combines the indexes itself
+    /// (a bitmap OR), which costs it far less than a union. Either way the ids are collected before
+    /// anything joined to them is ordered: `OFFSET 0` keeps PostgreSQL from merging the query into
+    /// its caller's, where it would rather walk an ordered index testing every row.
+    func ids(from table: String, meetingAnyOf conditions: [SQLQueryString]) -> SQLQueryString {
+        switch engine {
+        case .sqlite:
+            conditions.map { "SELECT id FROM \(unsafeRaw: table) WHERE " + $0 }.joined(separator: " UNION ")
+        case .postgres:
+            "SELECT id FROM \(unsafeRaw: table) WHERE " + conditions.joined(separator: " OR ") + " OFFSET 0"
         }
     }
 

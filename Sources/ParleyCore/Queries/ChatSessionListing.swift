@@ -66,7 +66,8 @@ extension ChatSessionListing {
             let term = search.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !term.isEmpty else { return .none }
             let pattern = SearchKey.containsPattern(term)
-            let limit = sparseNameLimit + 1
+            let dialect = engine.dialect
+            let limit = max(sparseNameLimit, dialect.idListLimit) + 1
             let matches: SQLQueryString = "name_key LIKE \(bind: pattern) ESCAPE '\\' LIMIT \(bind: limit)"
             let productIDs = try await db.raw("SELECT id FROM products WHERE " + matches).all().map {
                 try $0.int64("id")
@@ -74,10 +75,10 @@ extension ChatSessionListing {
             let userIDs = try await db.raw("SELECT id FROM users WHERE " + matches).all().map { try $0.int64("id") }
             if productIDs.isEmpty && userIDs.isEmpty { return .nothing }
             let dense = SearchRoute.dense(
-                pattern: pattern, productIDs: productIDs.count > sparseNameLimit ? nil : productIDs,
-                userIDs: userIDs.count > sparseNameLimit ? nil : userIDs)
+                pattern: pattern, productIDs: productIDs.count > dialect.idListLimit ? nil : productIDs,
+                userIDs: userIDs.count > dialect.idListLimit ? nil : userIDs)
             if productIDs.count > sparseNameLimit || userIDs.count > sparseNameLimit { return dense }
-            let union = Plan.union(productIDs: productIDs, userIDs: userIDs)
+            let union = Plan.union(productIDs: productIDs, userIDs: userIDs, dialect: dialect)
             let sessions =
                 try await db.raw(
                     "SELECT COUNT(*) AS n FROM (SELECT id FROM (" + union
@@ -106,7 +107,7 @@ extension ChatSessionListing {
         /// The sessions considered before any ordering, as a FROM clause with `s` in it.
         var sessions: SQLQueryString {
             if case .sparse(let productIDs, let userIDs) = search {
-                return "(" + Self.union(productIDs: productIDs, userIDs: userIDs)
+                return "(" + Self.union(productIDs: productIDs, userIDs: userIDs, dialect: engine.dialect)
                     + ") m \(unsafeRaw: forcedJoin) chat_sessions s ON s.id = m.id"
             }
             return "chat_sessions s"
@@ -127,15 +128,16 @@ extension ChatSessionListing {
                 // would collect every match and sort them; walking the order's index stops at a page.
                 let named: SQLQueryString = "name_key LIKE \(bind: pattern) ESCAPE '\\'"
                 var any: [SQLQueryString] = []
+                let dialect = engine.dialect
                 if let productIDs {
-                    if !productIDs.isEmpty { any.append("+s.product_id IN (\(binds: productIDs))") }
+                    if !productIDs.isEmpty { any.append(dialect.isOneOf("+s.product_id", productIDs)) }
                 } else {
                     any.append("+s.product_id IN (SELECT id FROM products WHERE " + named + ")")
                 }
                 if let userIDs {
                     if !userIDs.isEmpty {
-                        any.append("+s.customer_id IN (\(binds: userIDs))")
-                        any.append("+s.vendor_id IN (\(binds: userIDs))")
+                        any.append(dialect.isOneOf("+s.customer_id", userIDs))
+                        any.append(dialect.isOneOf("+s.vendor_id", userIDs))
                     }
                 } else {
                     any.append("+s.customer_id IN (SELECT id FROM users WHERE " + named + ")")
@@ -238,16 +240,14 @@ extension ChatSessionListing {
         }
 
         /// Session ids of the given products and users, through the foreign-key indexes.
-        static func union(productIDs: [Int64], userIDs: [Int64]) -> SQLQueryString {
-            var parts: [SQLQueryString] = []
-            if !productIDs.isEmpty {
-                parts.append("SELECT id FROM chat_sessions WHERE product_id IN (\(binds: productIDs))")
-            }
+        static func union(productIDs: [Int64], userIDs: [Int64], dialect: SQLDialect) -> SQLQueryString {
+            var conditions: [SQLQueryString] = []
+            if !productIDs.isEmpty { conditions.append(dialect.isOneOf("product_id", productIDs)) }
             if !userIDs.isEmpty {
-                parts.append("SELECT id FROM chat_sessions WHERE customer_id IN (\(binds: userIDs))")
-                parts.append("SELECT id FROM chat_sessions WHERE vendor_id IN (\(binds: userIDs))")
+                conditions.append(dialect.isOneOf("customer_id", userIDs))
+                conditions.append(dialect.isOneOf("vendor_id", userIDs))
             }
-            return parts.joined(separator: " UNION ")
+            return dialect.ids(from: "chat_sessions", meetingAnyOf: conditions)
         }
     }
 }
