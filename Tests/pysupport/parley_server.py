@@ -34,14 +34,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def parley_binary():
+    """The `parley` executable the suites run: $PARLEY_BIN, or the debug build of this checkout."""
+    binary = pathlib.Path(os.environ.get("PARLEY_BIN", ROOT / ".build" / "debug" / "parley"))
+    assert binary.exists(), f"build parley first: {binary} is missing"
+    return binary
+
+
 @contextlib.contextmanager
 def parley_server(admin_email, admin_password, prefix="parley-test-", extra_env=None, yield_process=False):
     """Yields the base URL of `parley serve` with demo data and the given administrator in a fresh
     directory; stops it with SIGTERM (as an operator would) and removes the directory afterwards.
     `extra_env` adds environment variables (PARLEY_SEND_RATE, …); with `yield_process` it yields
     (base URL, the server's Popen) for suites that watch the process itself (its pid, its memory)."""
-    binary = pathlib.Path(os.environ.get("PARLEY_BIN", ROOT / ".build" / "debug" / "parley"))
-    assert binary.exists(), f"build parley first: {binary} is missing"
+    binary = parley_binary()
     workdir = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PARLEY_TEST_DATABASE_URL")}
