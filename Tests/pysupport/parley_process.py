@@ -105,7 +105,8 @@ class ServeProcess:
         self.base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"parley serve exited with {self.process.returncode}:\n" + self.log_tail()
+            assert self.process.poll() is None, (
+                f"parley serve exited with {self.process.returncode}:\n" + self.log_tail())
             try:
                 if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
                     return self.base
@@ -155,7 +156,8 @@ class ServeProcess:
 # --- A PostgreSQL server of the test's own ---------------------------------------------------------
 
 def _postgres_bin(tool):
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: [int(x) for x in p.split("/")[-2].split(".")])
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
+                      key=lambda path: [int(part) for part in path.split("/")[-2].split(".")])
     assert versions, "PostgreSQL is not installed (Debian's postgresql package)"
     return f"{versions[-1]}/{tool}"
 
@@ -189,18 +191,16 @@ class PostgresServer:
                              str(self.directory / "server.log"), "-w", "restart"], timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    def accepts_connections(self):
-        done = subprocess.run([_postgres_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
-                              capture_output=True, timeout=10)
-        return done.returncode == 0
-
 
 @contextlib.contextmanager
 def postgres_server(prefix="parley-pg-"):
     """Yields a `PostgresServer` of the caller's own, stopped and removed afterwards."""
     directory = tempfile.mkdtemp(prefix=prefix)
     script = ROOT / ".ci" / "postgres.sh"
-    stop = lambda: subprocess.run(["bash", str(script), "stop", directory], capture_output=True, timeout=60)  # noqa: E731
+
+    def stop():
+        subprocess.run(["bash", str(script), "stop", directory], capture_output=True, timeout=60)
+
     atexit.register(stop)
     try:
         port = free_port()
