@@ -20,11 +20,6 @@ sys.path.insert(0, str(HERE))
 from parley_process import is_postgres, scratch_database  # noqa: E402
 import sends  # noqa: E402
 
-ADMIN_ENV = {"ADMIN_EMAIL": "crash-admin@parley.test", "ADMIN_PASSWORD": "crash-admin-password"}
-# Sends unlimited (the bursts are far past the per-user limit); no demo data: the senders are
-# seeded with `parley seed --realtime-pairs`, tokens included, so nobody waits for bcrypt.
-SERVER_ENV = {**ADMIN_ENV, "PARLEY_SEND_RATE": "0", "PARLEY_DEMO": "0"}
-
 
 def pytest_addoption(parser):
     parser.addoption("--database-url", default=None,

@@ -13,6 +13,12 @@ import httpx
 
 from parley_process import run_parley
 
+# How the crash tests run `parley serve`: sends unlimited (a burst is far past the per-user limit),
+# no demo data (the senders are seeded with `parley seed --realtime-pairs`, tokens included, so
+# nobody waits for bcrypt), a known administrator.
+SERVER_ENV = {"PARLEY_SEND_RATE": "0", "PARLEY_DEMO": "0", "ADMIN_EMAIL": "crash-admin@parley.test",
+              "ADMIN_PASSWORD": "crash-admin-password"}
+
 # What became of a send.
 ANSWERED = "answered"  # 2xx with the message
 REFUSED = "refused"  # 503

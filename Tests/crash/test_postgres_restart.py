@@ -14,7 +14,6 @@ import uuid
 import httpx
 import pytest
 
-from conftest import SERVER_ENV
 from parley_process import ServeProcess, postgres_server
 import sends as s
 
@@ -189,7 +188,7 @@ def report(engine, workdir):
         pytest.skip("PostgreSQL only: runs in the suite's PostgreSQL step (--database-url)")
     report = Report()
     with postgres_server() as postgres:
-        server = ServeProcess(postgres.url, workdir, SERVER_ENV)
+        server = ServeProcess(postgres.url, workdir, s.SERVER_ENV)
         try:
             conversations = s.seed_senders(postgres.url, workdir, PAIRS)
             server.start()

@@ -11,7 +11,6 @@ import time
 
 import pytest
 
-from conftest import SERVER_ENV
 from parley_process import ServeProcess, run_parley
 import sends as s
 
@@ -85,7 +84,7 @@ async def kill_mid_burst(server, senders, number):
 @pytest.fixture(scope="module")
 def report(workdir, database_url, engine):
     report = Report(engine)
-    server = ServeProcess(database_url, workdir, SERVER_ENV)
+    server = ServeProcess(database_url, workdir, s.SERVER_ENV)
     started = time.monotonic()
     try:
         conversations = s.seed_senders(database_url, workdir, PAIRS)
