@@ -75,15 +75,20 @@ struct MigrateDataCommand: AsyncParsableCommand {
     private func printSummary(_ report: DataMigrationReport) {
         print(
             String(
-                format: "Copied %d rows in %d tables in %.1f s (%.0f rows/s while copying).", report.copiedRows,
-                report.tables.count, report.seconds, report.rowsPerSecond))
+                format: "Copied %d rows in %d tables in %.1f s: %.0f rows/s while copying, %.0f rows/s in all.",
+                report.copiedRows, report.tables.count, report.seconds, report.rowsPerSecond,
+                Double(report.copiedRows) / max(report.seconds, 0.001)))
         let width = report.tables.map(\.table.count).max() ?? 0
+        let digits = String(report.tables.map(\.sourceRows).max() ?? 0).count
         for table in report.tables {
             let name = table.table.padding(toLength: width, withPad: " ", startingAt: 0)
+            let source =
+                String(repeating: " ", count: max(0, digits - String(table.sourceRows).count))
+                + String(table.sourceRows)
             let verdict =
                 table.sourceRows == table.targetRows
-                ? "rows match" : "MISMATCH: the target holds \(table.targetRows)"
-            print("  \(name)  \(table.sourceRows) rows in the source, \(verdict)")
+                ? "the same in the target" : "DIFFERENT: \(table.targetRows) in the target"
+            print("  \(name)  \(source) in the source, \(verdict)")
         }
         if report.drift.isEmpty {
             print("Counter audit: every chat session's counters match its messages.")

@@ -3,6 +3,7 @@ import ParleyCore
 
 /// Shows `migrate-data`'s progress on standard error: on a terminal, one bar per table redrawn in
 /// place; otherwise (a log file, a pipe) a plain line every few seconds and one per finished table.
+/// The steps after the copy get a line each.
 final class TableProgressDisplay: @unchecked Sendable {
     private let isTerminal: Bool
     private let interval: Duration
@@ -15,7 +16,18 @@ final class TableProgressDisplay: @unchecked Sendable {
         self.interval = interval
     }
 
-    func show(_ progress: TableCopyProgress) {
+    func show(_ step: DataMigrationStep) {
+        switch step {
+        case .copying(let progress):
+            show(progress)
+        case .rebuilding(let indexes, let foreignKeys):
+            write("Building \(indexes) indexes and checking \(foreignKeys) foreign keys on the copied rows…\n")
+        case .verifying:
+            write("Counting rows on both sides and auditing the chat counters…\n")
+        }
+    }
+
+    private func show(_ progress: TableCopyProgress) {
         lock.withLock {
             let now = ContinuousClock.now
             if progress.copiedRows == 0 && !progress.isFinished { tableStarted = now }

@@ -187,14 +187,32 @@ struct DataMigrationTests {
     @Test func progressEndsEveryTableWithItsSourceRowCount() async throws {
         try await Self.withDatabases { migration, source, target in
             let finished = NIOLockedValueBox<[TableCopyProgress]>([])
-            let report = try await migration.run {
-                progress in
-                if progress.isFinished { finished.withLockedValue { $0.append(progress) } }
+            let report = try await migration.run { step in
+                if case .copying(let progress) = step, progress.isFinished {
+                    finished.withLockedValue { $0.append(progress) }
+                }
             }
             let ends = finished.withLockedValue { $0 }
             #expect(ends.map(\.table) == CopiedTables.inForeignKeyOrder)
             #expect(ends.map(\.copiedRows) == report.tables.map(\.sourceRows))
             #expect(ends.allSatisfy { $0.copiedRows == $0.totalRows && $0.tableCount == ends.count })
+        }
+    }
+
+    @Test func theIndexesAndForeignKeysSetAsideForTheLoadAreBackAsTheMigrationsMadeThem() async throws {
+        try await Self.withDatabases { migration, _, target in
+            try await Migrator(database: target, logger: Self.logger).migrate()
+            let read = { @Sendable in
+                try await target.read { db in
+                    try await BulkLoadSchema.read(tables: CopiedTables.inForeignKeyOrder, on: db)
+                }
+            }
+            let before = try await read()
+            _ = try await migration.run()
+            let after = try await read()
+            #expect(!before.indexes.isEmpty && !before.foreignKeys.isEmpty)
+            #expect(after.indexes == before.indexes)
+            #expect(after.foreignKeys == before.foreignKeys)
         }
     }
 }

@@ -47,7 +47,7 @@ public enum DataMigrationError: Error, Equatable, CustomStringConvertible {
                 the columns of \(table) differ: only in the source \(onlyInSource), only in the target \(onlyInTarget)
                 """
         case .targetNotEmpty(let counts):
-            let list = counts.map { "\($0.table) (\($0.rows) rows)" }.joined(separator: ", ")
+            let list = counts.map { "\($0.table) (\($0.rows) row\($0.rows == 1 ? "" : "s"))" }.joined(separator: ", ")
             return "the target already holds data in \(list); copy only into an empty database"
         case .valueNotConvertible(let table, let column, let value):
             return "\(table).\(column) holds \(value), which the target's column cannot store"

@@ -37,7 +37,7 @@ public struct DataMigration: Sendable {
     /// Copies, then checks. Throws ``DataMigrationError`` when it refuses or cannot copy a value, and
     /// ``DatabaseUnavailable`` when either database cannot be opened (a missing SQLite file included).
     public func run(
-        progress: @escaping @Sendable (TableCopyProgress) -> Void = { _ in }
+        progress: @escaping @Sendable (DataMigrationStep) -> Void = { _ in }
     ) async throws
         -> DataMigrationReport
     {
@@ -68,7 +68,7 @@ public struct DataMigration: Sendable {
 
     private func run(
         from source: Database, to target: Database, started: ContinuousClock.Instant,
-        progress: @escaping @Sendable (TableCopyProgress) -> Void
+        progress: @escaping @Sendable (DataMigrationStep) -> Void
     ) async throws -> DataMigrationReport {
         try await Self.checkSchema(of: source)
         try await Migrator(database: target, logger: logger).migrate()
@@ -86,14 +86,19 @@ public struct DataMigration: Sendable {
             for table in tables.reversed() where !(defaults[table.name] ?? []).isEmpty {
                 try await targetDB.raw("DELETE FROM \(ident: table.name)").run()
             }
+            let setAside = try await BulkLoadSchema.read(tables: tables.map(\.name), on: targetDB)
+            try await setAside.setAside(on: targetDB)
             let copied = try await source.read { sourceDB in
                 try await Self.inSnapshot(sourceDB) {
                     try await copy(tables, from: sourceDB, to: connection, progress: progress)
                 }
             }
+            progress(.rebuilding(indexes: setAside.indexes.count, foreignKeys: setAside.foreignKeys.count))
+            try await setAside.restore(on: targetDB)
             try await Self.resetSequences(of: tables, on: targetDB)
             return copied
         }
+        progress(.verifying)
         return try await Self.verify(copied, in: target, since: started)
     }
 
@@ -134,7 +139,7 @@ public struct DataMigration: Sendable {
 
     private func copy(
         _ tables: [CopiedTable], from sourceDB: any SQLDatabase, to target: PostgresConnection,
-        progress: @escaping @Sendable (TableCopyProgress) -> Void
+        progress: @escaping @Sendable (DataMigrationStep) -> Void
     ) async throws -> [DataMigrationReport.TableResult] {
         var totals: [Int] = []
         for table in tables { totals.append(try await TableCatalog.rowCount(of: table.name, on: sourceDB)) }
@@ -143,17 +148,17 @@ public struct DataMigration: Sendable {
             let report = TableCopyProgress(
                 table: table.name, position: index + 1, tableCount: tables.count, copiedRows: 0,
                 totalRows: totals[index], isFinished: false)
-            progress(report)
+            progress(.copying(report))
             let started = ContinuousClock.now
             let copied = try await TableCopy(table: table, logger: logger).run(from: sourceDB, to: target) {
                 var running = report
                 running.copiedRows = $0
-                progress(running)
+                progress(.copying(running))
             }
             var finished = report
             finished.copiedRows = copied
             finished.isFinished = true
-            progress(finished)
+            progress(.copying(finished))
             results.append(
                 .init(
                     table: table.name, sourceRows: totals[index], targetRows: copied,

@@ -55,7 +55,8 @@ struct TableCopy: Sendable {
             lastRowID = try row.int64("parley_copy_rowid")
             for (index, column) in table.columns.enumerated() {
                 if index > 0 { data.writeStaticString("\t") }
-                let stored = try ColumnValue.read(column.name, from: row)
+                // SQLite hands NULL to ColumnValue like any other value, so no decodeNil first.
+                let stored = try row.decode(column: column.name, as: ColumnValue.self)
                 guard let value = stored.converted(to: column.kind) else {
                     throw DataMigrationError.valueNotConvertible(table: table.name, column: column.name, value: stored)
                 }
