@@ -11,12 +11,9 @@ import SQLKit
 /// confines each per-loop pool to its event loop.
 final class PostgresBackend: @unchecked Sendable {
     private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
-    private let eventLoops: MultiThreadedEventLoopGroup
 
-    private init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, eventLoops: MultiThreadedEventLoopGroup)
-    {
+    private init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) {
         self.pool = pool
-        self.eventLoops = eventLoops
     }
 
     static func open(url: String, schema: String?, poolSize: Int, logger: Logger) async throws -> PostgresBackend {
@@ -27,11 +24,8 @@ final class PostgresBackend: @unchecked Sendable {
             throw DatabaseUnavailable(description: "DATABASE_URL is not a usable PostgreSQL URL: \(error)")
         }
         if let schema { configuration.searchPath = [schema] }
-        // The connections get a thread of their own: on the HTTP server's event loops every answer
-        // from PostgreSQL would wait behind whatever requests those loops are busy with, and a
-        // batch of sends waits for five answers in a row.
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loopCount = 1
+        let eventLoops = MultiThreadedEventLoopGroup.singleton
+        let loopCount = eventLoops.makeIterator().reduce(0) { count, _ in count + 1 }
         // The pool logs every failed connection attempt, one per request while the server is down;
         // Database logs an outage once when it starts and once when it ends instead.
         var poolLogger = logger
@@ -43,12 +37,11 @@ final class PostgresBackend: @unchecked Sendable {
             logger: poolLogger,
             on: eventLoops
         )
-        let backend = PostgresBackend(pool: pool, eventLoops: eventLoops)
+        let backend = PostgresBackend(pool: pool)
         do {
             _ = try await backend.withConnection { db in try await db.raw("SELECT 1 AS ok").first() }
         } catch {
             try? await pool.shutdownAsync()
-            try? await eventLoops.shutdownGracefully()
             throw DatabaseUnavailable(description: "cannot reach PostgreSQL: \(String(reflecting: error))")
         }
         return backend
@@ -62,6 +55,5 @@ final class PostgresBackend: @unchecked Sendable {
 
     func close() async {
         try? await pool.shutdownAsync()
-        try? await eventLoops.shutdownGracefully()
     }
 }
