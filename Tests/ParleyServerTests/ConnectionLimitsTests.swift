@@ -189,7 +189,9 @@ extension ConnectionLimits {
     }
 }
 
-/// A connection opened and left alone until closed, from 127.0.0.2.
+/// A connection from 127.0.0.2 that has been answered once and is then left alone until closed.
+/// Waiting for the answer proves the server admitted it: connections are counted on the event
+/// loop each one lands on, so a connection that is merely open may not be counted yet.
 final class HeldConnection: Sendable {
     let channel: any Channel
 
@@ -198,14 +200,45 @@ final class HeldConnection: Sendable {
     }
 
     static func open(port: Int) async throws -> HeldConnection {
+        let answered = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AnswerWatcher(answered))
+                }
+            }
             .bind(to: try SocketAddress(ipAddress: "127.0.0.2", port: 0))
             .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        try await answered.futureResult.get()
         return HeldConnection(channel: channel)
     }
 
     func close() {
         channel.close(promise: nil)
+    }
+
+    /// Fulfils its promise at the first bytes the server sends, fails it if the server closes first.
+    private final class AnswerWatcher: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let answered: EventLoopPromise<Void>
+        var settled = false
+
+        init(_ answered: EventLoopPromise<Void>) { self.answered = answered }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            settle { answered.succeed() }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            settle { answered.fail(ChannelError.eof) }
+            context.fireChannelInactive()
+        }
+
+        private func settle(_ outcome: () -> Void) {
+            if !settled { outcome() }
+            settled = true
+        }
     }
 }
 
