@@ -1,18 +1,20 @@
-import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import PostgresKit
 import SQLKit
 
-/// PostgreSQL through a pool of connections spread over the shared event loops.
-///
-/// `@unchecked`: AsyncKit's pool predates Sendable annotations but guards its state with a lock and
-/// confines each per-loop pool to its event loop.
-final class PostgresBackend: @unchecked Sendable {
-    private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+/// PostgreSQL through a ``PostgresConnectionPool`` on the shared event loops.
+final class PostgresBackend: Sendable {
+    /// How long a request waits for a connection when every one is lent.
+    static let requestTimeout = TimeAmount.seconds(10)
+    /// How long opening a connection may take: a server that drops packets instead of refusing
+    /// them is an outage too.
+    static let connectTimeout = TimeAmount.seconds(5)
 
-    private init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) {
+    private let pool: PostgresConnectionPool
+
+    private init(pool: PostgresConnectionPool) {
         self.pool = pool
     }
 
@@ -24,36 +26,31 @@ final class PostgresBackend: @unchecked Sendable {
             throw DatabaseUnavailable(description: "DATABASE_URL is not a usable PostgreSQL URL: \(error)")
         }
         if let schema { configuration.searchPath = [schema] }
-        let eventLoops = MultiThreadedEventLoopGroup.singleton
-        let loopCount = eventLoops.makeIterator().reduce(0) { count, _ in count + 1 }
-        // The pool logs every failed connection attempt, one per request while the server is down;
+        configuration.coreConfiguration.options.connectTimeout = connectTimeout
+        // Connections would log every failed attempt, one per request while the server is down;
         // Database logs an outage once when it starts and once when it ends instead.
-        var poolLogger = logger
-        poolLogger.logLevel = .critical
-        let pool = EventLoopGroupConnectionPool(
-            source: PostgresConnectionSource(sqlConfiguration: configuration),
-            maxConnectionsPerEventLoop: max(1, (poolSize + loopCount - 1) / loopCount),
-            requestTimeout: .seconds(30),
-            logger: poolLogger,
-            on: eventLoops
-        )
+        var connectionLogger = logger
+        connectionLogger.logLevel = .critical
+        let pool = PostgresConnectionPool(
+            configuration: configuration, maximum: poolSize, requestTimeout: requestTimeout,
+            eventLoops: MultiThreadedEventLoopGroup.singleton, logger: connectionLogger)
         let backend = PostgresBackend(pool: pool)
         do {
             _ = try await backend.withConnection { db in try await db.raw("SELECT 1 AS ok").first() }
         } catch {
-            try? await pool.shutdownAsync()
+            await pool.close()
             throw DatabaseUnavailable(description: "cannot reach PostgreSQL: \(String(reflecting: error))")
         }
         return backend
     }
 
     func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = try await pool.requestConnection().get()
-        defer { pool.releaseConnection(connection) }
-        return try await body(connection.sql(queryLogLevel: .trace))
+        let connection = try await pool.lease()
+        defer { pool.release(connection) }
+        return try await body(OpenConnectionSQLDatabase(connection, queryLogLevel: .trace))
     }
 
     func close() async {
-        try? await pool.shutdownAsync()
+        await pool.close()
     }
 }

@@ -1,0 +1,47 @@
+import Logging
+import NIOCore
+import PostgresKit
+import SQLKit
+
+/// A PostgreSQL connection's `SQLDatabase` that refuses to send a query once the connection is
+/// closed.
+///
+/// PostgresNIO hands a query to its channel with no promise for the write itself, so a query
+/// written after the channel has closed (the server ended the session: a restart, a fast
+/// shutdown) is dropped without an answer and its caller waits forever. Here the check and the
+/// write happen in one turn of the connection's event loop, so the channel cannot close in
+/// between: a query either reaches the connection's state machine, which answers it, or fails.
+struct OpenConnectionSQLDatabase: SQLDatabase {
+    let connection: PostgresConnection
+    let database: any SQLDatabase
+
+    init(_ connection: PostgresConnection, queryLogLevel: Logger.Level?) {
+        self.connection = connection
+        self.database = connection.sql(queryLogLevel: queryLogLevel)
+    }
+
+    var logger: Logger { database.logger }
+    var eventLoop: any EventLoop { database.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { database.version }
+    var dialect: any SQLKit.SQLDialect { database.dialect }
+    var queryLogLevel: Logger.Level? { database.queryLogLevel }
+
+    func execute(
+        sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) -> EventLoopFuture<Void> {
+        let connection = self.connection
+        let database = self.database
+        return connection.eventLoop.flatSubmit {
+            guard !connection.isClosed else {
+                return connection.eventLoop.makeFailedFuture(
+                    DatabaseUnreachable(description: "the PostgreSQL connection is closed"))
+            }
+            // On the event loop, PostgresKit writes the query before returning.
+            return database.execute(sql: query, onRow)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await execute(sql: query, onRow).get()
+    }
+}
