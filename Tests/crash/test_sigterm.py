@@ -141,11 +141,6 @@ def test_each_sigterm_lands_in_the_middle_of_a_burst(report):
         assert r.in_flight_at_sigterm > 0, r
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "main of 2026-11-26 (1e28d5e, 88d3626), Hummingbird's quiescing: on SIGTERM every connection with no request in "
-    "progress is closed at once, and a request in progress is answered without Connection: close, then its "
-    "connection closed; a send written on such a connection meanwhile gets a reset and no answer (0-28 of 48 per "
-    "round, none stored, both engines); no send is ever refused with 503"))
 def test_sigterm_answers_every_send_it_has_been_given_2xx_or_503(report):
     other = report.of(s.OTHER_STATUS)
     assert not other, [(x.status, x.error) for x in other[:5]]

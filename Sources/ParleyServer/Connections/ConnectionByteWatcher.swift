@@ -2,8 +2,15 @@ import Logging
 import NIOCore
 
 /// First in every connection's pipeline: admits the connection against its address's allowance,
-/// and tells the connection's ``ConnectionGuard`` when bytes arrive and when the client stops
-/// reading. It passes everything on untouched, so it can stay after a WebSocket upgrade.
+/// and tells the connection's ``ConnectionGuard`` when bytes arrive, when the client stops
+/// reading, and when the server begins to stop. It passes the connection's bytes on untouched, so
+/// it can stay after a WebSocket upgrade.
+///
+/// The server's stop signal (NIO's `ChannelShouldQuiesceEvent`) ends here. Passed on, it would
+/// reach Hummingbird's connection handler, which closes an idle connection at once and ends a busy
+/// one after its response without saying so: a request the client writes at that moment is lost
+/// with the connection. Instead the guard keeps an idle connection a little while and
+/// ``ConnectionHTTPWatcher`` answers each request with `Connection: close` and then closes.
 final class ConnectionByteWatcher: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -47,6 +54,14 @@ final class ConnectionByteWatcher: ChannelInboundHandler, RemovableChannelHandle
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guardian.update { deadlines, now in deadlines.bytesArrived(at: now) }
         context.fireChannelRead(data)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guardian.update { deadlines, now in deadlines.drain(at: now) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

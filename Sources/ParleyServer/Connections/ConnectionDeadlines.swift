@@ -8,6 +8,7 @@ struct ConnectionDeadlines {
         case body = "request body stalled"
         case idle = "idle keep-alive"
         case unread = "response not read"
+        case draining = "server stopping"
     }
 
     let limits: ConnectionLimits
@@ -23,6 +24,8 @@ struct ConnectionDeadlines {
     private var unwritableSince: NIODeadline?
     /// An upgraded (WebSocket) connection keeps its own pings; nothing here applies.
     private(set) var isUpgraded = false
+    /// When the server began to stop; from then on each response ends the connection.
+    private(set) var drainingSince: NIODeadline?
 
     init(limits: ConnectionLimits, openedAt: NIODeadline) {
         self.limits = limits
@@ -63,6 +66,10 @@ struct ConnectionDeadlines {
         isUpgraded = true
     }
 
+    mutating func drain(at now: NIODeadline) {
+        drainingSince = drainingSince ?? now
+    }
+
     /// The earliest moment the connection is due to be closed, and why; nil when nothing is due.
     var next: (deadline: NIODeadline, reason: Reason)? {
         guard !isUpgraded else { return nil }
@@ -78,6 +85,7 @@ struct ConnectionDeadlines {
             due.append(
                 hasServedRequest
                     ? (idleSince + limits.keepAliveTimeout, .idle) : (idleSince + limits.headerTimeout, .headers))
+            if let drainingSince { due.append((drainingSince + limits.drainTimeout, .draining)) }
         }
         return due.min { $0.0 < $1.0 }
     }

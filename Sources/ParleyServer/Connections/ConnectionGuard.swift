@@ -23,6 +23,9 @@ final class ConnectionGuard {
         arm()
     }
 
+    /// Whether the server has begun to stop, so that each response ends the connection.
+    var isDraining: Bool { deadlines.drainingSince != nil }
+
     func stop() {
         timer?.cancel()
         timer = nil

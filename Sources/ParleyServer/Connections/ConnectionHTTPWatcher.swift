@@ -2,8 +2,9 @@ import NIOCore
 import NIOHTTP1
 
 /// Sits right after the HTTP decoder and tells the connection's ``ConnectionGuard`` where each
-/// request and response stands. Removed when the connection becomes a WebSocket, whose bytes it
-/// could not read.
+/// request and response stands. Once the server has begun to stop, it marks each response
+/// `Connection: close` and closes the connection when the response has been sent. Removed when the
+/// connection becomes a WebSocket, whose bytes it could not read.
 final class ConnectionHTTPWatcher: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -27,11 +28,32 @@ final class ConnectionHTTPWatcher: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelRead(data)
     }
 
+    /// The response being written says `Connection: close`: the connection ends after it.
+    private var closesAfterResponse = false
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
+        switch unwrapOutboundIn(data) {
+        case .head(var head) where guardian.isDraining:
+            head.headers.replaceOrAdd(name: "connection", value: "close")
+            closesAfterResponse = true
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .head:
+            // A response whose head went out before the server began to stop keeps its connection;
+            // the client's next request there is answered with `Connection: close`.
+            closesAfterResponse = false
+            context.write(data, promise: promise)
+        case .body:
+            context.write(data, promise: promise)
+        case .end:
             guardian.update { deadlines, now in deadlines.responseEnded(at: now) }
+            guard closesAfterResponse else {
+                context.write(data, promise: promise)
+                return
+            }
+            let written = promise ?? context.eventLoop.makePromise()
+            context.writeAndFlush(data, promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
-        context.write(data, promise: promise)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -16,6 +16,11 @@ public struct ConnectionLimits: Sendable {
     public var keepAliveTimeout: TimeAmount = .seconds(75)
     /// The longest a response may wait on a client that does not read it.
     public var writeStallTimeout: TimeAmount = .seconds(30)
+    /// Once the server begins to stop, how long an idle connection is kept for a request the
+    /// client may be sending at that moment. Requests are still answered meanwhile, each with
+    /// `Connection: close`, so a client learns to reconnect instead of writing into a socket the
+    /// server closes under it.
+    public var drainTimeout: TimeAmount = .seconds(2)
     /// Connections one client address may have open at once; trusted proxies are not counted.
     public var maxPerClient = 256
     public var trustedProxies: TrustedProxies = .none
