@@ -144,4 +144,37 @@ struct ChatSessionListingTests {
             #expect(page.total == expected.count && !page.totalIsCapped)
         }
     }
+
+    /// The name sorts walk only users marked as taking part on that side (migration 0012): a
+    /// session must mark its users however it comes to name them.
+    static func listedInOrder(
+        of sort: ChatSessionListQuery.SortColumn, _ context: ChatTestContext
+    ) async throws -> [Int64] {
+        var query = ChatSessionListQuery()
+        query.sort = sort
+        query.perPage = 100
+        return try await ChatSessionListing(database: context.database).page(query).rows.map(\.id)
+    }
+
+    @Test func aNewSessionIsListedInTheOrderOfItsCustomerAndOfItsVendor() async throws {
+        try await ChatTestContext.run { context in
+            let (_, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            #expect(try await Self.listedInOrder(of: .customer, context) == [session.id])
+            #expect(try await Self.listedInOrder(of: .vendor, context) == [session.id])
+        }
+    }
+
+    @Test func aSessionMovedToOtherUsersIsListedInTheirOrder() async throws {
+        try await ChatTestContext.run { context in
+            let (_, _, product, session) = try await context.fixtures.conversation(chat: context.chat)
+            // Never on these sides of a session before.
+            let customer = try await context.fixtures.user(.customer, name: "Aaron Newcomer")
+            let vendor = try await context.fixtures.user(.vendor, name: "Aardvark Goods")
+            _ = try await context.chat.updateSession(
+                id: session.id, productID: product.id, customerID: customer.id, vendorID: vendor.id,
+                lastMessageAt: nil)
+            #expect(try await Self.listedInOrder(of: .customer, context) == [session.id])
+            #expect(try await Self.listedInOrder(of: .vendor, context) == [session.id])
+        }
+    }
 }

@@ -17,6 +17,7 @@ public struct Migrator: Sendable {
         AddChatMessagesClientMessageID(),
         AddNameSearchKeys(),
         AddTrigramNameIndexes(),
+        AddSessionSideFlags(),
     ]
 
     let database: Database

@@ -168,14 +168,19 @@ extension ChatSessionListing {
             let walkNames = !hasIDFilter && !isSparseSearch
             switch query.sort {
             case .customer, .vendor:
+                let side = query.sort == .customer ? "customer" : "vendor"
                 let alias = query.sort == .customer ? "c" : "v"
-                let column = query.sort == .customer ? "customer_id" : "vendor_id"
+                let column = "\(side)_id"
                 if walkNames {
-                    // Without the hints SQLite may sort every session instead of walking the indexes.
-                    let index = "chat_sessions_\(query.sort == .customer ? "customer" : "vendor")_idx"
-                    let hints = (engine.dialect.indexHint("users_name_idx"), engine.dialect.indexHint(index))
+                    // Only the users marked for the side are walked (migration 0012); without the
+                    // hints SQLite may sort every session instead of walking the indexes.
+                    let hints = (
+                        engine.dialect.indexHint("users_\(side)_name_idx"),
+                        engine.dialect.indexHint("chat_sessions_\(side)_idx")
+                    )
                     let sql =
                         "users \(alias)\(hints.0) \(forcedJoin) chat_sessions s\(hints.1) ON s.\(column) = \(alias).id"
+                        + " AND \(alias).has_\(side)_sessions = 1"
                     return SQLQueryString(sql)
                 }
                 return sessions + " JOIN users \(unsafeRaw: alias) ON \(unsafeRaw: alias).id = s.\(unsafeRaw: column)"

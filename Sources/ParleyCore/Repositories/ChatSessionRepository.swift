@@ -82,13 +82,41 @@ public struct ChatSessionRepository: Sendable {
             """
         ).first()
         guard let row else { throw DatabaseUnavailable(description: "INSERT … RETURNING gave no row") }
+        try await markSides(customerID: customerID, vendorID: vendorID)
         return try ChatSession(row: row)
+    }
+
+    /// Marks a session's users as taking part on their side (migration 0012), in the session's
+    /// transaction; one statement, which locks the two rows in index order whichever side each is.
+    private func markSides(customerID: Int64, vendorID: Int64) async throws {
+        try await db.raw(
+            """
+            UPDATE users SET
+                has_customer_sessions = CASE WHEN id = \(bind: customerID) THEN 1 ELSE has_customer_sessions END,
+                has_vendor_sessions = CASE WHEN id = \(bind: vendorID) THEN 1 ELSE has_vendor_sessions END
+            WHERE (id = \(bind: customerID) AND has_customer_sessions = 0)
+                OR (id = \(bind: vendorID) AND has_vendor_sessions = 0)
+            """
+        ).run()
+    }
+
+    /// Marks the users of every session as taking part on their side, for sessions written in bulk
+    /// rather than through ``insert(productID:customerID:vendorID:lastMessageAt:at:)``.
+    func markSidesOfEverySession() async throws {
+        for side in ["customer", "vendor"] {
+            try await db.raw(
+                """
+                UPDATE users SET has_\(unsafeRaw: side)_sessions = 1
+                WHERE has_\(unsafeRaw: side)_sessions = 0 AND id IN (SELECT \(unsafeRaw: side)_id FROM chat_sessions)
+                """
+            ).run()
+        }
     }
 
     func update(
         id: Int64, productID: Int64, customerID: Int64, vendorID: Int64, lastMessageAt: Date?, at now: Date
     ) async throws -> ChatSession? {
-        try await db.raw(
+        let updated = try await db.raw(
             """
             UPDATE chat_sessions SET product_id = \(bind: productID), customer_id = \(bind: customerID),
                 vendor_id = \(bind: vendorID), last_message_at = \(bind: lastMessageAt?.epochMilliseconds),
@@ -97,6 +125,8 @@ public struct ChatSessionRepository: Sendable {
             RETURNING \(unsafeRaw: ChatSession.columns)
             """
         ).first().map(ChatSession.init(row:))
+        if updated != nil { try await markSides(customerID: customerID, vendorID: vendorID) }
+        return updated
     }
 
     /// Counts new messages in their sessions, in one statement: one more message and one more

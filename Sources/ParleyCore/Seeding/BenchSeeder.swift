@@ -66,6 +66,9 @@ public struct BenchSeeder: Sendable {
         switch engine {
         case .sqlite:
             try await load(plan, hash: hash, progress: progress) { step in try await database.write(step) }
+            try await database.write { db in
+                try await ChatSessionRepository(db, engine: engine).markSidesOfEverySession()
+            }
         case .postgres:
             try await database.write { db in
                 // This transaction alone may skip waiting for its WAL to reach the disk at commit.
@@ -77,6 +80,7 @@ public struct BenchSeeder: Sendable {
                 let suspended = try await SuspendedIndexes.suspend(
                     on: tables, primaryKeysOf: ["chat_messages"], db: db)
                 try await load(plan, hash: hash, progress: progress) { step in try await step(db) }
+                try await ChatSessionRepository(db, engine: engine).markSidesOfEverySession()
                 progress(sizes.totalRows, sizes.totalRows, "indexes")
                 try await suspended.restore(on: db)
             }
