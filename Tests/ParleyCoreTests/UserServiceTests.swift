@@ -78,4 +78,23 @@ struct UserServiceTests {
                     == .existing(email: "ops@example.org"))
         }
     }
+
+    @Test func bootstrapsRacingOnAnEmptyDatabaseCreateOneAdministratorAndAllSucceed() async throws {
+        try await ChatTestContext.run { context async throws in
+            let users = UserService(database: context.database, bcryptCost: 4)
+            let outcomes = try await withThrowingTaskGroup(of: AdministratorBootstrap.Outcome.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await AdministratorBootstrap(users: users, database: context.database)
+                            .ensureAdministrator(email: nil, password: nil)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let created = outcomes.filter { if case .created = $0 { true } else { false } }
+            #expect(created.count == 1, "\(outcomes)")
+            #expect(outcomes.allSatisfy { $0 == created.first || $0 == .existing(email: "admin@example.com") })
+            #expect(try await context.database.read { db in try await UserRepository(db).count(role: .admin) } == 1)
+        }
+    }
 }

@@ -37,10 +37,16 @@ public struct AdministratorBootstrap: Sendable {
         return try await create(email: "admin@example.com", password: password)
     }
 
+    /// Instances started together on an empty database each find no administrator and each try to
+    /// create one; the unique email decides, and the others take the account the winner made.
     private func create(email: String, password: String?) async throws -> Outcome {
         let generated = password == nil || password?.isEmpty == true ? Self.randomPassword() : nil
-        _ = try await users.createUser(
-            name: "Administrator", email: email, role: .admin, password: generated ?? password ?? "")
+        do {
+            _ = try await users.createUser(
+                name: "Administrator", email: email, role: .admin, password: generated ?? password ?? "")
+        } catch UserError.emailTaken {
+            return .existing(email: email)
+        }
         return .created(email: email, generatedPassword: generated)
     }
 
