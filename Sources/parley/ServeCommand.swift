@@ -24,8 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.seedDemoData {
             let seeder = DemoSeeder(
                 database: database, events: dependencies.events, bcryptCost: dependencies.users.bcryptCost)
-            if try await seeder.isDatabaseEmpty() {
-                let summary = try await seeder.seed()
+            // Instances started together on an empty database race here; one of them seeds.
+            if let summary = try await seeder.seedIfEmpty() {
                 logger.info(
                     """
                     Seeded demo data: \(summary.users) users, \(summary.products) products, \

@@ -146,6 +146,25 @@ struct SeederTests {
         }
     }
 
+    @Test func demoSeedersRacingOnAnEmptyDatabaseSeedItOnce() async throws {
+        try await ChatTestContext.run { context in
+            let summaries = try await withThrowingTaskGroup(of: DemoSeeder.Summary?.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await DemoSeeder(database: context.database, events: context.events, bcryptCost: 4)
+                            .seedIfEmpty()
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let seeded = summaries.compactMap { $0 }
+            #expect(seeded.count == 1, "\(summaries)")
+            let counts = try await context.fixtures.tableCounts()
+            #expect(counts["users"].map(Int.init) == seeded.first?.users)
+            #expect(counts["chat_sessions"].map(Int.init) == seeded.first?.sessions)
+        }
+    }
+
     @Test func demoDataIsSeededOnceIntoAnEmptyDatabaseWithConsistentCounters() async throws {
         try await ChatTestContext.run { context in
             let seeder = DemoSeeder(database: context.database, events: context.events)

@@ -40,6 +40,23 @@ public struct DemoSeeder: Sendable {
         }
     }
 
+    /// Seeds when ``isDatabaseEmpty()``; nil when the database holds data already, or when another
+    /// process (an instance started at the same moment) seeded it first.
+    public func seedIfEmpty(now: Date = Date()) async throws -> Summary? {
+        guard try await isDatabaseEmpty() else { return nil }
+        do {
+            return try await seed(now: now)
+        } catch is SeededElsewhere {
+            return nil
+        }
+    }
+
+    /// The demo accounts were there when this seeding wrote them: someone else seeded.
+    struct SeededElsewhere: Error {}
+
+    /// Writes the demo data. The accounts and products go in first, in one transaction, so of two
+    /// seeders racing only one gets past them; the other throws ``SeededElsewhere`` having written
+    /// nothing.
     public func seed(now: Date = Date()) async throws -> Summary {
         // Conversations get back-dated times, so the service runs on a clock this seeder moves.
         let time = NIOLockedValueBox(now)
@@ -49,20 +66,24 @@ public struct DemoSeeder: Sendable {
         var vendors: [User] = []
         var customers: [User] = []
         var products: [Product] = []
-        try await database.write { db in
-            let users = UserRepository(db)
-            for (name, email) in Self.vendors {
-                vendors.append(
-                    try await users.insert(name: name, email: email, role: .vendor, passwordHash: hash, at: now))
+        do {
+            try await database.write { db in
+                let users = UserRepository(db)
+                for (name, email) in Self.vendors {
+                    vendors.append(
+                        try await users.insert(name: name, email: email, role: .vendor, passwordHash: hash, at: now))
+                }
+                for (name, email) in Self.customers {
+                    customers.append(
+                        try await users.insert(name: name, email: email, role: .customer, passwordHash: hash, at: now))
+                }
+                let catalog = ProductRepository(db)
+                for (name, vendor) in Self.products {
+                    products.append(try await catalog.insert(name: name, vendorID: vendors[vendor].id, at: now))
+                }
             }
-            for (name, email) in Self.customers {
-                customers.append(
-                    try await users.insert(name: name, email: email, role: .customer, passwordHash: hash, at: now))
-            }
-            let catalog = ProductRepository(db)
-            for (name, vendor) in Self.products {
-                products.append(try await catalog.insert(name: name, vendorID: vendors[vendor].id, at: now))
-            }
+        } catch  where Database.isUniqueViolation(error) {
+            throw SeededElsewhere()
         }
 
         var generator = SplitMix64(seed: 20_261_124)
