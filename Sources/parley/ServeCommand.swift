@@ -79,5 +79,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         await database.close()
+        let sends = dependencies.chat.sendStatistics
+        if sends.batches > 0 {
+            let perBatch = String(format: "%.1f", Double(sends.sends) / Double(sends.batches))
+            logger.info("Wrote \(sends.sends) sends in \(sends.batches) transactions, \(perBatch) per transaction")
+        }
     }
 }
