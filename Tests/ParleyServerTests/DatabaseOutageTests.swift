@@ -16,30 +16,12 @@ struct DatabaseOutageTests {
     static func run(
         logger: Logger, _ body: @Sendable (TCPProxy, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let location = try await TestDatabase.makeLocation()
-        guard case .postgres(let url, let schema) = location, var parts = URLComponents(string: url) else {
-            Issue.record("not PostgreSQL")
-            return
-        }
-        let proxy = try await TCPProxy.start(to: parts.host ?? "127.0.0.1", port: parts.port ?? 5432)
-        parts.host = "127.0.0.1"
-        parts.port = proxy.port
-        let database = try await Database.open(
-            .init(location: .postgres(url: parts.string!, schema: schema), poolSize: 2), logger: logger)
-        do {
-            try await Migrator(database: database, logger: logger).migrate()
+        try await TCPProxy.withProxiedDatabase(poolSize: 2, logger: logger) { proxy, database in
             let app = try await buildApplication(
                 host: "127.0.0.1", port: 0, dependencies: AppDependencies(database: database, bcryptCost: 4),
                 ownsDatabase: false, logger: logger)
             try await app.test(.live) { client in try await body(proxy, client) }
-        } catch {
-            try? await proxy.resume()
-            await database.close()
-            await TestDatabase.remove(location)
-            throw error
         }
-        await database.close()
-        await TestDatabase.remove(location)
     }
 
     static let signIn = ByteBuffer(string: #"{"email":"nobody@example.com","password":"wrong-password"}"#)

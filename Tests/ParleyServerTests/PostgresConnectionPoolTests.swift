@@ -19,27 +19,7 @@ struct PostgresConnectionPoolTests {
 
     /// A database of `poolSize` connections reached through a proxy.
     static func run(poolSize: Int, _ body: (TCPProxy, Database) async throws -> Void) async throws {
-        let location = try await TestDatabase.makeLocation()
-        guard case .postgres(let url, let schema) = location, var parts = URLComponents(string: url) else {
-            Issue.record("not PostgreSQL")
-            return
-        }
-        let proxy = try await TCPProxy.start(to: parts.host ?? "127.0.0.1", port: parts.port ?? 5432)
-        parts.host = "127.0.0.1"
-        parts.port = proxy.port
-        let database = try await Database.open(
-            .init(location: .postgres(url: parts.string!, schema: schema), poolSize: poolSize), logger: logger)
-        do {
-            try await body(proxy, database)
-        } catch {
-            try? await proxy.resume()
-            await database.close()
-            await TestDatabase.remove(location)
-            throw error
-        }
-        try? await proxy.resume()
-        await database.close()
-        await TestDatabase.remove(location)
+        try await TCPProxy.withProxiedDatabase(poolSize: poolSize, logger: logger, body)
     }
 
     /// What `operation` ended with, or nil when it had not ended after `seconds`. The operation is
