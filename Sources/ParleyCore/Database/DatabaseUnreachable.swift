@@ -1,4 +1,3 @@
-import AsyncKit
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -15,8 +14,7 @@ public struct DatabaseUnreachable: Error, CustomStringConvertible {
     /// Whether `error` means the database could not be reached, as opposed to a query it refused.
     static func isUnreachable(_ error: any Error) -> Bool {
         switch error {
-        case is DatabaseUnreachable, is ConnectionPoolTimeoutError, is ConnectionPoolError,
-            is NIOConnectionError, is ChannelError, is IOError:
+        case is DatabaseUnreachable, is NIOConnectionError, is ChannelError, is IOError:
             return true
         case let postgres as PSQLError:
             switch postgres.code {
