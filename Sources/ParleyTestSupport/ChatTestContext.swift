@@ -2,17 +2,19 @@ import Foundation
 import NIOConcurrencyHelpers
 import ParleyCore
 
-/// What a chat test needs: a fresh database, the real event bus and service, and fixtures.
+/// What a chat test needs: a fresh database, the real event bus and service, and fixtures. The bus
+/// is the database's own kind (``Database/makeEventBus(logger:)``): on PostgreSQL, every change
+/// NOTIFYs as in production; an application built over it runs its listener.
 public struct ChatTestContext: Sendable {
     public let database: Database
-    public let events: InProcessEventBus
+    public let events: any ChatEventBus
     public let chat: ChatService
     public let fixtures: Fixtures
 
     /// Runs `body` against a fresh database; see ``TestDatabase``.
     public static func run<T>(_ body: (ChatTestContext) async throws -> T) async throws -> T {
         try await TestDatabase.withFresh { database in
-            let events = InProcessEventBus()
+            let events = database.makeEventBus()
             let context = ChatTestContext(
                 database: database, events: events, chat: ChatService(database: database, events: events),
                 fixtures: Fixtures(database: database))
@@ -31,7 +33,7 @@ public final class EventRecorder: Sendable {
     private let received = NIOLockedValueBox<[ChatEvent]>([])
     private let task: Task<Void, Never>
 
-    init(stream: AsyncStream<ChatEvent>) {
+    public init(stream: AsyncStream<ChatEvent>) {
         let received = self.received
         task = Task {
             for await event in stream { received.withLockedValue { $0.append(event) } }

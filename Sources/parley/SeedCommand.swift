@@ -46,7 +46,7 @@ struct SeedCommand: AsyncParsableCommand {
             return
         }
         if demo {
-            let summary = try await DemoSeeder(database: database, events: InProcessEventBus()).seed()
+            let summary = try await DemoSeeder(database: database, events: database.makeEventBus()).seed()
             await database.close()
             print(
                 """

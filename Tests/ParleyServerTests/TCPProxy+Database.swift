@@ -10,6 +10,16 @@ extension TCPProxy {
     static func withProxiedDatabase(
         poolSize: Int, logger: Logger, _ body: (TCPProxy, Database) async throws -> Void
     ) async throws {
+        try await withProxiedDatabase(poolSize: poolSize, logger: logger) { proxy, database, _ in
+            try await body(proxy, database)
+        }
+    }
+
+    /// The same, with the database's own location too, for a second connection that the proxy
+    /// does not carry.
+    static func withProxiedDatabase(
+        poolSize: Int, logger: Logger, _ body: (TCPProxy, Database, DatabaseConfiguration.Location) async throws -> Void
+    ) async throws {
         let location = try await TestDatabase.makeLocation()
         guard case .postgres(let url, let schema) = location, var parts = URLComponents(string: url) else {
             Issue.record("not PostgreSQL")
@@ -22,7 +32,7 @@ extension TCPProxy {
             .init(location: .postgres(url: parts.string!, schema: schema), poolSize: poolSize), logger: logger)
         do {
             try await Migrator(database: database, logger: logger).migrate()
-            try await body(proxy, database)
+            try await body(proxy, database, location)
         } catch {
             try? await proxy.resume()
             await database.close()

@@ -96,6 +96,23 @@ public final class Database: Sendable {
         }
     }
 
+    /// PostgreSQL: the channel its events are announced on; nil on SQLite.
+    var eventChannel: String? {
+        switch backend {
+        case .sqlite: nil
+        case .postgres(let postgres): postgres.eventChannel
+        }
+    }
+
+    /// PostgreSQL: runs `body` on a connection outside the pool, closed when `body` returns.
+    /// Throws ``DatabaseUnreachable`` on SQLite or when the server cannot be reached.
+    func withDedicatedConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        guard case .postgres(let postgres) = backend else {
+            throw DatabaseUnreachable(description: "SQLite has no dedicated connections")
+        }
+        return try await postgres.withDedicatedConnection(body)
+    }
+
     /// Answers whether the database responds to a trivial query.
     public func isReachable() async -> Bool {
         do {

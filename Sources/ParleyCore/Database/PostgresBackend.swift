@@ -13,9 +13,13 @@ final class PostgresBackend: Sendable {
     static let connectTimeout = TimeAmount.seconds(5)
 
     private let pool: PostgresConnectionPool
+    /// The NOTIFY channel of this database's events: one per schema, since channels are shared by
+    /// a whole PostgreSQL database and the tests give each database a schema of its own.
+    let eventChannel: String
 
-    private init(pool: PostgresConnectionPool) {
+    private init(pool: PostgresConnectionPool, schema: String?) {
         self.pool = pool
+        self.eventChannel = String(("parley_events" + (schema.map { "_" + $0 } ?? "")).prefix(63))
     }
 
     static func open(url: String, schema: String?, poolSize: Int, logger: Logger) async throws -> PostgresBackend {
@@ -34,7 +38,7 @@ final class PostgresBackend: Sendable {
         let pool = PostgresConnectionPool(
             configuration: configuration, maximum: poolSize, requestTimeout: requestTimeout,
             eventLoops: MultiThreadedEventLoopGroup.singleton, logger: connectionLogger)
-        let backend = PostgresBackend(pool: pool)
+        let backend = PostgresBackend(pool: pool, schema: schema)
         do {
             _ = try await backend.withConnection { db in try await db.raw("SELECT 1 AS ok").first() }
         } catch {
@@ -48,6 +52,19 @@ final class PostgresBackend: Sendable {
         let connection = try await pool.lease()
         defer { pool.release(connection) }
         return try await body(OpenConnectionSQLDatabase(connection, queryLogLevel: .trace))
+    }
+
+    /// Runs `body` on a connection of its own, outside the pool, closed when `body` returns.
+    func withDedicatedConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await pool.open().get()
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     func close() async {

@@ -129,13 +129,15 @@ final class PostgresConnectionPool: Sendable {
         for connection in idle { try? await connection.close() }
     }
 
-    private func connect() {
+    /// A new connection set up as the pooled ones are (its search path), but not counted by the
+    /// pool: for a caller that holds one for long, as the event bus's listener does.
+    func open() -> EventLoopFuture<PostgresConnection> {
         let id = connectionIDs.withLockedValue { id in
             id += 1
             return id
         }
         let searchPath = configuration.searchPath
-        PostgresConnection.connect(
+        return PostgresConnection.connect(
             on: eventLoops.any(), configuration: configuration.coreConfiguration, id: id, logger: logger
         ).flatMap { connection -> EventLoopFuture<PostgresConnection> in
             guard let searchPath else { return connection.eventLoop.makeSucceededFuture(connection) }
@@ -147,7 +149,11 @@ final class PostgresConnectionPool: Sendable {
                         withExtendedLifetime(connection) {}; throw error
                     }
                 }
-        }.whenComplete { result in
+        }
+    }
+
+    private func connect() {
+        open().whenComplete { result in
             switch result {
             case .success(let connection): self.hand(connection, opened: true)
             case .failure(let error): self.connectFailed(error)

@@ -13,6 +13,9 @@ public enum ChatEvent: Sendable, Equatable {
     case sessionDeleted(ChatSession)
     /// An administrator turned chat in the mobile app on or off; it concerns every user.
     case chatAvailabilityChanged(enabled: Bool)
+    /// A user's tokens or account changed (a token revoked, a role or password changed): whatever
+    /// an instance remembers about who holds which token must be looked up again.
+    case accessChanged(userID: Int64)
 
     /// The session the event is about, after the change (before it, for a deletion).
     public var session: ChatSession? {
@@ -21,7 +24,7 @@ public enum ChatEvent: Sendable, Equatable {
             .messageDeleted(_, let session), .sessionCreated(let session), .sessionUpdated(let session, _),
             .sessionDeleted(let session):
             session
-        case .chatAvailabilityChanged:
+        case .chatAvailabilityChanged, .accessChanged:
             nil
         }
     }

@@ -1,32 +1,38 @@
 import Foundation
-import NIOConcurrencyHelpers
+import SQLKit
 
-/// Delivers events to subscribers in the same process.
+/// Delivers events to subscribers in the same process: the bus of a single instance, on SQLite.
+/// Its events are in the event log all the same; nothing else announces them.
 public final class InProcessEventBus: ChatEventBus {
-    private let subscribers = NIOLockedValueBox<[UUID: AsyncStream<ChatEvent>.Continuation]>([:])
+    public let origin: String
+    private let subscribers = EventFanOut()
+    /// Subscribers to other instances' events, of which there are none: their streams stay quiet.
+    private let othersSubscribers = EventFanOut()
 
-    public init() {}
-
-    public func publish(_ events: [ChatEvent]) async {
-        let continuations = subscribers.withLockedValue { Array($0.values) }
-        for event in events {
-            for continuation in continuations { continuation.yield(event) }
-        }
+    public init(origin: String = InProcessEventBus.newOrigin()) {
+        self.origin = origin
     }
 
-    public func subscribe(bufferSize: Int) -> AsyncStream<ChatEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: ChatEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
-        let id = UUID()
-        subscribers.withLockedValue { $0[id] = continuation }
-        continuation.onTermination = { [weak self] _ in
-            self?.subscribers.withLockedValue { _ = $0.removeValue(forKey: id) }
+    /// A name for this process in the event log: random, so that a restarted instance is a new one.
+    public static func newOrigin() -> String {
+        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
+    }
+
+    public func committing(_ batch: EventBatch, on db: any SQLDatabase) async throws {}
+
+    public func publish(_ events: [ChatEvent]) async {
+        subscribers.yield(events)
+    }
+
+    public func subscribe(bufferSize: Int, from origins: EventOrigins) -> AsyncStream<ChatEvent> {
+        switch origins {
+        case .everyInstance:
+            return subscribers.subscribe(bufferSize: bufferSize)
+        case .otherInstances:
+            return othersSubscribers.subscribe(bufferSize: bufferSize)
         }
-        return stream
     }
 
     /// How many subscribers are listening; for tests and metrics.
-    public var subscriberCount: Int {
-        subscribers.withLockedValue { $0.count }
-    }
+    public var subscriberCount: Int { subscribers.subscriberCount }
 }

@@ -14,6 +14,8 @@ public enum CopiedTables {
         "web_sessions",
         "sign_in_failures",
         "api_tokens",
+        "event_log",
+        "event_log_head",
     ]
 
     /// The migrator's own record of what it applied; each database keeps its own.

@@ -18,6 +18,7 @@ public struct Migrator: Sendable {
         AddNameSearchKeys(),
         AddTrigramNameIndexes(),
         AddSessionSideFlags(),
+        CreateEventLog(),
     ]
 
     let database: Database

@@ -4,10 +4,17 @@ import SQLKit
 /// Bearer tokens for the API: random, handed out once, stored only as hashes.
 public struct APITokenService: Sendable {
     let database: Database
+    /// Hears revocations, so that every instance forgets the token at once.
+    let events: any ChatEventBus
     let clock: @Sendable () -> Date
 
-    public init(database: Database, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// Without `events`, revocations are announced on a bus of the database's kind of their own
+    /// (``Database/makeEventBus(logger:)``): other instances hear them, this process does not.
+    public init(
+        database: Database, events: (any ChatEventBus)? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.database = database
+        self.events = events ?? database.makeEventBus()
         self.clock = clock
     }
 
@@ -43,10 +50,12 @@ public struct APITokenService: Sendable {
     /// Revokes a token; true when it existed.
     @discardableResult
     public func revoke(_ token: String) async throws -> Bool {
-        try await database.write { db in
-            try await db.raw(
+        try await database.write(publishingTo: events, at: clock()) { db in
+            let row = try await db.raw(
                 "DELETE FROM api_tokens WHERE token_hash = \(bind: SecretToken.hash(token)) RETURNING user_id"
-            ).first() != nil
+            ).first()
+            guard let userID = try row?.int64("user_id") else { return (false, []) }
+            return (true, [.accessChanged(userID: userID)])
         }
     }
 }

@@ -4,7 +4,8 @@ import SQLKit
 /// The only code that changes conversations.
 ///
 /// Every operation is one transaction that keeps the message rows, the session's counters,
-/// `last_message_at` and `updated_at` in step; its events are published once it has committed.
+/// `last_message_at` and `updated_at` in step and logs its events; they are published once it
+/// has committed (``Database/write(publishingTo:at:_:)``).
 public struct ChatService: Sendable {
     /// The longest message body, in characters, after trimming.
     public static let maximumBodyLength = 5_000
@@ -37,7 +38,7 @@ public struct ChatService: Sendable {
     {
         let now = clock()
         let engine = database.engine
-        let session = try await database.write { db in
+        return try await database.write(publishingTo: events, at: now) { db in
             try await Self.validateParticipants(
                 productID: productID, customerID: customerID, vendorID: vendorID, on: db)
             let sessions = ChatSessionRepository(db, engine: engine)
@@ -45,11 +46,10 @@ public struct ChatService: Sendable {
             {
                 throw ChatError.sessionExists(existingID: existing.id)
             }
-            return try await sessions.insert(
+            let session = try await sessions.insert(
                 productID: productID, customerID: customerID, vendorID: vendorID, lastMessageAt: lastMessageAt, at: now)
+            return (session, [.sessionCreated(session)])
         }
-        await events.publish(.sessionCreated(session))
-        return session
     }
 
     /// The conversation `customer` has about a product with that product's vendor, opened when
@@ -90,7 +90,7 @@ public struct ChatService: Sendable {
     ) async throws -> ChatSession {
         let now = clock()
         let engine = database.engine
-        let (previous, updated) = try await database.write { db in
+        return try await database.write(publishingTo: events, at: now) { db in
             let sessions = ChatSessionRepository(db, engine: engine)
             guard let previous = try await sessions.findForUpdate(id: id) else {
                 throw ChatError.sessionNotFound(id: id)
@@ -107,10 +107,8 @@ public struct ChatService: Sendable {
                     id: id, productID: productID, customerID: customerID, vendorID: vendorID,
                     lastMessageAt: lastMessageAt, at: now)
             else { throw ChatError.sessionNotFound(id: id) }
-            return (previous, updated)
+            return (updated, [.sessionUpdated(updated, previous: previous)])
         }
-        await events.publish(.sessionUpdated(updated, previous: previous))
-        return updated
     }
 
     /// Deletes sessions with all their messages; ids that do not exist are skipped.
@@ -120,11 +118,10 @@ public struct ChatService: Sendable {
         let unique = Array(Set(ids)).sorted()
         guard !unique.isEmpty else { return [] }
         let engine = database.engine
-        let deleted = try await database.write { db in
-            try await ChatSessionRepository(db, engine: engine).delete(ids: unique)
+        return try await database.write(publishingTo: events, at: clock()) { db in
+            let deleted = try await ChatSessionRepository(db, engine: engine).delete(ids: unique)
+            return (deleted, deleted.map(ChatEvent.sessionDeleted))
         }
-        await events.publish(deleted.map(ChatEvent.sessionDeleted))
-        return deleted
     }
 
     /// Deletes one session with its messages.
@@ -221,7 +218,7 @@ public struct ChatService: Sendable {
     public func markRead(sessionID: Int64, readerID: Int64, upToMessageID: Int64? = nil) async throws -> Int64 {
         let now = clock()
         let engine = database.engine
-        let (count, session) = try await database.write { db -> (Int64, ChatSession?) in
+        return try await database.write(publishingTo: events, at: now) { db -> (Int64, [ChatEvent]) in
             let sessions = ChatSessionRepository(db, engine: engine)
             guard let session = try await sessions.findForUpdate(id: sessionID) else {
                 throw ChatError.sessionNotFound(id: sessionID)
@@ -231,16 +228,15 @@ public struct ChatService: Sendable {
             }
             let changed = try await ChatMessageRepository(db).markRead(
                 sessionID: sessionID, reader: reader, upTo: upToMessageID, at: now)
-            guard !changed.isEmpty else { return (0, nil) }
+            guard !changed.isEmpty else { return (0, []) }
             let count = Int64(changed.count)
-            let updated = try await sessions.recordRead(sessionID: sessionID, reader: reader, count: count, at: now)
-            return (count, updated)
+            guard
+                let updated = try await sessions.recordRead(sessionID: sessionID, reader: reader, count: count, at: now)
+            else { return (count, []) }
+            return (
+                count, [.messagesRead(session: updated, readerID: readerID, count: count, upToMessageID: upToMessageID)]
+            )
         }
-        if let session {
-            await events.publish(
-                .messagesRead(session: session, readerID: readerID, count: count, upToMessageID: upToMessageID))
-        }
-        return count
     }
 
     /// A read receipt from `reader`, under the same rules as ``send(sessionID:by:body:clientMessageID:)``.
@@ -264,18 +260,18 @@ public struct ChatService: Sendable {
         guard !unique.isEmpty else { return 0 }
         let now = clock()
         let engine = database.engine
-        let (counts, sessions) = try await database.write { db in
+        return try await database.write(publishingTo: events, at: now) { db in
             let counts = try await ChatMessageRepository(db).markAllRead(sessionIDs: unique, at: now)
             let changedIDs = counts.keys.sorted()
             let sessions = try await ChatSessionRepository(db, engine: engine).clearUnread(
                 sessionIDs: changedIDs, at: now)
-            return (counts, sessions)
+            return (
+                counts.values.reduce(0, +),
+                sessions.map { session in
+                    .messagesRead(session: session, readerID: nil, count: counts[session.id] ?? 0, upToMessageID: nil)
+                }
+            )
         }
-        await events.publish(
-            sessions.map { session in
-                .messagesRead(session: session, readerID: nil, count: counts[session.id] ?? 0, upToMessageID: nil)
-            })
-        return counts.values.reduce(0, +)
     }
 
     /// Marks the given messages of one session read, as an administrator does from the messages
@@ -286,7 +282,7 @@ public struct ChatService: Sendable {
         guard !unique.isEmpty else { return 0 }
         let now = clock()
         let engine = database.engine
-        let (count, session) = try await database.write { db -> (Int64, ChatSession?) in
+        return try await database.write(publishingTo: events, at: now) { db -> (Int64, [ChatEvent]) in
             let sessions = ChatSessionRepository(db, engine: engine)
             guard try await sessions.findForUpdate(id: sessionID) != nil else {
                 throw ChatError.sessionNotFound(id: sessionID)
@@ -300,19 +296,17 @@ public struct ChatService: Sendable {
                     updated = try await sessions.recordRead(sessionID: sessionID, reader: reader, count: count, at: now)
                 }
             }
-            return (Int64(readers.count), updated)
+            let count = Int64(readers.count)
+            guard let updated else { return (count, []) }
+            return (count, [.messagesRead(session: updated, readerID: nil, count: count, upToMessageID: nil)])
         }
-        if let session {
-            await events.publish(.messagesRead(session: session, readerID: nil, count: count, upToMessageID: nil))
-        }
-        return count
     }
 
     /// Deletes one message from a session, taking it off the session's counters.
     public func deleteMessage(id: Int64, sessionID: Int64) async throws {
         let now = clock()
         let engine = database.engine
-        let session = try await database.write { db in
+        try await database.write(publishingTo: events, at: now) { db in
             let sessions = ChatSessionRepository(db, engine: engine)
             guard try await sessions.findForUpdate(id: sessionID) != nil else {
                 throw ChatError.sessionNotFound(id: sessionID)
@@ -325,9 +319,8 @@ public struct ChatService: Sendable {
             guard let updated = try await sessions.recordDeletion(of: message, at: now) else {
                 throw ChatError.sessionNotFound(id: sessionID)
             }
-            return updated
+            return ((), [.messageDeleted(messageID: id, session: updated)])
         }
-        await events.publish(.messageDeleted(messageID: id, session: session))
     }
 
     // MARK: Validation

@@ -157,8 +157,9 @@ public final class MessageSendBatcher: Service, Sendable {
         let engine = database.engine
         let outcomes: [Outcome]
         do {
-            outcomes = try await database.write { db in
-                try await Self.apply(batch.map(\.send), at: now, engine: engine, on: db)
+            outcomes = try await database.write(publishingTo: events, at: now) { db in
+                let outcomes = try await Self.apply(batch.map(\.send), at: now, engine: engine, on: db)
+                return (outcomes, Self.events(of: outcomes))
             }
         } catch let error where batch.count > 1 && !(error is DatabaseUnreachable) {
             // Something the batch could not foresee (a client message id that raced in from another
@@ -169,16 +170,19 @@ public final class MessageSendBatcher: Service, Sendable {
             for pending in batch { await answerAlone(pending, after: error) }
             return
         }
-        let created = outcomes.compactMap { outcome -> ChatEvent? in
-            guard case .success((let message, let session?)) = outcome else { return nil }
-            return .messageCreated(message, session: session)
-        }
-        await events.publish(created)
         for (pending, outcome) in zip(batch, outcomes) {
             pending.continuation.resume(
                 with: outcome.map { message, session in
                     ChatService.SentMessage(message: message, isNew: session != nil)
                 })
+        }
+    }
+
+    /// The events of a written batch: one per message it created.
+    private static func events(of outcomes: [Outcome]) -> [ChatEvent] {
+        outcomes.compactMap { outcome in
+            guard case .success((let message, let session?)) = outcome else { return nil }
+            return .messageCreated(message, session: session)
         }
     }
 

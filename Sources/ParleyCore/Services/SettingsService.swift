@@ -3,15 +3,17 @@ import Foundation
 /// System settings that administrators change.
 public struct SettingsService: Sendable {
     let database: Database
-    let events: (any ChatEventBus)?
+    let events: any ChatEventBus
     let clock: @Sendable () -> Date
 
-    /// With `events`, a change of the chat switch is published so open connections can react.
+    /// A change of the chat switch is published on `events`, so that open connections on every
+    /// instance can react; without it, on a bus of the database's kind of its own
+    /// (``Database/makeEventBus(logger:)``), which other instances hear and this process does not.
     public init(
         database: Database, events: (any ChatEventBus)? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.database = database
-        self.events = events
+        self.events = events ?? database.makeEventBus()
         self.clock = clock
     }
 
@@ -22,10 +24,10 @@ public struct SettingsService: Sendable {
     /// Turns chat in the mobile app on or off.
     public func setChatEnabled(_ enabled: Bool) async throws {
         let now = clock()
-        try await database.write { db in
+        try await database.write(publishingTo: events, at: now) { db in
             try await SettingsRepository(db).setValue(
                 enabled ? "true" : "false", for: SettingsRepository.chatEnabledKey, at: now)
+            return ((), [.chatAvailabilityChanged(enabled: enabled)])
         }
-        await events?.publish(.chatAvailabilityChanged(enabled: enabled))
     }
 }

@@ -12,11 +12,19 @@ public struct UserService: Sendable {
     public static let maximumPasswordBytes = 72
 
     let database: Database
+    /// Hears that an account changed, so that every instance looks its tokens up again.
+    let events: any ChatEventBus
     public let bcryptCost: UInt8
     let clock: @Sendable () -> Date
 
-    public init(database: Database, bcryptCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// Without `events`, changes are announced on a bus of the database's kind of their own
+    /// (``Database/makeEventBus(logger:)``): other instances hear them, this process does not.
+    public init(
+        database: Database, events: (any ChatEventBus)? = nil, bcryptCost: UInt8 = 12,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.database = database
+        self.events = events ?? database.makeEventBus()
         self.bcryptCost = bcryptCost
         self.clock = clock
     }
@@ -53,14 +61,14 @@ public struct UserService: Sendable {
         if let password { hash = try await hashPassword(password) }
         let now = clock()
         do {
-            return try await database.write { db in
+            return try await database.write(publishingTo: events, at: now) { db in
                 let users = UserRepository(db)
                 if let other = try await users.find(email: email), other.id != id { throw UserError.emailTaken(email) }
                 guard
                     let user = try await users.update(
                         id: id, name: name, email: email, role: role, passwordHash: hash, at: now)
                 else { throw UserError.userNotFound(id: id) }
-                return user
+                return (user, [.accessChanged(userID: id)])
             }
         } catch  where Database.isUniqueViolation(error) {
             throw UserError.emailTaken(email)
@@ -73,13 +81,13 @@ public struct UserService: Sendable {
         if let problem = Self.problems(name: "-", email: "a@b.c", password: password).first { throw problem }
         let hash = try await hashPassword(password)
         let now = clock()
-        return try await database.write { db in
+        return try await database.write(publishingTo: events, at: now) { db in
             let users = UserRepository(db)
             guard let user = try await users.find(email: email) else { throw UserError.unknownEmail(email) }
             try await users.updatePasswordHash(id: user.id, passwordHash: hash, at: now)
             try await db.raw("DELETE FROM web_sessions WHERE user_id = \(bind: user.id)").run()
             try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: user.id)").run()
-            return user
+            return (user, [.accessChanged(userID: user.id)])
         }
     }
 

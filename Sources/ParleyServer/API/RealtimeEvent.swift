@@ -65,7 +65,7 @@ enum RealtimeEvent {
             data = try? encoder.encode(Envelope(type: "session.updated", data: SessionRef(session)))
         case .sessionDeleted(let session):
             data = try? encoder.encode(Envelope(type: "session.deleted", data: SessionRef(session)))
-        case .chatAvailabilityChanged:
+        case .chatAvailabilityChanged, .accessChanged:
             data = nil
         }
         return data.map { String(decoding: $0, as: UTF8.self) }

@@ -11,15 +11,18 @@ public struct AppDependencies: Sendable {
     /// Each user's send limit on the API; nil for none.
     public let sendRateLimit: SendRateLimit?
 
+    /// Without `events`, the bus that fits the database (``Database/makeEventBus(logger:)``); the
+    /// application runs it when it is a service.
     public init(
-        database: Database, events: any ChatEventBus = InProcessEventBus(), bcryptCost: UInt8 = 12,
+        database: Database, events: (any ChatEventBus)? = nil, bcryptCost: UInt8 = 12,
         sendRateLimit: SendRateLimit? = .standard
     ) {
+        let events = events ?? database.makeEventBus()
         self.database = database
         self.sendRateLimit = sendRateLimit
         self.events = events
         self.chat = ChatService(database: database, events: events)
-        self.users = UserService(database: database, bcryptCost: bcryptCost)
+        self.users = UserService(database: database, events: events, bcryptCost: bcryptCost)
         self.settings = SettingsService(database: database, events: events)
     }
 }

@@ -17,9 +17,12 @@ public func buildApplication(
     let renderer = try await PageRenderer.load()
     let badge = UnreadBadge(database: dependencies.database, events: dependencies.events, logger: logger)
     let hub = RealtimeHub(events: dependencies.events, logger: logger)
+    let events = dependencies.events
     let access = APIAccess(
-        tokens: APITokenCache(tokens: APITokenService(database: dependencies.database)),
-        chatSwitch: ChatSwitch(settings: dependencies.settings))
+        tokens: APITokenCache(
+            tokens: APITokenService(database: dependencies.database, events: events), events: events),
+        chatSwitch: ChatSwitch(settings: dependencies.settings, events: events),
+        sendLimiter: dependencies.sendRateLimit.map { SendRateLimiter($0, events: events) })
     let router = buildRouter(
         dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access,
         trustedProxies: connections.trustedProxies)
@@ -31,6 +34,12 @@ public func buildApplication(
     // sends once no request can add more, and the database closes last.
     var services: [any Service] = []
     if ownsDatabase { services.append(DatabaseService(database: dependencies.database)) }
+    // The bus and the log's pruning stop after everything that publishes or listens.
+    if let bus = events as? any Service { services.append(bus) }
+    services.append(EventLogPruner(database: dependencies.database, logger: logger))
+    services.append(access.tokens)
+    services.append(access.chatSwitch)
+    if let limiter = access.sendLimiter { services.append(limiter) }
     services.append(dependencies.chat.sendQueue)
     services.append(badge)
     services.append(hub)
@@ -51,6 +60,8 @@ public func buildApplication(
 struct APIAccess {
     let tokens: APITokenCache
     let chatSwitch: ChatSwitch
+    /// Each user's send limit on the API; nil for none.
+    let sendLimiter: SendRateLimiter?
 }
 
 func buildRouter(
@@ -107,7 +118,7 @@ func buildRouter(
     let chatAPI = api.group()
         .add(middleware: APIAuthMiddleware(tokens: access.tokens))
         .add(middleware: ChatEnabledMiddleware(chatSwitch: access.chatSwitch))
-    ChatAPIController(dependencies: dependencies, limiter: dependencies.sendRateLimit.map(SendRateLimiter.init))
+    ChatAPIController(dependencies: dependencies, limiter: access.sendLimiter)
         .addRoutes(to: chatAPI)
     ProductAPIController(lookup: Lookup(database: dependencies.database)).addRoutes(to: chatAPI)
     RealtimeController.addPlainRoute(to: chatAPI)

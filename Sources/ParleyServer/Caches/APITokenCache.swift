@@ -1,19 +1,26 @@
 import NIOConcurrencyHelpers
 import ParleyCore
+import ServiceLifecycle
 
 /// Who a bearer token belongs to, remembered for a few seconds so that a busy client's requests
-/// do not each look the token up. Revoking a token here forgets it at once; a revocation or a
-/// change of the user made by another instance takes effect within ``maximumAge``.
-final class APITokenCache: Sendable {
+/// do not each look the token up.
+///
+/// As a service it follows the event bus: when a user's access changes anywhere (a token revoked,
+/// an account edited, a password reset, on this instance or another), every token of that user
+/// is forgotten at once. ``maximumAge`` bounds what could be missed while the bus is away (the
+/// PostgreSQL bus replays the log when it reconnects, which forgets them then).
+final class APITokenCache: Service, Sendable {
     static let maximumAge = Duration.seconds(5)
     /// Tokens remembered at most; past that the cache starts over rather than grow.
     static let capacity = 50_000
 
     let tokens: APITokenService
+    private let events: any ChatEventBus
     private let entries = NIOLockedValueBox<[String: (user: User, readAt: ContinuousClock.Instant)]>([:])
 
-    init(tokens: APITokenService) {
+    init(tokens: APITokenService, events: any ChatEventBus) {
         self.tokens = tokens
+        self.events = events
     }
 
     /// The token's user; only tokens that exist are remembered, so a new one works at once.
@@ -38,5 +45,19 @@ final class APITokenCache: Sendable {
     func revoke(_ token: String) async throws -> Bool {
         entries.withLockedValue { _ = $0.removeValue(forKey: token) }
         return try await tokens.revoke(token)
+    }
+
+    /// Forgets every token of `userID`.
+    func forget(userID: Int64) {
+        entries.withLockedValue { entries in entries = entries.filter { $0.value.user.id != userID } }
+    }
+
+    func run() async throws {
+        let changes = events.subscribe(bufferSize: 4096)
+        await cancelWhenGracefulShutdown {
+            for await event in changes {
+                if case .accessChanged(let userID) = event { self.forget(userID: userID) }
+            }
+        }
     }
 }

@@ -1,17 +1,22 @@
 import NIOConcurrencyHelpers
 import ParleyCore
+import ServiceLifecycle
 
 /// The "Enable Chat in Mobile App" switch as every API request checks it: read from the database
-/// at most once a second rather than on each request, and updated at once when an administrator
-/// changes it in this process. Other instances see a change within the second.
-final class ChatSwitch: Sendable {
+/// at most once a second rather than on each request.
+///
+/// As a service it follows the event bus, so a change made on any instance applies here as soon
+/// as its event arrives; the one-second age bounds what could be missed while the bus is away.
+final class ChatSwitch: Service, Sendable {
     static let maximumAge = Duration.seconds(1)
 
     private let settings: SettingsService
+    private let events: any ChatEventBus
     private let cached = NIOLockedValueBox<(enabled: Bool, readAt: ContinuousClock.Instant)?>(nil)
 
-    init(settings: SettingsService) {
+    init(settings: SettingsService, events: any ChatEventBus) {
         self.settings = settings
+        self.events = events
     }
 
     func isEnabled() async throws -> Bool {
@@ -28,5 +33,16 @@ final class ChatSwitch: Sendable {
     func set(_ enabled: Bool) async throws {
         try await settings.setChatEnabled(enabled)
         cached.withLockedValue { $0 = (enabled, ContinuousClock.now) }
+    }
+
+    func run() async throws {
+        let changes = events.subscribe(bufferSize: 64)
+        await cancelWhenGracefulShutdown {
+            for await event in changes {
+                if case .chatAvailabilityChanged(let enabled) = event {
+                    self.cached.withLockedValue { $0 = (enabled, ContinuousClock.now) }
+                }
+            }
+        }
     }
 }

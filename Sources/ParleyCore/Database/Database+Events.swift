@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import SQLKit
+
+extension Database {
+    /// A write transaction that makes events: `body` changes the data and returns the events its
+    /// change makes; they are logged in the same transaction (so they exist exactly when the
+    /// change does), announced by the bus with the commit, and published once it is done.
+    func write<T>(
+        publishingTo bus: any ChatEventBus, at now: Date, _ body: (any SQLDatabase) async throws -> (T, [ChatEvent])
+    ) async throws -> T {
+        let (result, events) = try await write { db in
+            let (result, events) = try await body(db)
+            if !events.isEmpty {
+                let batch = try await EventLogRepository(db).append(events, origin: bus.origin, at: now)
+                try await bus.committing(batch, on: db)
+            }
+            return (result, events)
+        }
+        await bus.publish(events)
+        return result
+    }
+}
+
+extension Database {
+    /// The event bus that fits this database: in this process on SQLite, LISTEN/NOTIFY on
+    /// PostgreSQL. The PostgreSQL bus hears other instances only while it runs as a service.
+    public func makeEventBus(logger: Logger = Logger(label: "parley.events")) -> any ChatEventBus {
+        switch engine {
+        case .sqlite: InProcessEventBus()
+        case .postgres: PostgresEventBus(database: self, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SQLKit
+
+/// The `event_log` table (migration 0013): appended to inside the transactions that change
+/// conversations, read by instances catching up, pruned by age.
+struct EventLogRepository {
+    let db: any SQLDatabase
+
+    init(_ db: any SQLDatabase) {
+        self.db = db
+    }
+
+    /// Logs `events` at the next positions. Holds the head row's lock until the transaction ends,
+    /// so positions follow commit order; call it last in a transaction, after its other locks.
+    func append(_ events: [ChatEvent], origin: String, at now: Date) async throws -> EventBatch {
+        let encoder = JSONEncoder()
+        let payloads = try events.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let row = try await db.raw(
+            """
+            UPDATE event_log_head SET position = position + \(bind: Int64(events.count)) WHERE id = 1
+            RETURNING position
+            """
+        ).first()
+        guard let last = try row?.int64("position") else {
+            throw DatabaseUnavailable(description: "event_log_head has no row")
+        }
+        let first = last - Int64(events.count) + 1
+        let createdAt = now.epochMilliseconds
+        let rows = payloads.enumerated().map { index, payload -> SQLQueryString in
+            "(\(bind: first + Int64(index)), \(bind: origin), \(bind: createdAt), \(bind: payload))"
+        }
+        try await db.raw(
+            "INSERT INTO event_log (position, origin, created_at, payload) VALUES \(rows.joined(separator: ", "))"
+        ).run()
+        return EventBatch(origin: origin, firstPosition: first, events: events, payloads: payloads, createdAt: now)
+    }
+
+    /// The last position handed out.
+    func head() async throws -> Int64 {
+        try await db.raw("SELECT position FROM event_log_head WHERE id = 1").first()?.int64("position") ?? 0
+    }
+
+    /// Events after `position`, in order, at most `limit`.
+    func entries(after position: Int64, through last: Int64 = .max, limit: Int) async throws -> [LoggedEvent] {
+        let decoder = JSONDecoder()
+        return try await db.raw(
+            """
+            SELECT position, origin, payload FROM event_log
+            WHERE position > \(bind: position) AND position <= \(bind: last)
+            ORDER BY position LIMIT \(bind: limit)
+            """
+        ).all().map { row in
+            LoggedEvent(
+                position: try row.int64("position"), origin: try row.string("origin"),
+                event: try decoder.decode(ChatEvent.self, from: Data(try row.string("payload").utf8)))
+        }
+    }
+
+    /// Deletes up to `limit` of the oldest events logged before `cutoff`; returns how many.
+    /// Walks the primary key from its start, so it needs no index on the time.
+    func prune(before cutoff: Date, limit: Int) async throws -> Int {
+        let oldest = try await db.raw(
+            "SELECT position, created_at FROM event_log ORDER BY position LIMIT \(bind: limit)"
+        ).all()
+        var through: Int64?
+        var count = 0
+        for row in oldest {
+            guard try row.int64("created_at") < cutoff.epochMilliseconds else { break }
+            through = try row.int64("position")
+            count += 1
+        }
+        guard let through else { return 0 }
+        try await db.raw("DELETE FROM event_log WHERE position <= \(bind: through)").run()
+        return count
+    }
+}
