@@ -5,15 +5,15 @@ import SQLKit
 extension Database {
     /// A write transaction that makes events: `body` changes the data and returns the events its
     /// change makes; they are logged in the same transaction (so they exist exactly when the
-    /// change does), announced by the bus with the commit, and published once it is done.
+    /// change does), announced with the commit on the bus's channel, and published once it is done.
     func write<T>(
         publishingTo bus: any ChatEventBus, at now: Date, _ body: (any SQLDatabase) async throws -> (T, [ChatEvent])
     ) async throws -> T {
         let (result, events) = try await write { db in
             let (result, events) = try await body(db)
             if !events.isEmpty {
-                let batch = try await EventLogRepository(db).append(events, origin: bus.origin, at: now)
-                try await bus.committing(batch, on: db)
+                _ = try await EventLogRepository(db).append(
+                    events, origin: bus.origin, at: now, announcingOn: bus.announcementChannel)
             }
             return (result, events)
         }

@@ -1,20 +1,18 @@
-import SQLKit
-
 /// Carries ``ChatEvent``s from the service that made a change to whoever listens: live pages,
 /// WebSocket connections, caches, notifications.
 ///
 /// Every change logs its events in the event log inside its own transaction (see
-/// ``Database/write(publishingTo:at:_:)``); the bus is told twice: just before the commit, to
-/// announce the batch with it where that is how it reaches other instances (PostgreSQL's NOTIFY
-/// goes out exactly when the transaction commits), and after the commit, to deliver it in this
-/// process. ``InProcessEventBus`` serves one instance; ``PostgresEventBus`` several on one
-/// PostgreSQL database. Another broker (Valkey, say) fits the same three calls.
+/// ``Database/write(publishingTo:at:_:)``), announced with the commit on the bus's PostgreSQL
+/// channel when it has one; once committed, they are published to this process. ``InProcessEventBus``
+/// serves one instance; ``PostgresEventBus`` several on one PostgreSQL database. Another broker
+/// (Valkey, say) would have no channel and forward what `publish` gets.
 public protocol ChatEventBus: Sendable {
     /// This process's name in the event log, so that it can tell its own events from others'.
     var origin: String { get }
 
-    /// Called inside the transaction that logged `batch`, before it commits.
-    func committing(_ batch: EventBatch, on db: any SQLDatabase) async throws
+    /// The PostgreSQL NOTIFY channel on which logging events announces them, when that is how the
+    /// bus hears other instances; nil otherwise.
+    var announcementChannel: String? { get }
 
     /// Called once the transaction committed: delivers the events to this process's subscribers.
     func publish(_ events: [ChatEvent]) async

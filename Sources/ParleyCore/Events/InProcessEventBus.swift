@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// Delivers events to subscribers in the same process: the bus of a single instance, on SQLite.
 /// Its events are in the event log all the same; nothing else announces them.
@@ -18,7 +17,7 @@ public final class InProcessEventBus: ChatEventBus {
         String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
     }
 
-    public func committing(_ batch: EventBatch, on db: any SQLDatabase) async throws {}
+    public var announcementChannel: String? { nil }
 
     public func publish(_ events: [ChatEvent]) async {
         subscribers.yield(events)

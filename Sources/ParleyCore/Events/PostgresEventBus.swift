@@ -7,11 +7,11 @@ import ServiceLifecycle
 
 /// Events across the instances that share one PostgreSQL database.
 ///
-/// Each transaction that logs events announces them with one NOTIFY, which PostgreSQL sends when
-/// the transaction commits and never when it rolls back: one per batch of sends, not one per
-/// message, since NOTIFY takes a lock at commit. The announcement carries the batch's origin and
-/// positions, and its events too when they fit in the payload (PostgreSQL caps it at 8,000
-/// bytes); otherwise listeners read them from the log.
+/// Each transaction that logs events announces them with one NOTIFY, in the statement that logs
+/// them; PostgreSQL sends it when the transaction commits and never when it rolls back: one per
+/// batch of sends, not one per message, since NOTIFY takes a lock at commit. The announcement
+/// (``EventAnnouncement``) carries the batch's origin and positions, and its events too when they
+/// fit in the payload; otherwise listeners read them from the log.
 ///
 /// As a service it holds a connection of its own that LISTENs. Other instances' events go to this
 /// process's subscribers; its own were delivered when they committed. Because positions are
@@ -21,8 +21,6 @@ import ServiceLifecycle
 ///
 /// Outside a server (a command that changes data) the bus announces without listening.
 public final class PostgresEventBus: ChatEventBus, Service {
-    /// The longest NOTIFY payload sent, under PostgreSQL's limit of 8,000 bytes.
-    static let maximumPayload = 7_800
     /// How often a quiet listening connection is checked, and how long the check may take.
     static let heartbeat = Duration.seconds(5)
     /// Events read from the log at a time when catching up.
@@ -34,16 +32,6 @@ public final class PostgresEventBus: ChatEventBus, Service {
         var isListening = false
         var waiters: [CheckedContinuation<Void, Never>] = []
         var lagObserver: (@Sendable (Double) -> Void)?
-    }
-
-    /// What a NOTIFY says: origin, first and last position, commit time (epoch milliseconds) and,
-    /// when they fit, the events.
-    private struct Announcement: Decodable {
-        let o: String
-        let a: Int64
-        let b: Int64
-        let t: Int64
-        let e: [ChatEvent]?
     }
 
     private struct ListeningStopped: Error, CustomStringConvertible {
@@ -67,9 +55,7 @@ public final class PostgresEventBus: ChatEventBus, Service {
 
     // MARK: ChatEventBus
 
-    public func committing(_ batch: EventBatch, on db: any SQLDatabase) async throws {
-        try await db.raw("SELECT pg_notify(\(bind: channel), \(bind: Self.announcement(of: batch)))").run()
-    }
+    public var announcementChannel: String? { channel }
 
     public func publish(_ events: [ChatEvent]) async {
         everyInstance.yield(events)
@@ -80,16 +66,6 @@ public final class PostgresEventBus: ChatEventBus, Service {
         case .everyInstance: everyInstance.subscribe(bufferSize: bufferSize)
         case .otherInstances: otherInstances.subscribe(bufferSize: bufferSize)
         }
-    }
-
-    /// The NOTIFY payload of a batch.
-    static func announcement(of batch: EventBatch) -> String {
-        let head =
-            #"{"o":"\#(batch.origin)","a":\#(batch.firstPosition),"b":\#(batch.lastPosition),"#
-            + #""t":\#(batch.createdAt.epochMilliseconds)"#
-        let events = batch.payloads.joined(separator: ",")
-        guard head.utf8.count + events.utf8.count + 8 <= maximumPayload else { return head + "}" }
-        return head + #","e":[\#(events)]}"#
     }
 
     // MARK: Listening
@@ -206,9 +182,9 @@ public final class PostgresEventBus: ChatEventBus, Service {
     }
 
     private func receive(_ payload: String, on db: any SQLDatabase) async throws {
-        let announcement: Announcement
+        let announcement: EventAnnouncement
         do {
-            announcement = try JSONDecoder().decode(Announcement.self, from: Data(payload.utf8))
+            announcement = try JSONDecoder().decode(EventAnnouncement.self, from: Data(payload.utf8))
         } catch {
             logger.error("Ignoring an event announcement that does not parse", metadata: ["error": "\(error)"])
             return

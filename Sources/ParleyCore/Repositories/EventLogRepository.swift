@@ -12,27 +12,59 @@ struct EventLogRepository {
 
     /// Logs `events` at the next positions. Holds the head row's lock until the transaction ends,
     /// so positions follow commit order; call it last in a transaction, after its other locks.
-    func append(_ events: [ChatEvent], origin: String, at now: Date) async throws -> EventBatch {
+    ///
+    /// With a `channel` (PostgreSQL only), the same statement also NOTIFYs the batch on it, which
+    /// PostgreSQL sends when the transaction commits: one round trip for the whole bookkeeping.
+    func append(
+        _ events: [ChatEvent], origin: String, at now: Date, announcingOn channel: String? = nil
+    ) async throws -> EventBatch {
         let encoder = JSONEncoder()
         let payloads = try events.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        let row = try await db.raw(
-            """
-            UPDATE event_log_head SET position = position + \(bind: Int64(events.count)) WHERE id = 1
-            RETURNING position
-            """
-        ).first()
-        guard let last = try row?.int64("position") else {
-            throw DatabaseUnavailable(description: "event_log_head has no row")
-        }
-        let first = last - Int64(events.count) + 1
+        let count = Int64(events.count)
         let createdAt = now.epochMilliseconds
-        let rows = payloads.enumerated().map { index, payload -> SQLQueryString in
-            "(\(bind: first + Int64(index)), \(bind: origin), \(bind: createdAt), \(bind: payload))"
+        let last: Int64
+        if let channel {
+            let row = try await db.raw(
+                """
+                WITH head AS (
+                    UPDATE event_log_head SET position = position + \(bind: count) WHERE id = 1 RETURNING position
+                ), logged AS (
+                    INSERT INTO event_log (position, origin, created_at, payload)
+                    SELECT head.position - \(bind: count) + e.ord, \(bind: origin), \(bind: createdAt), e.payload
+                    FROM head, unnest(CAST(\(bind: payloads) AS TEXT[])) WITH ORDINALITY AS e(payload, ord)
+                )
+                SELECT head.position AS position, CAST(pg_notify(\(bind: channel),
+                    \(bind: EventAnnouncement.opening(origin: origin)) || CAST(head.position - \(bind: count) + 1 AS TEXT)
+                    || ',"b":' || CAST(head.position AS TEXT)
+                    || \(bind: EventAnnouncement.closing(createdAt: createdAt, payloads: payloads))) AS TEXT) AS announced
+                FROM head
+                """
+            ).first()
+            guard let position = try row?.int64("position") else {
+                throw DatabaseUnavailable(description: "event_log_head has no row")
+            }
+            last = position
+        } else {
+            let row = try await db.raw(
+                """
+                UPDATE event_log_head SET position = position + \(bind: count) WHERE id = 1
+                RETURNING position
+                """
+            ).first()
+            guard let position = try row?.int64("position") else {
+                throw DatabaseUnavailable(description: "event_log_head has no row")
+            }
+            last = position
+            let first = last - count + 1
+            let rows = payloads.enumerated().map { index, payload -> SQLQueryString in
+                "(\(bind: first + Int64(index)), \(bind: origin), \(bind: createdAt), \(bind: payload))"
+            }
+            try await db.raw(
+                "INSERT INTO event_log (position, origin, created_at, payload) VALUES \(rows.joined(separator: ", "))"
+            ).run()
         }
-        try await db.raw(
-            "INSERT INTO event_log (position, origin, created_at, payload) VALUES \(rows.joined(separator: ", "))"
-        ).run()
-        return EventBatch(origin: origin, firstPosition: first, events: events, payloads: payloads, createdAt: now)
+        return EventBatch(
+            origin: origin, firstPosition: last - count + 1, events: events, payloads: payloads, createdAt: now)
     }
 
     /// The last position handed out.
