@@ -24,6 +24,8 @@ struct EventLogRepository {
         let createdAt = now.epochMilliseconds
         let last: Int64
         if let channel {
+            let opening = EventAnnouncement.opening(origin: origin)
+            let closing = EventAnnouncement.closing(createdAt: createdAt, payloads: payloads)
             let row = try await db.raw(
                 """
                 WITH head AS (
@@ -34,9 +36,8 @@ struct EventLogRepository {
                     FROM head, unnest(CAST(\(bind: payloads) AS TEXT[])) WITH ORDINALITY AS e(payload, ord)
                 )
                 SELECT head.position AS position, CAST(pg_notify(\(bind: channel),
-                    \(bind: EventAnnouncement.opening(origin: origin)) || CAST(head.position - \(bind: count) + 1 AS TEXT)
-                    || ',"b":' || CAST(head.position AS TEXT)
-                    || \(bind: EventAnnouncement.closing(createdAt: createdAt, payloads: payloads))) AS TEXT) AS announced
+                    \(bind: opening) || CAST(head.position - \(bind: count) + 1 AS TEXT)
+                    || ',"b":' || CAST(head.position AS TEXT) || \(bind: closing)) AS TEXT) AS announced
                 FROM head
                 """
             ).first()
