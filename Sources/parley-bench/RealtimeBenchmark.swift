@@ -32,6 +32,13 @@ struct RealtimeBenchmark: AsyncParsableCommand {
 
     @Argument(help: "throughput, latency, idle or listen.") var mode: Mode
     @Option(help: "The server's base URL.") var url = "http://127.0.0.1:8080"
+    @Option(
+        name: .customLong("socket-url"),
+        help: """
+            Where the WebSockets connect, when not to --url: another instance of the same cluster, to time \
+            delivery across instances. Repeat it to spread the sockets over several, in turn.
+            """)
+    var socketURLs: [String] = []
     @Option(help: "The file written by parley seed --realtime-pairs.") var tokens: String
     @Option(help: "WebSockets to hold open (both sides of the first connections/2 pairs).") var connections = 1_000
     @Option(help: "Concurrent senders (throughput).") var senders = 64
@@ -47,7 +54,7 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             throw ValidationError("\(tokens) has \(pairs.count) pairs; seed at least \(max(pairCount, senders))")
         }
         let memoryBefore = serverPid.flatMap(Self.residentKiB)
-        let sockets = SocketPool(base: url, recipientsOnly: recipientsOnly)
+        let sockets = SocketPool(bases: socketURLs.isEmpty ? [url] : socketURLs, recipientsOnly: recipientsOnly)
         let started = ContinuousClock.now
         try await sockets.open(pairs: Array(pairs.prefix(pairCount)))
         print(
@@ -68,7 +75,9 @@ struct RealtimeBenchmark: AsyncParsableCommand {
         case .listen:
             sockets.measureFrom = ContinuousClock.now
             try await Task.sleep(for: .seconds(duration))
-            print("\(sockets.delivered.withLockedValue { $0 }) messages reached their recipients' sockets")
+            print(
+                "\(sockets.delivered.withLockedValue { $0 }) messages reached their recipients' sockets, "
+                    + "\(sockets.duplicates.withLockedValue { $0 }) of them more than once")
         case .throughput:
             try await runThroughput(pairs: Array(pairs.prefix(senders)), sockets: sockets)
         case .latency:
@@ -112,9 +121,9 @@ struct RealtimeBenchmark: AsyncParsableCommand {
         let delivered = recorder.count
         print(
             String(
-                format: "%d senders, %d s: %d messages sent (%.0f/s), %d failed, %d delivered to recipients",
+                format: "%d senders, %d s: %d messages sent (%.0f/s), %d failed, %d delivered to recipients, %d twice",
                 senders, duration, count, Double(count) / Double(duration), failures.withLockedValue { $0 },
-                delivered))
+                delivered, sockets.duplicates.withLockedValue { $0 }))
         print("send request (HTTP 201) " + requestTimes.summary())
         print("send to receive        " + recorder.summary())
     }
@@ -147,7 +156,8 @@ struct RealtimeBenchmark: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         print(
             "\(total) messages at \(rate)/s over \(sockets.count) sockets in \(Self.format(elapsed)), "
-                + "\(failures.withLockedValue { $0 }) failed, \(recorder.count) timed after warm-up")
+                + "\(failures.withLockedValue { $0 }) failed, \(recorder.count) timed after warm-up, "
+                + "\(sockets.duplicates.withLockedValue { $0 }) delivered twice")
         print("send to receive " + recorder.summary())
     }
 
@@ -226,10 +236,13 @@ final class LatencyRecorder: Sendable {
 
 /// The benchmark's open sockets: each vendor's socket times the messages addressed to it.
 final class SocketPool: @unchecked Sendable {
-    let base: String
+    let bases: [String]
     private let ready = NIOLockedValueBox(0)
     /// message.created frames received by recipients since `measureFrom`.
     let delivered = NIOLockedValueBox(0)
+    /// Of those, frames of a message a recipient had already received.
+    let duplicates = NIOLockedValueBox(0)
+    private let seen = NIOLockedValueBox(Set<Int64>())
     private let tasks = NIOLockedValueBox<[Task<Void, Never>]>([])
     // Set before any timed message is sent, read by the socket tasks afterwards.
     var recorder: LatencyRecorder?
@@ -237,8 +250,8 @@ final class SocketPool: @unchecked Sendable {
 
     let recipientsOnly: Bool
 
-    init(base: String, recipientsOnly: Bool) {
-        self.base = base.replacingOccurrences(of: "http://", with: "ws://")
+    init(bases: [String], recipientsOnly: Bool) {
+        self.bases = bases.map { $0.replacingOccurrences(of: "http://", with: "ws://") }
         self.recipientsOnly = recipientsOnly
     }
 
@@ -250,8 +263,9 @@ final class SocketPool: @unchecked Sendable {
             recipientsOnly ? [(pair.vendorToken, true)] : [(pair.vendorToken, true), (pair.customerToken, false)]
         }
         for batch in stride(from: 0, to: tokens.count, by: 250) {
-            for (token, isRecipient) in tokens[batch..<min(tokens.count, batch + 250)] {
-                let task = Task { await self.hold(token: token, isRecipient: isRecipient) }
+            for (index, (token, isRecipient)) in tokens[batch..<min(tokens.count, batch + 250)].enumerated() {
+                let base = bases[(batch + index) % bases.count]
+                let task = Task { await self.hold(base: base, token: token, isRecipient: isRecipient) }
                 tasks.withLockedValue { $0.append(task) }
             }
             let target = min(tokens.count, batch + 250)
@@ -265,7 +279,7 @@ final class SocketPool: @unchecked Sendable {
         }
     }
 
-    private func hold(token: String, isRecipient: Bool) async {
+    private func hold(base: String, token: String, isRecipient: Bool) async {
         var configuration = WebSocketClientConfiguration()
         configuration.additionalHeaders = [.authorization: "Bearer \(token)"]
         configuration.maxFrameSize = 1 << 16
@@ -292,6 +306,12 @@ final class SocketPool: @unchecked Sendable {
         let now = DispatchTime.now().uptimeNanoseconds
         guard ContinuousClock.now >= measureFrom, text.contains(#""type":"message.created""#) else { return }
         delivered.withLockedValue { $0 += 1 }
+        if let key = text.range(of: #""id":"#) {
+            let digits = text[key.upperBound...].prefix { $0.isNumber }
+            if let id = Int64(digits), !seen.withLockedValue({ $0.insert(id).inserted }) {
+                duplicates.withLockedValue { $0 += 1 }
+            }
+        }
         guard let marker = text.range(of: "bench ") else { return }
         let digits = text[marker.upperBound...].prefix { $0.isNumber }
         guard let sentAt = UInt64(digits), now >= sentAt else { return }

@@ -7,9 +7,9 @@ import ServiceLifecycle
 /// The total of unread messages across all sessions, shown in the sidebar and pushed live.
 ///
 /// Summing a million rows on every page view would cost more than the rest of the page, so the
-/// total is kept here and recomputed when chat events say it may have moved: at most about ten
-/// times a second however busy the chat is, and once a minute regardless, for changes made by
-/// other instances.
+/// total is kept here and recomputed when chat events (this instance's and, through the bus,
+/// other instances') say it may have moved: at most about ten times a second however busy the
+/// chat is, and once a minute regardless.
 final class UnreadBadge: Service, Sendable {
     private struct State {
         var value: Int64?

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Several instances on one PostgreSQL database (issue 10), in one command:
+#   bash Benchmarks/cluster.sh [DATA_DIR]
+# PostgreSQL with the settings of Benchmarks/postgres.sh (port PG_PORT, default 55470), 5,000
+# conversations with tokens seeded once into a template database; every run gets a fresh copy.
+# 1. Delivery latency at RATE (1,000) messages/s to 1,000 recipients' sockets, sent through one
+#    instance: the sockets on that same instance, then on a second instance (through the bus).
+# 2. Send throughput, wrk with 64 connections for DURATION (15) s, with the 64 recipients' sockets
+#    open and counting what reaches them: one instance, then three instances behind nginx
+#    (round-robin, sockets spread over the three). ROUNDS (2) rounds alternate the order.
+# Release builds in .build-release. Prints a table with the ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-/tmp/parley-cluster}
+pg_port=${PG_PORT:-55470}
+duration=${DURATION:-15}
+rounds=${ROUNDS:-2}
+rate=${RATE:-1000}
+mkdir -p "$data"
+ulimit -n "$(ulimit -Hn)"
+swift build -c release --scratch-path .build-release --product parley > /dev/null
+swift build -c release --scratch-path .build-release --product parley-bench > /dev/null
+bin=$(swift build -c release --scratch-path .build-release --show-bin-path)
+command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+command -v nginx > /dev/null || [ -x /usr/sbin/nginx ] || { apt-get update -qq && apt-get install -y -qq nginx > /dev/null; }
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+export PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0
+
+pg_base=$(bash Benchmarks/postgres.sh start "$data/pg" "$pg_port")
+pg_server=${pg_base%/*}
+psql_() { psql "$pg_server/postgres" -qtAc "$1"; }
+servers=()
+nginx_pid=
+cleanup() {
+  for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2> /dev/null || true
+  bash Benchmarks/postgres.sh stop "$data/pg"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+start_server() {
+  local port=$1
+  env DATABASE_URL="$pg_server/parley_run" "$bin/parley" serve --port "$port" >> "$data/server.log" 2>&1 &
+  servers+=($!)
+  for _ in $(seq 200); do
+    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && return
+    sleep 0.1
+  done
+  tail -n 20 "$data/server.log" >&2
+  echo "the server on port $port did not start" >&2
+  exit 1
+}
+stop_all() {
+  for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
+  for pid in "${servers[@]}"; do wait "$pid" 2> /dev/null || true; done
+  servers=()
+  if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2> /dev/null || true; wait "$nginx_pid" 2> /dev/null || true; fi
+  nginx_pid=
+}
+# start_nginx PORT UPSTREAM_PORT…: round-robin over the instances, WebSocket upgrades passed on.
+start_nginx() {
+  local port=$1
+  shift
+  local dir="$data/nginx"
+  mkdir -p "$dir/logs"
+  {
+    echo "worker_processes 1; daemon off; pid $dir/nginx.pid; error_log $dir/logs/error.log warn;"
+    echo "events { worker_connections 4096; }"
+    echo "http { access_log off; client_body_temp_path $dir/body; proxy_temp_path $dir/proxy;"
+    echo "  map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }"
+    echo "  upstream parley { keepalive 64;"
+    for upstream in "$@"; do echo "    server 127.0.0.1:$upstream;"; done
+    echo "  }"
+    echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://parley; proxy_http_version 1.1;"
+    echo "    proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$connection_upgrade;"
+    echo "    proxy_read_timeout 3600s; } }"
+    echo "}"
+  } > "$dir/nginx.conf"
+  "$nginx_bin" -p "$dir" -c "$dir/nginx.conf" 2>> "$data/nginx.log" &
+  nginx_pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && return; sleep 0.1; done
+  echo "nginx did not start" >&2
+  exit 1
+}
+fresh_copy() {
+  psql_ "DROP DATABASE IF EXISTS parley_run" && psql_ "CREATE DATABASE parley_run TEMPLATE parley_cluster"
+  psql_ "CHECKPOINT"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime)"
+echo "PostgreSQL: $(psql_ 'SHOW server_version'), shared_buffers $(psql_ 'SHOW shared_buffers'), synchronous_commit \
+$(psql_ 'SHOW synchronous_commit'); $(git rev-parse --short HEAD)"
+if [ "$(psql_ "SELECT 1 FROM pg_database WHERE datname = 'parley_cluster'")" != 1 ]; then
+  psql_ "CREATE DATABASE parley_cluster"
+  DATABASE_URL="$pg_server/parley_cluster" "$bin/parley" migrate > /dev/null
+  DATABASE_URL="$pg_server/parley_cluster" "$bin/parley" seed --realtime-pairs 5000 --tokens "$data/tokens.tsv" \
+    > /dev/null
+fi
+results="$data/results.tsv"
+: > "$results"
+port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_lb=$(free_port)
+
+echo
+echo "== 1. delivery latency: $rate messages/s sent through instance A, 1,000 recipients' sockets"
+for round in $(seq "$rounds"); do
+  for where in same other; do
+    fresh_copy
+    start_server "$port_a"
+    socket_port=$port_a
+    if [ "$where" = other ]; then start_server "$port_b"; socket_port=$port_b; fi
+    out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port_a" \
+      --socket-url "http://127.0.0.1:$socket_port" --tokens "$data/tokens.tsv" --recipients-only \
+      --connections 1000 --rate "$rate" --duration "$duration")
+    stop_all
+    echo "round $round, sockets on the $where instance:"
+    echo "$out" | sed 's/^/  /'
+    p99=$(echo "$out" | sed -nE 's/^send to receive ms: .*p99 ([0-9.]+),.*/\1/p')
+    p50=$(echo "$out" | sed -nE 's/^send to receive ms: p50 ([0-9.]+),.*/\1/p')
+    twice=$(echo "$out" | sed -nE 's/.* ([0-9]+) delivered twice$/\1/p')
+    printf 'latency\t%s\t%s\t%s\t%s\n' "$where" "$p50" "$p99" "$twice" >> "$results"
+  done
+done
+
+echo
+echo "== 2. send throughput: wrk, 64 connections, $duration s; the 64 recipients' sockets counting deliveries"
+for round in $(seq "$rounds"); do
+  order="single cluster"
+  if [ $((round % 2)) = 0 ]; then order="cluster single"; fi
+  for setup in $order; do
+    fresh_copy
+    if [ "$setup" = single ]; then
+      start_server "$port_a"
+      target=$port_a
+      sockets=(--socket-url "http://127.0.0.1:$port_a")
+    else
+      start_server "$port_a" && start_server "$port_b" && start_server "$port_c"
+      start_nginx "$port_lb" "$port_a" "$port_b" "$port_c"
+      target=$port_lb
+      sockets=(--socket-url "http://127.0.0.1:$port_a" --socket-url "http://127.0.0.1:$port_b"
+        --socket-url "http://127.0.0.1:$port_c")
+    fi
+    "$bin/parley-bench" realtime listen --url "http://127.0.0.1:$target" "${sockets[@]}" \
+      --tokens "$data/tokens.tsv" --recipients-only --connections 64 --duration $((duration + 4)) \
+      > "$data/listen.out" &
+    listener=$!
+    sleep 2
+    line=$(wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "http://127.0.0.1:$target" -- "$data/tokens.tsv" 64 2 \
+      | tail -n 1)
+    wait "$listener"
+    stop_all
+    delivered=$(sed -nE 's/^([0-9]+) messages reached.*, ([0-9]+) of them more than once$/\1\t\2/p' "$data/listen.out")
+    sent=$(psql "$pg_server/parley_run" -qtAc "SELECT COUNT(*) FROM chat_messages" | tr -d ' ')
+    echo "round $round $setup: $line; $(tr '\t' ' ' <<< "$delivered") (delivered, twice); $sent messages stored"
+    pattern='^sent [0-9]+ .*: ([0-9]+)/s; latency ms p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*errors ([0-9]+)$'
+    printf 'sends\t%s\t%s\t%s\t%s\n' "$setup" "$(echo "$line" | sed -E "s|$pattern|\1\t\2\t\3\t\4|")" \
+      "$delivered" "$sent" >> "$results"
+  done
+done
+
+python3 - "$results" << 'EOF'
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+lat = {w: [r for r in rows if r[0] == "latency" and r[1] == w] for w in ("same", "other")}
+print()
+print("| delivery at the fixed rate, 1,000 sockets | sockets on the sending instance | on another instance |")
+print("| --- | ---: | ---: |")
+for name, col in (("p50 ms (median of rounds)", 2), ("p99 ms (median of rounds)", 3)):
+    print(f"| {name} | {statistics.median(float(r[col]) for r in lat['same']):.2f} | "
+          f"{statistics.median(float(r[col]) for r in lat['other']):.2f} |")
+print(f"| delivered twice | {sum(int(r[4] or 0) for r in lat['same'])} | {sum(int(r[4] or 0) for r in lat['other'])} |")
+sends = {s: [r for r in rows if r[0] == "sends" and r[1] == s] for s in ("single", "cluster")}
+print()
+print("| sends, wrk 64 connections | one instance | three behind nginx | three/one |")
+print("| --- | ---: | ---: | ---: |")
+for name, col in (("messages/s (median)", 2), ("p50 ms (median)", 3), ("p99 ms (median)", 4)):
+    one = statistics.median(float(r[col]) for r in sends["single"])
+    three = statistics.median(float(r[col]) for r in sends["cluster"])
+    print(f"| {name} | {one:,.1f} | {three:,.1f} | {three / one:.2f} |")
+for setup in ("single", "cluster"):
+    for r in sends[setup]:
+        print(f"{setup}: errors {r[5]}, delivered {r[6]}, twice {r[7]}, stored {r[8]}")
+EOF
