@@ -4,14 +4,13 @@ of such a burst and compare the two."""
 import asyncio
 import dataclasses
 import itertools
-import pathlib
 import ssl
 import time
 import uuid
 
 import httpx
 
-from parley_process import run_parley
+from parley_process import seed_conversations as seed_senders  # noqa: F401 (the tests call s.seed_senders)
 
 # How the crash tests run `parley serve`: sends unlimited (a burst is far past the per-user limit),
 # no demo data (the senders are seeded with `parley seed --realtime-pairs`, tokens included, so
@@ -67,17 +66,6 @@ class Send:
     def again(self):
         """The same send, to be sent once more: same sender, body and client message id."""
         return Send(self.sender, self.client_message_id, self.body)
-
-
-def seed_senders(database_url, workdir, pairs):
-    """`parley seed --realtime-pairs`: `pairs` conversations, each with an API token for its customer
-    and its vendor, without a password check per user. Returns (session id, customer token, vendor
-    token) per conversation; the user ids come from the API (`identify`)."""
-    tokens = pathlib.Path(workdir) / "tokens.tsv"
-    done = run_parley(database_url, "seed", "--realtime-pairs", str(pairs), "--tokens", str(tokens))
-    assert done.returncode == 0, done.stdout + done.stderr
-    rows = [line.split("\t") for line in tokens.read_text().splitlines() if line]
-    return [(int(session), customer, vendor) for session, customer, vendor in rows]
 
 
 async def identify(base, conversations):

@@ -1,7 +1,8 @@
 """`parley` on a database the test chooses and keeps, for suites that stop the server or its
 database on purpose: a fresh SQLite file or a scratch database on a PostgreSQL server, `parley
-serve` that can be killed and started again on it, the maintenance commands (`seed`, `doctor`),
-and a PostgreSQL server of the test's own (.ci/postgres.sh) that it may stop and start.
+serve` that can be killed and started again on it (alone, or several at the same moment), the
+maintenance commands (`seed`, `doctor`), a look at the database with `psql`, and a PostgreSQL
+server of the test's own (.ci/postgres.sh) that it may stop and start.
 
 Every process started here is stopped by the context manager or method that started it, and at
 interpreter exit should a test not get that far."""
@@ -50,15 +51,35 @@ def run_parley(database_url, *arguments, timeout=120, extra_env=None):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def seed_conversations(database_url, workdir, pairs):
+    """`parley seed --realtime-pairs`: `pairs` conversations, each with an API token for its customer
+    and its vendor, without a password check per user. Returns (session id, customer token, vendor
+    token) per conversation; the user ids come from the API."""
+    tokens = pathlib.Path(workdir) / f"tokens-{uuid.uuid4().hex[:8]}.tsv"
+    done = run_parley(database_url, "seed", "--realtime-pairs", str(pairs), "--tokens", str(tokens))
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line.split("\t") for line in tokens.read_text().splitlines() if line]
+    return [(int(session), customer, vendor) for session, customer, vendor in rows]
+
+
+def psql(database_url, sql, timeout=30):
+    """Runs one query with `psql` on a PostgreSQL database; its rows, each a list of strings."""
+    assert is_postgres(database_url), database_url
+    done = subprocess.run(["psql", "--no-psqlrc", "-X", "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t",
+                           "-d", database_url, "-c", sql], capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return [line.split("\t") for line in done.stdout.splitlines()]
+
+
 @contextlib.contextmanager
-def scratch_database(workdir, postgres_url=None):
+def scratch_database(workdir, postgres_url=None, prefix="parley_crash"):
     """Yields the DATABASE_URL of a database nobody else uses: an SQLite file in `workdir`, or, given
     the URL of a PostgreSQL server, a new database there (as .ci/schemathesis.sh makes one), dropped
     afterwards."""
     if not postgres_url:
         yield f"sqlite://{pathlib.Path(workdir) / 'parley.sqlite'}"
         return
-    name = f"parley_crash_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     subprocess.run(["createdb", f"--maintenance-db={postgres_url}", name], check=True, capture_output=True,
                    timeout=60)
     try:
@@ -71,17 +92,23 @@ def scratch_database(workdir, postgres_url=None):
 
 class ServeProcess:
     """`parley serve` on one database, started as often as the test likes (on a new port each time,
-    `base` says where), killed with SIGKILL, or asked to stop with SIGTERM. Its output, every run
-    of it, goes to `log_path`."""
+    or always on `port` when given; `base` says where), killed with SIGKILL, or asked to stop with
+    SIGTERM. Its output, every run of it, goes to `log_path`. Several can be started at the same
+    moment: `launch()` each, then `wait_until_healthy()` each."""
 
-    def __init__(self, database_url, workdir, extra_env=None, name="serve"):
+    def __init__(self, database_url, workdir, extra_env=None, name="serve", port=None):
         self.database_url = database_url
         self.workdir = pathlib.Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.env = parley_env(database_url, extra_env)
+        self.name = name
         self.log_path = self.workdir / f"{name}.log"
+        self.fixed_port = port
         self.process = None
         self.base = None
+        self.port = None
         self.starts = 0
+        self.log_offset = 0  # where the current run's output begins in the log
 
     @property
     def pid(self):
@@ -93,20 +120,33 @@ class ServeProcess:
 
     def start(self, timeout=60):
         """Starts the server and returns its base URL once /healthz answers 200."""
+        self.launch()
+        return self.wait_until_healthy(timeout)
+
+    def launch(self):
+        """Starts the server without waiting for it; returns its base URL."""
         assert not self.running, "already running"
         self.starts += 1
-        port = free_port()
+        port = self.fixed_port or free_port()
         with open(self.log_path, "a") as log:
             log.write(f"--- start {self.starts} on port {port} ---\n")
             log.flush()
+            self.log_offset = log.tell()
             self.process = subprocess.Popen([str(parley_binary()), "serve", "--port", str(port)], cwd=self.workdir,
                                             env=self.env, stdout=log, stderr=subprocess.STDOUT)
         _running.add(self.process)
+        self.port = port
         self.base = f"http://127.0.0.1:{port}"
+        return self.base
+
+    def wait_until_healthy(self, timeout=60):
+        """Returns the base URL once /healthz answers 200; fails, naming the exit status and showing
+        the log, when the server exits first or is still not healthy after `timeout` seconds (it is
+        killed then)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, (
-                f"parley serve exited with {self.process.returncode}:\n" + self.log_tail())
+                f"parley serve ({self.name}) exited with {self.process.returncode}:\n" + self.log_tail())
             try:
                 if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
                     return self.base
@@ -114,7 +154,17 @@ class ServeProcess:
                 pass
             time.sleep(0.1)
         self.kill()
-        raise AssertionError(f"parley serve did not answer /healthz within {timeout} s:\n" + self.log_tail())
+        raise AssertionError(f"parley serve ({self.name}) did not answer /healthz within {timeout} s:\n"
+                             + self.log_tail())
+
+    def output(self):
+        """What the current (or last) run has written so far."""
+        try:
+            with open(self.log_path, errors="replace") as log:
+                log.seek(self.log_offset)
+                return log.read()
+        except OSError:
+            return ""
 
     def kill(self):
         """SIGKILL, and waits for the process to be gone."""
