@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdWSClient
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ParleyCore
@@ -18,7 +20,8 @@ struct GracefulShutdownTests {
     /// The app in a service group of the test's own; `body` gets its port and a way to begin the
     /// graceful shutdown, as SIGTERM does.
     static func run(
-        limits: ConnectionLimits, _ body: (_ port: Int, _ stop: @Sendable () async -> Void) async throws -> Void
+        limits: ConnectionLimits,
+        _ body: (_ port: Int, _ stop: @escaping @Sendable () async -> Void, _ database: Database) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
         try await TestDatabase.withFresh { database in
@@ -32,7 +35,7 @@ struct GracefulShutdownTests {
                 tasks.addTask { try await group.run() }
                 var iterator = ports.makeAsyncIterator()
                 let port = try #require(await iterator.next())
-                try await body(port) { await group.triggerGracefulShutdown() }
+                try await body(port, { await group.triggerGracefulShutdown() }, database)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
@@ -64,7 +67,7 @@ struct GracefulShutdownTests {
     }
 
     @Test func aRequestOnAKeptAliveConnectionAfterStopBeganIsAnsweredWithConnectionCloseThenClosed() async throws {
-        try await Self.run(limits: Self.limits(drain: .seconds(60))) { port, stop in
+        try await Self.run(limits: Self.limits(drain: .seconds(60))) { port, stop, _ in
             let outcome = try await RawConnection.run(port: port, sending: Self.healthz) {
                 inbound, outbound, opened in
                 var iterator = inbound.makeAsyncIterator()
@@ -87,16 +90,53 @@ struct GracefulShutdownTests {
     }
 
     @Test func anIdleConnectionIsKeptForTheDrainTimeoutAfterStopBeganThenClosed() async throws {
-        try await Self.run(limits: Self.limits(drain: .seconds(1))) { port, stop in
-            let seconds = try await RawConnection.run(port: port) { inbound, _, _ in
+        try await Self.run(limits: Self.limits(drain: .seconds(1))) { port, stop, _ in
+            let seconds = try await RawConnection.run(port: port, sending: Self.healthz) { inbound, _, _ in
+                let received = NIOLockedValueBox("")
+                let reader = Task { () -> ContinuousClock.Instant in
+                    do {
+                        for try await part in inbound { received.withLockedValue { $0 += String(buffer: part) } }
+                    } catch {
+                        // A reset is a close too.
+                    }
+                    return .now
+                }
+                defer { reader.cancel() }
+                // One answer first: a connection still in the listener's queue when it closes is reset.
+                let deadline = ContinuousClock.now + .seconds(15)
+                while !received.withLockedValue({ $0.contains(#"{"status":"ok"}"#) }), .now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 // The drain timer starts once the stop reaches the connection, never before this
                 // instant; waiting until the listener is gone may itself take a while on a busy host.
                 let stopBegan = ContinuousClock.now
                 try await Self.stopAccepting(port: port, stop)
-                return try await RawConnection.secondsUntilClosed(inbound, since: stopBegan, limit: 15)
+                let closed = await PostgresConnectionPoolTests.outcome(within: 15) { _ = await reader.value }
+                guard closed != nil else { return nil as Double? }
+                let elapsed = await reader.value - stopBegan
+                return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             }
             let closedAfter = try #require(seconds, "an idle connection outlived the drain timeout by far")
             #expect(closedAfter >= 0.8 && closedAfter < 10)
+        }
+    }
+
+    @Test func anOpenSocketIsClosedAsGoingAwayWhenTheServerStops() async throws {
+        try await Self.run(limits: Self.limits(drain: .seconds(1))) { port, stop, database in
+            let user = try await Fixtures(database: database).user(.customer)
+            let token = try await APITokenService(database: database).issue(for: user)
+            var configuration = WebSocketClientConfiguration()
+            configuration.additionalHeaders = [.authorization: "Bearer \(token)"]
+            let close = try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/api/v1/realtime", configuration: configuration,
+                logger: Logger(label: "test")
+            ) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    if case .text(let text) = message, text.contains("connection.ready") { await stop() }
+                }
+            }
+            #expect(close?.closeCode == .goingAway)
+            #expect(close?.reason == "server_shutting_down")
         }
     }
 }

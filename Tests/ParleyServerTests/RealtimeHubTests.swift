@@ -9,7 +9,7 @@ import Testing
 struct RealtimeHubTests {
     final class Socket: RealtimeConnection, @unchecked Sendable {
         func send(_ text: String) {}
-        func close(reason: String) {}
+        func close(_ reason: RealtimeCloseReason) {}
     }
 
     @Test func oneUserCannotHoldMoreThanTheMaximumOfSockets() {

@@ -9,7 +9,7 @@ protocol RealtimeConnection: AnyObject, Sendable {
     /// Sends a text frame, or drops the connection when its client has stopped reading.
     func send(_ text: String)
     /// Sends a close frame with the reason and closes the connection.
-    func close(reason: String)
+    func close(_ reason: RealtimeCloseReason)
 }
 
 /// Routes chat events to the open realtime connections of the users they concern.
@@ -61,12 +61,12 @@ final class RealtimeHub: Service, Sendable {
         await cancelWhenGracefulShutdown {
             for await event in stream { self.deliver(event) }
         }
-        closeAll(reason: "server_shutting_down")
+        closeAll(.serverShuttingDown)
     }
 
     func deliver(_ event: ChatEvent) {
         if case .chatAvailabilityChanged(let enabled) = event {
-            if !enabled { closeAll(reason: "chat_disabled") }
+            if !enabled { closeAll(.chatDisabled) }
             return
         }
         guard let json = RealtimeEvent.json(for: event) else { return }
@@ -76,11 +76,11 @@ final class RealtimeHub: Service, Sendable {
         for connection in recipients { connection.send(json) }
     }
 
-    func closeAll(reason: String) {
+    func closeAll(_ reason: RealtimeCloseReason) {
         let all = registry.withLockedValue { registry in
             defer { registry = Registry() }
             return registry.byUser.values.flatMap(\.values)
         }
-        for connection in all { connection.close(reason: reason) }
+        for connection in all { connection.close(reason) }
     }
 }

@@ -248,8 +248,10 @@ extension RealtimeSocketHandler: RealtimeConnection {
         eventLoop.execute { self.writeText(text) }
     }
 
-    func close(reason: String) {
-        eventLoop.execute { self.close(code: .policyViolation, reason: reason) }
+    func close(_ reason: RealtimeCloseReason) {
+        eventLoop.execute {
+            self.close(code: reason.isGoingAway ? .goingAway : .policyViolation, reason: reason.rawValue)
+        }
     }
 }
 
