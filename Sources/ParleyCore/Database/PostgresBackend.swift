@@ -13,12 +13,17 @@ final class PostgresBackend: Sendable {
     static let connectTimeout = TimeAmount.seconds(5)
 
     private let pool: PostgresConnectionPool
+    /// Learns how long each operation waited for a connection from the pool.
+    private let metrics: any MetricsRecorder
 
-    private init(pool: PostgresConnectionPool) {
+    private init(pool: PostgresConnectionPool, metrics: any MetricsRecorder) {
         self.pool = pool
+        self.metrics = metrics
     }
 
-    static func open(url: String, schema: String?, poolSize: Int, logger: Logger) async throws -> PostgresBackend {
+    static func open(
+        url: String, schema: String?, poolSize: Int, logger: Logger, metrics: any MetricsRecorder
+    ) async throws -> PostgresBackend {
         var configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)
@@ -34,7 +39,7 @@ final class PostgresBackend: Sendable {
         let pool = PostgresConnectionPool(
             configuration: configuration, maximum: poolSize, requestTimeout: requestTimeout,
             eventLoops: MultiThreadedEventLoopGroup.singleton, logger: connectionLogger)
-        let backend = PostgresBackend(pool: pool)
+        let backend = PostgresBackend(pool: pool, metrics: metrics)
         do {
             _ = try await backend.withConnection { db in try await db.raw("SELECT 1 AS ok").first() }
         } catch {
@@ -45,9 +50,16 @@ final class PostgresBackend: Sendable {
     }
 
     func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = try await pool.lease()
+        let connection = try await lease()
         defer { pool.release(connection) }
         return try await body(OpenConnectionSQLDatabase(connection, queryLogLevel: .trace))
+    }
+
+    /// A connection from the pool; the wait is reported whether one came or the request gave up.
+    private func lease() async throws -> PostgresConnection {
+        let asked = ContinuousClock.now
+        defer { metrics.recordConnectionWait(seconds: asked.duration(to: .now).inSeconds) }
+        return try await pool.lease()
     }
 
     func close() async {

@@ -58,13 +58,18 @@ public final class MessageSendBatcher: Service, Sendable {
     /// (BENCHMARKS.md). The code for several writers (which keeps concurrent batches off each
     /// other's sessions) stays, for a larger machine where more may pay; nothing sets it today.
     private let maximumWriters: Int
+    private let metrics: any MetricsRecorder
     private let state = NIOLockedValueBox(State())
 
-    init(database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date) {
+    init(
+        database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date,
+        metrics: any MetricsRecorder = NoMetrics()
+    ) {
         self.database = database
         self.events = events
         self.clock = clock
         self.maximumWriters = 1
+        self.metrics = metrics
     }
 
     var statistics: SendStatistics { state.withLockedValue { $0.statistics } }
@@ -173,6 +178,7 @@ public final class MessageSendBatcher: Service, Sendable {
             guard case .success((let message, let session?)) = outcome else { return nil }
             return .messageCreated(message, session: session)
         }
+        metrics.recordSendBatch(sends: batch.count, messagesWritten: created.count)
         await events.publish(created)
         for (pending, outcome) in zip(batch, outcomes) {
             pending.continuation.resume(
