@@ -76,7 +76,7 @@ public final class ParleyMetrics: MetricsRecorder, Sendable {
     }
 
     /// Every metric in the Prometheus text exposition format (version 0.0.4).
-    public func exposition() -> [UInt8] {
+    func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
 
