@@ -20,10 +20,14 @@ public enum TestDatabase {
         return logger
     }()
 
-    /// Runs `body` with a database nobody else uses, removed afterwards.
-    public static func withFresh<T>(poolSize: Int = 2, _ body: (Database) async throws -> T) async throws -> T {
+    /// Runs `body` with a database nobody else uses, removed afterwards; its waits for a connection
+    /// are reported to `metrics`.
+    public static func withFresh<T>(
+        poolSize: Int = 2, metrics: any MetricsRecorder = NoMetrics(), _ body: (Database) async throws -> T
+    ) async throws -> T {
         let location = try await makeLocation()
-        let database = try await Database.open(.init(location: location, poolSize: poolSize), logger: logger)
+        let database = try await Database.open(
+            .init(location: location, poolSize: poolSize), logger: logger, metrics: metrics)
         let result: T
         do {
             try await Migrator(database: database, logger: logger).migrate()

@@ -21,19 +21,29 @@ struct CommandEnvironment {
             throw ExitCode(Self.configurationExitCode)
         }
         let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        switch configuration.logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         logger = Logger(label: "parley")
     }
 
-    /// Opens the database and applies any pending migrations.
-    func openDatabase() async throws -> Database {
+    /// Opens the database and applies any pending migrations; waits for a connection are
+    /// reported to `metrics`.
+    func openDatabase(metrics: any MetricsRecorder = NoMetrics()) async throws -> Database {
         let database: Database
         do {
-            database = try await Database.open(configuration.database, logger: logger)
+            database = try await Database.open(configuration.database, logger: logger, metrics: metrics)
         } catch let error as DatabaseUnavailable {
             FileHandle.standardError.write(Data("parley: \(error.description)\n".utf8))
             throw ExitCode(Self.unavailableExitCode)

@@ -18,8 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = try CommandEnvironment()
         let configuration = environment.configuration
         let logger = environment.logger
-        let database = try await environment.openDatabase()
-        let dependencies = AppDependencies(database: database, sendRateLimit: configuration.sendRateLimit)
+        // Made before the database, so that its connection waits are counted from the start.
+        let metrics = ParleyMetrics()
+        let database = try await environment.openDatabase(metrics: metrics)
+        let dependencies = AppDependencies(
+            database: database, sendRateLimit: configuration.sendRateLimit, metrics: metrics)
 
         if configuration.seedDemoData {
             let seeder = DemoSeeder(
@@ -59,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,
             connections: ConnectionLimits(
                 maxPerClient: configuration.maxConnectionsPerClient, trustedProxies: configuration.trustedProxies),
+            metricsToken: configuration.metricsToken,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? port
                 logger.notice(

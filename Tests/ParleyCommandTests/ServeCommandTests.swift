@@ -65,6 +65,57 @@ struct ServeCommandTests {
         #expect(result.errors.contains("parley reset-password --email admin@example.com"), "\(result.errors)")
     }
 
+    @Test func serveAnswersMetricsToTheBearerOfMetricsTokenAndNeverLogsIt() async throws {
+        let directory = try ParleyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try ParleyProcess.freePort()
+        let token = "serve-metrics-token-0123456789"
+        let (process, _, errors) = try ParleyProcess.start(
+            ["serve", "--port", "\(port)"], in: directory,
+            environment: ["PARLEY_DEMO": "0", "METRICS_TOKEN": token, "LOG_LEVEL": "trace"])
+        defer { if process.isRunning { process.terminate() } }
+        var status: Int?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while status != 200, ContinuousClock.now < deadline, process.isRunning {
+            try await Task.sleep(for: .milliseconds(200))
+            status = await Self.status(of: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        }
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let anonymous = try await URLSession.shared.data(for: request)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let scraped = try await URLSession.shared.data(for: request)
+        process.terminate()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+
+        #expect((anonymous.1 as? HTTPURLResponse)?.statusCode == 404)
+        #expect((scraped.1 as? HTTPURLResponse)?.statusCode == 200, "\(log)")
+        let text = String(decoding: scraped.0, as: UTF8.self)
+        // The database is opened with the application's metrics: start-up's reads already waited.
+        let waits = text.split(separator: "\n").first { $0.hasPrefix("parley_database_connection_wait_seconds_count ") }
+        #expect((waits?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 0, "\(text)")
+        #expect(!log.contains(token))
+    }
+
+    @Test func withLogFormatJSONServeWritesEachLogMessageAsOneJSONLine() async throws {
+        let directory = try ParleyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (port, socket) = try ParleyProcess.listeningSocket()
+        defer { close(socket) }
+        // The taken port ends serve soon after it has seeded, logging as it goes.
+        let result = try await ParleyProcess.run(
+            ["serve", "--port", "\(port)"], in: directory, environment: ["LOG_FORMAT": "json"])
+        let lines = result.errors.split(separator: "\n")
+        let objects = lines.filter { $0.hasPrefix("{") }.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        #expect(objects.count == lines.filter { $0.hasPrefix("{") }.count, "\(result.errors)")
+        #expect(objects.contains { ($0["message"] as? String)?.hasPrefix("Seeded demo data") == true })
+        #expect(objects.allSatisfy { $0["time"] is String && $0["level"] is String && $0["label"] is String })
+        // Only what is printed rather than logged (the one-time password, the bind error) is plain.
+        #expect(lines.allSatisfy { $0.hasPrefix("{") || $0.hasPrefix("parley: ") }, "\(result.errors)")
+    }
+
     static func status(of url: URL) async -> Int? {
         do {
             let (_, response) = try await URLSession.shared.data(from: url)

@@ -30,6 +30,32 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func theMetricsTokenIsReadAndLeftUnsetWhenEmpty() throws {
+        #expect(try ParleyConfiguration.fromEnvironment([:]).metricsToken == nil)
+        #expect(try ParleyConfiguration.fromEnvironment(["METRICS_TOKEN": ""]).metricsToken == nil)
+        let token = "s3cret-scraper-token-42"
+        #expect(try ParleyConfiguration.fromEnvironment(["METRICS_TOKEN": token]).metricsToken == token)
+    }
+
+    @Test func aShortOrSpacedMetricsTokenIsRefusedWithoutQuotingIt() {
+        for token in ["short-token", "a token with spaces in it", "tøken-with-non-ascii-1234"] {
+            #expect {
+                try ParleyConfiguration.fromEnvironment(["METRICS_TOKEN": token])
+            } throws: { error in
+                let text = String(describing: error)
+                return text.contains("METRICS_TOKEN") && !text.contains(token)
+            }
+        }
+    }
+
+    @Test func theLogFormatIsTextUnlessJSONIsAskedFor() throws {
+        #expect(try ParleyConfiguration.fromEnvironment([:]).logFormat == .text)
+        #expect(try ParleyConfiguration.fromEnvironment(["LOG_FORMAT": "JSON"]).logFormat == .json)
+        #expect(throws: ConfigurationProblems.self) {
+            try ParleyConfiguration.fromEnvironment(["LOG_FORMAT": "xml"])
+        }
+    }
+
     @Test func everyUnusableVariableIsReportedAtOnce() {
         #expect {
             try ParleyConfiguration.fromEnvironment([

@@ -53,14 +53,15 @@ struct APITestContext: Sendable {
 
     static func run(
         sendRateLimit: SendRateLimit? = .standard, logger: Logger = Logger(label: "test"),
-        connections: ConnectionLimits = .patient, _ body: @Sendable (APITestContext) async throws -> Void
+        connections: ConnectionLimits = .patient, metricsToken: String? = nil,
+        _ body: @Sendable (APITestContext) async throws -> Void
     ) async throws {
         try await ChatTestContext.run { chat in
             let dependencies = AppDependencies(
                 database: chat.database, events: chat.events, bcryptCost: 4, sendRateLimit: sendRateLimit)
             let app = try await buildApplication(
                 host: "127.0.0.1", port: 0, dependencies: dependencies, ownsDatabase: false, logger: logger,
-                connections: connections)
+                connections: connections, metricsToken: metricsToken)
             try await app.test(.live) { client in
                 try await body(APITestContext(chat: chat, api: APIClient(client: client), dependencies: dependencies))
             }

@@ -10,12 +10,19 @@ public struct ParleyConfiguration: Sendable {
     public var adminEmail: String?
     public var adminPassword: String?
     public var logLevel: Logger.Level
+    /// `LOG_FORMAT`: plain text lines, or one JSON object per line.
+    public var logFormat: LogFormat = .text
     /// Each user's send limit on the API; nil for none.
     public var sendRateLimit: SendRateLimit? = .standard
     /// Proxies whose forwarding headers name the client (`TRUSTED_PROXIES`).
     public var trustedProxies: TrustedProxies = .none
     /// Open connections one client address may hold (`PARLEY_MAX_CONNECTIONS_PER_CLIENT`).
     public var maxConnectionsPerClient = 256
+    /// The bearer token `GET /metrics` answers (`METRICS_TOKEN`); nil keeps it closed. Never logged.
+    public var metricsToken: String?
+
+    /// The shortest `METRICS_TOKEN` taken: the endpoint may sit on a public port.
+    public static let minimumMetricsTokenLength = 16
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,
@@ -73,6 +80,28 @@ public struct ParleyConfiguration: Sendable {
             } else {
                 problems.append(
                     .invalid(name: "LOG_LEVEL", reason: "expected trace, debug, info, notice, warning or error"))
+            }
+        }
+        if let text = environment["LOG_FORMAT"], !text.isEmpty {
+            if let format = LogFormat(rawValue: text.lowercased()) {
+                configuration.logFormat = format
+            } else {
+                problems.append(.invalid(name: "LOG_FORMAT", reason: "expected text or json, got \"\(text)\""))
+            }
+        }
+        if let token = environment["METRICS_TOKEN"], !token.isEmpty {
+            // The reason never quotes the token: this message is printed.
+            if token.count < minimumMetricsTokenLength {
+                problems.append(
+                    .invalid(
+                        name: "METRICS_TOKEN", reason: "expected at least \(minimumMetricsTokenLength) characters"))
+            } else if !token.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+                problems.append(
+                    .invalid(
+                        name: "METRICS_TOKEN",
+                        reason: "expected visible ASCII characters only, with no spaces (it is sent in a header)"))
+            } else {
+                configuration.metricsToken = token
             }
         }
         if let text = environment["PARLEY_SEND_RATE"], !text.isEmpty {

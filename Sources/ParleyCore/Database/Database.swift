@@ -34,16 +34,19 @@ public final class Database: Sendable {
     }
 
     /// Opens the database and checks that it answers; fails with ``DatabaseUnavailable`` otherwise.
-    public static func open(_ configuration: DatabaseConfiguration, logger: Logger) async throws -> Database {
+    /// Waits for a connection are reported to `metrics`.
+    public static func open(
+        _ configuration: DatabaseConfiguration, logger: Logger, metrics: any MetricsRecorder = NoMetrics()
+    ) async throws -> Database {
         switch configuration.location {
         case .sqlite(let path):
             let backend = try await SQLiteBackend.open(
                 path: path, readers: configuration.poolSize, synchronous: configuration.sqliteSynchronous,
-                logger: logger)
+                logger: logger, metrics: metrics)
             return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
         case .postgres(let url, let schema):
             let backend = try await PostgresBackend.open(
-                url: url, schema: schema, poolSize: configuration.poolSize, logger: logger)
+                url: url, schema: schema, poolSize: configuration.poolSize, logger: logger, metrics: metrics)
             return Database(engine: .postgres, backend: .postgres(backend), logger: logger)
         }
     }

@@ -29,17 +29,22 @@ final class GroupCommitWriter: Sendable {
 
     /// Writers in one transaction at most, so a group's COMMIT comes soon even under load.
     let maximumGroup: Int
+    /// Learns how long each writer waited for its turn on the connection.
+    private let metrics: any MetricsRecorder
     private let state = NIOLockedValueBox(State())
 
-    init(maximumGroup: Int = 128) {
+    init(maximumGroup: Int = 128, metrics: any MetricsRecorder = NoMetrics()) {
         self.maximumGroup = maximumGroup
+        self.metrics = metrics
     }
 
     var statistics: WriteStatistics { state.withLockedValue { $0.statistics } }
 
     /// Runs `body` as one all-or-nothing write, returning once it is committed.
     func transaction<T>(on db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let arrived = ContinuousClock.now
         await acquire()
+        metrics.recordConnectionWait(seconds: arrived.duration(to: .now).inSeconds)
         let outcome = await Self.run(
             body, on: db, openTransaction: state.withLockedValue { !$0.transactionOpen },
             transactionChanged: { open in self.state.withLockedValue { $0.transactionOpen = open } })

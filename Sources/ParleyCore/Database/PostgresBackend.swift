@@ -16,13 +16,18 @@ final class PostgresBackend: Sendable {
     /// The NOTIFY channel of this database's events: one per schema, since channels are shared by
     /// a whole PostgreSQL database and the tests give each database a schema of its own.
     let eventChannel: String
+    /// Learns how long each operation waited for a connection from the pool.
+    private let metrics: any MetricsRecorder
 
-    private init(pool: PostgresConnectionPool, schema: String?) {
+    private init(pool: PostgresConnectionPool, schema: String?, metrics: any MetricsRecorder) {
         self.pool = pool
         self.eventChannel = String(("parley_events" + (schema.map { "_" + $0 } ?? "")).prefix(63))
+        self.metrics = metrics
     }
 
-    static func open(url: String, schema: String?, poolSize: Int, logger: Logger) async throws -> PostgresBackend {
+    static func open(
+        url: String, schema: String?, poolSize: Int, logger: Logger, metrics: any MetricsRecorder
+    ) async throws -> PostgresBackend {
         var configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)
@@ -38,7 +43,7 @@ final class PostgresBackend: Sendable {
         let pool = PostgresConnectionPool(
             configuration: configuration, maximum: poolSize, requestTimeout: requestTimeout,
             eventLoops: MultiThreadedEventLoopGroup.singleton, logger: connectionLogger)
-        let backend = PostgresBackend(pool: pool, schema: schema)
+        let backend = PostgresBackend(pool: pool, schema: schema, metrics: metrics)
         do {
             _ = try await backend.withConnection { db in try await db.raw("SELECT 1 AS ok").first() }
         } catch {
@@ -49,7 +54,7 @@ final class PostgresBackend: Sendable {
     }
 
     func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = try await pool.lease()
+        let connection = try await lease()
         defer { pool.release(connection) }
         return try await body(OpenConnectionSQLDatabase(connection, queryLogLevel: .trace))
     }
@@ -65,6 +70,13 @@ final class PostgresBackend: Sendable {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// A connection from the pool; the wait is reported whether one came or the request gave up.
+    private func lease() async throws -> PostgresConnection {
+        let asked = ContinuousClock.now
+        defer { metrics.recordConnectionWait(seconds: asked.duration(to: .now).inSeconds) }
+        return try await pool.lease()
     }
 
     func close() async {

@@ -15,22 +15,25 @@ final class SQLiteBackend: Sendable {
     private let threadPool: NIOThreadPool
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
-    private let writeQueue = GroupCommitWriter()
+    private let writeQueue: GroupCommitWriter
     private let nextReader = NIOLockedValueBox(0)
 
     private let checkpointer: WALCheckpointer
 
     private init(
-        threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: WALCheckpointer
+        threadPool: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection], checkpointer: WALCheckpointer,
+        metrics: any MetricsRecorder
     ) {
         self.threadPool = threadPool
+        self.writeQueue = GroupCommitWriter(metrics: metrics)
         self.writer = writer
         self.readers = readers
         self.checkpointer = checkpointer
     }
 
     static func open(
-        path: String, readers readerCount: Int, synchronous: DatabaseConfiguration.SQLiteSynchronous, logger: Logger
+        path: String, readers readerCount: Int, synchronous: DatabaseConfiguration.SQLiteSynchronous, logger: Logger,
+        metrics: any MetricsRecorder
     ) async throws -> SQLiteBackend {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
@@ -75,7 +78,8 @@ final class SQLiteBackend: Sendable {
             throw DatabaseUnavailable(description: "cannot open the SQLite database at \(path): \(error)")
         }
         return SQLiteBackend(
-            threadPool: threadPool, writer: opened[0], readers: Array(opened.dropFirst()), checkpointer: checkpointer)
+            threadPool: threadPool, writer: opened[0], readers: Array(opened.dropFirst()), checkpointer: checkpointer,
+            metrics: metrics)
     }
 
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

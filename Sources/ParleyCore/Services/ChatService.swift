@@ -19,11 +19,15 @@ public struct ChatService: Sendable {
     /// refuses every queued send.
     public let sendQueue: MessageSendBatcher
 
-    public init(database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// `metrics` learns the size of every batch of sends written.
+    public init(
+        database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date = { Date() },
+        metrics: any MetricsRecorder = NoMetrics()
+    ) {
         self.database = database
         self.events = events
         self.clock = clock
-        self.sendQueue = MessageSendBatcher(database: database, events: events, clock: clock)
+        self.sendQueue = MessageSendBatcher(database: database, events: events, clock: clock, metrics: metrics)
     }
 
     // MARK: Sessions

@@ -58,13 +58,18 @@ public final class MessageSendBatcher: Service, Sendable {
     /// (BENCHMARKS.md). The code for several writers (which keeps concurrent batches off each
     /// other's sessions) stays, for a larger machine where more may pay; nothing sets it today.
     private let maximumWriters: Int
+    private let metrics: any MetricsRecorder
     private let state = NIOLockedValueBox(State())
 
-    init(database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date) {
+    init(
+        database: Database, events: any ChatEventBus, clock: @escaping @Sendable () -> Date,
+        metrics: any MetricsRecorder = NoMetrics()
+    ) {
         self.database = database
         self.events = events
         self.clock = clock
         self.maximumWriters = 1
+        self.metrics = metrics
     }
 
     var statistics: SendStatistics { state.withLockedValue { $0.statistics } }
@@ -170,6 +175,7 @@ public final class MessageSendBatcher: Service, Sendable {
             for pending in batch { await answerAlone(pending, after: error) }
             return
         }
+        metrics.recordSendBatch(sends: batch.count, messagesWritten: Self.events(of: outcomes).count)
         for (pending, outcome) in zip(batch, outcomes) {
             pending.continuation.resume(
                 with: outcome.map { message, session in

@@ -10,18 +10,22 @@ public struct AppDependencies: Sendable {
     public let settings: SettingsService
     /// Each user's send limit on the API; nil for none.
     public let sendRateLimit: SendRateLimit?
+    /// What `GET /metrics` shows; a fresh set per application unless given one.
+    public let metrics: ParleyMetrics
 
     /// Without `events`, the bus that fits the database (``Database/makeEventBus(logger:)``); the
     /// application runs it when it is a service.
     public init(
         database: Database, events: (any ChatEventBus)? = nil, bcryptCost: UInt8 = 12,
-        sendRateLimit: SendRateLimit? = .standard
+        sendRateLimit: SendRateLimit? = .standard, metrics: ParleyMetrics = ParleyMetrics()
     ) {
         let events = events ?? database.makeEventBus()
         self.database = database
         self.sendRateLimit = sendRateLimit
         self.events = events
-        self.chat = ChatService(database: database, events: events)
+        self.metrics = metrics
+        (events as? PostgresEventBus)?.observeLag { [metrics] in metrics.recordBusLag(seconds: $0) }
+        self.chat = ChatService(database: database, events: events, metrics: metrics)
         self.users = UserService(database: database, events: events, bcryptCost: bcryptCost)
         self.settings = SettingsService(database: database, events: events)
     }

@@ -8,10 +8,11 @@ import ServiceLifecycle
 /// Builds the HTTP application over ready dependencies. The executable and the tests both call it.
 ///
 /// `ownsDatabase` adds a service that closes the database after the server has stopped;
+/// `metricsToken` opens `GET /metrics` to that bearer token (nil keeps it closed);
 /// `onServerRunning` runs once the port is bound.
 public func buildApplication(
     host: String, port: Int, dependencies: AppDependencies, ownsDatabase: Bool, logger: Logger,
-    connections: ConnectionLimits = .init(),
+    connections: ConnectionLimits = .init(), metricsToken: String? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let renderer = try await PageRenderer.load()
@@ -25,11 +26,12 @@ public func buildApplication(
         sendLimiter: dependencies.sendRateLimit.map { SendRateLimiter($0, events: events) })
     let router = buildRouter(
         dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access,
-        trustedProxies: connections.trustedProxies)
+        trustedProxies: connections.trustedProxies, metricsToken: metricsToken)
     // Realtime sockets are checked after the upgrade: a refused upgrade could only answer a bare
     // 400, while a close frame can say why (`unauthorized`, `chat_disabled`).
     let realtime = RealtimeAccess(
-        hub: hub, tokens: access.tokens, settings: dependencies.settings, logger: logger)
+        hub: hub, tokens: access.tokens, settings: dependencies.settings, metrics: dependencies.metrics,
+        logger: logger)
     // Services stop in reverse order, after the HTTP server: the send queue answers the last
     // sends once no request can add more, and the database closes last.
     var services: [any Service] = []
@@ -65,13 +67,18 @@ struct APIAccess {
 }
 
 func buildRouter(
-    dependencies: AppDependencies, pages: AdminPages, access: APIAccess, trustedProxies: TrustedProxies
+    dependencies: AppDependencies, pages: AdminPages, access: APIAccess, trustedProxies: TrustedProxies,
+    metricsToken: String?
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: RequestLogMiddleware(level: .debug))
     router.add(middleware: ClientOriginMiddleware(trustedProxies: trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: UnavailableMiddleware())
+    if let metricsToken {
+        router.add(middleware: MetricsEndpointMiddleware(metrics: dependencies.metrics, token: metricsToken))
+    }
     router.add(
         middleware: FileMiddleware(
             PageRenderer.publicDirectory, urlBasePath: AdminPath.assets,

@@ -9,11 +9,13 @@ import ParleyCore
     import Darwin
 #endif
 
-/// What a realtime socket checks and joins: the token, the chat switch and the hub.
+/// What a realtime socket checks and joins (the token, the chat switch and the hub), and where it
+/// counts its life and its deliveries.
 struct RealtimeAccess: Sendable {
     let hub: RealtimeHub
     let tokens: APITokenCache
     let settings: SettingsService
+    let metrics: ParleyMetrics
     let logger: Logger
 }
 
@@ -168,6 +170,7 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
                 return
             }
             self.userID = userID
+            access.metrics.socketOpened()
             // Everything after this frame is delivered, so a client knows when it is caught up.
             writeText(#"{"data":{"user_id":\#(userID)},"type":"connection.ready"}"#)
             pings = context.eventLoop.scheduleRepeatedTask(
@@ -179,7 +182,10 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
     private func leave() {
         pings?.cancel()
         pings = nil
-        if let userID { access.hub.disconnect(userID: userID, self) }
+        if let userID {
+            access.hub.disconnect(userID: userID, self)
+            access.metrics.socketClosed()
+        }
         userID = nil
     }
 
@@ -192,15 +198,19 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         write(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()))
     }
 
-    private func writeText(_ text: String) {
-        guard let context, !isClosing else { return }
+    /// Writes a text frame; false when none was written (closing, or dropped for being too slow).
+    @discardableResult
+    private func writeText(_ text: String) -> Bool {
+        guard let context, !isClosing else { return false }
         guard context.channel.isWritable else {
             access.logger.notice(
                 "Dropping a realtime connection that stopped reading", metadata: ["user": "\(userID ?? 0)"])
+            access.metrics.slowSocketDropped()
             close(code: .goingAway, reason: "too_slow")
-            return
+            return false
         }
         write(WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: text)))
+        return true
     }
 
     private func write(_ frame: WebSocketFrame) {
@@ -245,7 +255,9 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
 
 extension RealtimeSocketHandler: RealtimeConnection {
     func send(_ text: String) {
-        eventLoop.execute { self.writeText(text) }
+        eventLoop.execute {
+            if self.writeText(text) { self.access.metrics.frameDelivered() }
+        }
     }
 
     func close(_ reason: RealtimeCloseReason) {

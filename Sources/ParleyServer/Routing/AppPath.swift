@@ -1,9 +1,10 @@
 /// Every address outside the admin panel, declared once: the API's paths (relative to
-/// ``API/base``, as its router group registers them), the web chat, health and the home page.
+/// ``API/base``, as its router group registers them), the web chat, health, metrics and the home page.
 /// Admin addresses are in ``AdminPath``.
 enum AppPath {
     static let home = "/"
     static let health = "/healthz"
+    static let metrics = "/metrics"
     static let chat = "/chat"
     static let chatAssets = "/chat/assets"
     static let openAPIDocument = API.base + "/" + API.openAPIDocument
