@@ -1,5 +1,5 @@
 import Foundation
-import ParleyCore
+@testable import ParleyCore
 import ParleyTestSupport
 import SQLKit
 import Testing
@@ -77,5 +77,15 @@ struct EventLogTests {
             #expect(try await now.pruneOnce() == 0)
             #expect(try await Self.logged(context.database).map(\.position) == [Int64(before + 1)])
         }
+    }
+
+    @Test func anAnnouncementsOriginAndPositionsAreReadWithoutItsEvents() throws {
+        let payload =
+            EventAnnouncement.opening(origin: "a1b2c3") + "41" + #","b":43"#
+            + EventAnnouncement.closing(createdAt: 1_700_000_000_000, payloads: [#"{"type":"x"}"#])
+        let header = try #require(EventAnnouncement.header(of: payload))
+        #expect(header.origin == "a1b2c3" && header.first == 41 && header.last == 43)
+        #expect(EventAnnouncement.header(of: #"{"a":1}"#) == nil)
+        #expect(EventAnnouncement.header(of: #"{"o":"x","a":,"b":2}"#) == nil)
     }
 }

@@ -25,4 +25,24 @@ struct EventAnnouncement: Decodable {
         guard framing + events.utf8.count <= maximumPayload else { return #","t":\#(createdAt)}"# }
         return #","t":\#(createdAt),"e":[\#(events)]}"#
     }
+
+    /// The origin and positions read from the start of a payload without decoding its events, so an
+    /// instance skips its own announcements cheaply; nil when the payload is not of that form.
+    static func header(of payload: String) -> (origin: Substring, first: Int64, last: Int64)? {
+        let utf8 = payload.utf8
+        guard utf8.starts(with: #"{"o":""#.utf8) else { return nil }
+        let rest = payload.dropFirst(6)
+        guard let quote = rest.firstIndex(of: "\"") else { return nil }
+        let origin = rest[..<quote]
+        func number(after key: String, in text: Substring) -> (Int64, Substring)? {
+            guard text.hasPrefix(key) else { return nil }
+            let digits = text.dropFirst(key.count).prefix { $0.isNumber || $0 == "-" }
+            guard let value = Int64(digits) else { return nil }
+            return (value, text.dropFirst(key.count + digits.count))
+        }
+        guard let (first, afterFirst) = number(after: #"","a":"#, in: rest[quote...]),
+            let (last, _) = number(after: #","b":"#, in: afterFirst)
+        else { return nil }
+        return (origin, first, last)
+    }
 }

@@ -182,6 +182,16 @@ public final class PostgresEventBus: ChatEventBus, Service {
     }
 
     private func receive(_ payload: String, on db: any SQLDatabase) async throws {
+        if let header = EventAnnouncement.header(of: payload), header.origin == origin {
+            // This instance's own batch, delivered when it committed: only the position moves.
+            let cursor = listener.withLockedValue { $0.cursor } ?? (header.first - 1)
+            guard header.last > cursor else { return }
+            if header.first > cursor + 1 {
+                try await replay(after: cursor, through: header.first - 1, on: db)
+            }
+            listener.withLockedValue { $0.cursor = header.last }
+            return
+        }
         let announcement: EventAnnouncement
         do {
             announcement = try JSONDecoder().decode(EventAnnouncement.self, from: Data(payload.utf8))

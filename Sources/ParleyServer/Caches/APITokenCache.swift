@@ -7,10 +7,11 @@ import ServiceLifecycle
 ///
 /// As a service it follows the event bus: when a user's access changes anywhere (a token revoked,
 /// an account edited, a password reset, on this instance or another), every token of that user
-/// is forgotten at once. ``maximumAge`` bounds what could be missed while the bus is away (the
-/// PostgreSQL bus replays the log when it reconnects, which forgets them then).
+/// is forgotten at once. So entries can live long: ``maximumAge`` only bounds what an instance
+/// could miss while its bus is away, and the PostgreSQL bus replays the log when it reconnects
+/// (within seconds: its connection is checked every 5), which forgets them then.
 final class APITokenCache: Service, Sendable {
-    static let maximumAge = Duration.seconds(5)
+    static let maximumAge = Duration.seconds(30)
     /// Tokens remembered at most; past that the cache starts over rather than grow.
     static let capacity = 50_000
 
