@@ -3,11 +3,12 @@
 #   bash Benchmarks/cluster.sh [DATA_DIR]
 # PostgreSQL with the settings of Benchmarks/postgres.sh (port PG_PORT, default 55470), 5,000
 # conversations with tokens seeded once into a template database; every run gets a fresh copy.
-# 1. Delivery latency at RATE (1,000) messages/s to 1,000 recipients' sockets, sent through one
-#    instance: the sockets on that same instance, then on a second instance (through the bus).
+# 1. Delivery latency at each of RATES ("1000 250") messages/s to 1,000 recipients' sockets, sent
+#    through one instance: the sockets on that same instance, then on a second instance (the bus).
 # 2. Send throughput, wrk with 64 connections for DURATION (15) s, with the 64 recipients' sockets
-#    open and counting what reaches them: one instance, then three instances behind nginx
-#    (round-robin, sockets spread over the three). ROUNDS (2) rounds alternate the order.
+#    open and counting what reaches them: one instance; one instance behind nginx (what the proxy
+#    hop costs); three instances behind nginx (round-robin, sockets spread over the three).
+#    ROUNDS (2) rounds, the order reversed every other round.
 # Release builds in .build-release. Prints a table with the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ data=${1:-/tmp/parley-cluster}
 pg_port=${PG_PORT:-55470}
 duration=${DURATION:-15}
 rounds=${ROUNDS:-2}
-rate=${RATE:-1000}
+rates=${RATES:-1000 250}
 mkdir -p "$data"
 ulimit -n "$(ulimit -Hn)"
 swift build -c release --scratch-path .build-release --product parley > /dev/null
@@ -102,36 +103,43 @@ results="$data/results.tsv"
 port_a=$(free_port) port_b=$(free_port) port_c=$(free_port) port_lb=$(free_port)
 
 echo
-echo "== 1. delivery latency: $rate messages/s sent through instance A, 1,000 recipients' sockets"
+echo "== 1. delivery latency: messages sent through instance A at a fixed rate, 1,000 recipients' sockets"
 for round in $(seq "$rounds"); do
-  for where in same other; do
-    fresh_copy
-    start_server "$port_a"
-    socket_port=$port_a
-    if [ "$where" = other ]; then start_server "$port_b"; socket_port=$port_b; fi
-    out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port_a" \
-      --socket-url "http://127.0.0.1:$socket_port" --tokens "$data/tokens.tsv" --recipients-only \
-      --connections 1000 --rate "$rate" --duration "$duration")
-    stop_all
-    echo "round $round, sockets on the $where instance:"
-    echo "$out" | sed 's/^/  /'
-    p99=$(echo "$out" | sed -nE 's/^send to receive ms: .*p99 ([0-9.]+),.*/\1/p')
-    p50=$(echo "$out" | sed -nE 's/^send to receive ms: p50 ([0-9.]+),.*/\1/p')
-    twice=$(echo "$out" | sed -nE 's/.* ([0-9]+) delivered twice$/\1/p')
-    printf 'latency\t%s\t%s\t%s\t%s\n' "$where" "$p50" "$p99" "$twice" >> "$results"
+  for rate in $rates; do
+    for where in same other; do
+      fresh_copy
+      start_server "$port_a"
+      socket_port=$port_a
+      if [ "$where" = other ]; then start_server "$port_b"; socket_port=$port_b; fi
+      out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port_a" \
+        --socket-url "http://127.0.0.1:$socket_port" --tokens "$data/tokens.tsv" --recipients-only \
+        --connections 1000 --rate "$rate" --duration "$duration")
+      stop_all
+      echo "round $round, $rate/s, sockets on the $where instance:"
+      echo "$out" | sed 's/^/  /'
+      p99=$(echo "$out" | sed -nE 's/^send to receive ms: .*p99 ([0-9.]+),.*/\1/p')
+      p50=$(echo "$out" | sed -nE 's/^send to receive ms: p50 ([0-9.]+),.*/\1/p')
+      twice=$(echo "$out" | sed -nE 's/.* ([0-9]+) delivered twice$/\1/p')
+      printf 'latency\t%s\t%s\t%s\t%s\t%s\n' "$where" "$p50" "$p99" "$twice" "$rate" >> "$results"
+    done
   done
 done
 
 echo
 echo "== 2. send throughput: wrk, 64 connections, $duration s; the 64 recipients' sockets counting deliveries"
 for round in $(seq "$rounds"); do
-  order="single cluster"
-  if [ $((round % 2)) = 0 ]; then order="cluster single"; fi
+  order="single proxied cluster"
+  if [ $((round % 2)) = 0 ]; then order="cluster proxied single"; fi
   for setup in $order; do
     fresh_copy
     if [ "$setup" = single ]; then
       start_server "$port_a"
       target=$port_a
+      sockets=(--socket-url "http://127.0.0.1:$port_a")
+    elif [ "$setup" = proxied ]; then
+      start_server "$port_a"
+      start_nginx "$port_lb" "$port_a"
+      target=$port_lb
       sockets=(--socket-url "http://127.0.0.1:$port_a")
     else
       start_server "$port_a" && start_server "$port_b" && start_server "$port_c"
@@ -161,23 +169,26 @@ done
 python3 - "$results" << 'EOF'
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
-lat = {w: [r for r in rows if r[0] == "latency" and r[1] == w] for w in ("same", "other")}
+lat = [r for r in rows if r[0] == "latency"]
 print()
-print("| delivery at the fixed rate, 1,000 sockets | sockets on the sending instance | on another instance |")
+print("| delivery at a fixed rate, 1,000 sockets (median of rounds) | sockets on the sending instance | "
+      "on another instance |")
 print("| --- | ---: | ---: |")
-for name, col in (("p50 ms (median of rounds)", 2), ("p99 ms (median of rounds)", 3)):
-    print(f"| {name} | {statistics.median(float(r[col]) for r in lat['same']):.2f} | "
-          f"{statistics.median(float(r[col]) for r in lat['other']):.2f} |")
-print(f"| delivered twice | {sum(int(r[4] or 0) for r in lat['same'])} | {sum(int(r[4] or 0) for r in lat['other'])} |")
-sends = {s: [r for r in rows if r[0] == "sends" and r[1] == s] for s in ("single", "cluster")}
+for rate in sorted({r[5] for r in lat}, key=int, reverse=True):
+    for name, col in (("p50 ms", 2), ("p99 ms", 3)):
+        cells = [statistics.median(float(r[col]) for r in lat if r[5] == rate and r[1] == w) for w in ("same", "other")]
+        print(f"| {int(rate):,}/s, {name} | {cells[0]:.2f} | {cells[1]:.2f} |")
+print(f"| delivered twice | {sum(int(r[4] or 0) for r in lat if r[1] == 'same')} | "
+      f"{sum(int(r[4] or 0) for r in lat if r[1] == 'other')} |")
+sends = {s: [r for r in rows if r[0] == "sends" and r[1] == s] for s in ("single", "proxied", "cluster")}
 print()
-print("| sends, wrk 64 connections | one instance | three behind nginx | three/one |")
-print("| --- | ---: | ---: | ---: |")
+print("| sends, wrk 64 connections | one instance | one behind nginx | three behind nginx | three/one | "
+      "three/one behind nginx |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for name, col in (("messages/s (median)", 2), ("p50 ms (median)", 3), ("p99 ms (median)", 4)):
-    one = statistics.median(float(r[col]) for r in sends["single"])
-    three = statistics.median(float(r[col]) for r in sends["cluster"])
-    print(f"| {name} | {one:,.1f} | {three:,.1f} | {three / one:.2f} |")
-for setup in ("single", "cluster"):
+    one, proxied, three = (statistics.median(float(r[col]) for r in sends[s]) for s in ("single", "proxied", "cluster"))
+    print(f"| {name} | {one:,.1f} | {proxied:,.1f} | {three:,.1f} | {three / one:.2f} | {three / proxied:.2f} |")
+for setup in ("single", "proxied", "cluster"):
     for r in sends[setup]:
         print(f"{setup}: errors {r[5]}, delivered {r[6]}, twice {r[7]}, stored {r[8]}")
 EOF
