@@ -5,7 +5,7 @@ import HummingbirdWSTesting
 import HummingbirdWebSocket
 import Logging
 import ParleyCore
-import ParleyServer
+@testable import ParleyServer
 import ParleyTestSupport
 import Testing
 
@@ -69,6 +69,10 @@ struct ClusterTests {
                 #expect((created["data"] as? [String: Any])?["body"] as? String == "Across?")
                 try await group.waitForAll()
             }
+            // B timed how long the message took to reach it (parley_event_bus_lag_seconds).
+            let exposition = String(decoding: b.dependencies.metrics.exposition(), as: UTF8.self)
+            let count = exposition.split(separator: "\n").first { $0.hasPrefix("parley_event_bus_lag_seconds_count") }
+            #expect(count.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0 >= 1, "\(exposition)")
         }
     }
 
