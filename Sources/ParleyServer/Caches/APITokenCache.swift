@@ -7,27 +7,31 @@ import ServiceLifecycle
 ///
 /// As a service it follows the event bus: when a user's access changes anywhere (a token revoked,
 /// an account edited, a password reset, on this instance or another), every token of that user
-/// is forgotten at once. So entries can live long: ``maximumAge`` only bounds what an instance
-/// could miss while its bus is away, and the PostgreSQL bus replays the log when it reconnects
-/// (within seconds: its connection is checked every 5), which forgets them then.
+/// is forgotten at once. ``maximumAge`` bounds what could be missed: with a bus that hears other
+/// processes (PostgreSQL's, which replays the log when it reconnects, within seconds since its
+/// connection is checked every 5), entries live 30 s; on SQLite, where a command such as
+/// `parley reset-password` changes the file from another process unheard, 5 s.
 final class APITokenCache: Service, Sendable {
     static let maximumAge = Duration.seconds(30)
+    static let maximumAgeUnheard = Duration.seconds(5)
     /// Tokens remembered at most; past that the cache starts over rather than grow.
     static let capacity = 50_000
 
     let tokens: APITokenService
     private let events: any ChatEventBus
+    private let maximumAge: Duration
     private let entries = NIOLockedValueBox<[String: (user: User, readAt: ContinuousClock.Instant)]>([:])
 
     init(tokens: APITokenService, events: any ChatEventBus) {
         self.tokens = tokens
         self.events = events
+        self.maximumAge = events.announcementChannel == nil ? Self.maximumAgeUnheard : Self.maximumAge
     }
 
     /// The token's user; only tokens that exist are remembered, so a new one works at once.
     func user(for token: String) async throws -> User? {
         let now = ContinuousClock.now
-        if let entry = entries.withLockedValue({ $0[token] }), now - entry.readAt < Self.maximumAge {
+        if let entry = entries.withLockedValue({ $0[token] }), now - entry.readAt < maximumAge {
             return entry.user
         }
         guard let user = try await tokens.user(for: token) else { return nil }
