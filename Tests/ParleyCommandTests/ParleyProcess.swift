@@ -6,8 +6,6 @@ import Foundation
 
 /// Runs the built `parley` executable as a separate process, as a user would.
 struct ParleyProcess {
-    private static let launchLock = NSLock()
-
     struct Result {
         var status: Int32
         var output: String
@@ -38,21 +36,12 @@ struct ParleyProcess {
     static func start(
         _ arguments: [String], in directory: URL, environment extra: [String: String] = [:]
     ) throws
-        -> (Process, Pipe, Pipe)
+        -> (SpawnedProcess, output: FileHandle, errors: FileHandle)
     {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment(extra)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        // Foundation's Process.run() on Linux has crashed here (a bad pointer in its memcpy) when
-        // tests launched processes at the same moment; launches are quick, so take turns.
-        try launchLock.withLock { try process.run() }
-        return (process, output, errors)
+        let process = try SpawnedProcess(
+            executable: executable.path, arguments: arguments, directory: directory.path,
+            environment: environment(extra))
+        return (process, process.output, process.errors)
     }
 
     /// Runs to completion and collects what it printed.
@@ -62,8 +51,10 @@ struct ParleyProcess {
         -> Result
     {
         let (process, output, errors) = try start(arguments, in: directory, environment: extra)
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes at once, so that a child filling one while the other is read cannot stall.
+        let errorsRead = Task.detached { errors.readDataToEndOfFile() }
+        let outData = output.readDataToEndOfFile()
+        let errData = await errorsRead.value
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),

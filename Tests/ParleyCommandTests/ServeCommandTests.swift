@@ -27,7 +27,7 @@ struct ServeCommandTests {
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("data/parley.sqlite").path))
 
         process.terminate()  // SIGTERM: the server drains and exits cleanly.
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: errors.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(started, "healthz answered \(status.map(String.init) ?? "nothing"); the server said:\n\(log)")
         #expect(
@@ -85,7 +85,7 @@ struct ServeCommandTests {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         let scraped = try await URLSession.shared.data(for: request)
         process.terminate()
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: errors.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
 
         #expect((anonymous.1 as? HTTPURLResponse)?.statusCode == 404)
