@@ -182,42 +182,33 @@ public final class PostgresEventBus: ChatEventBus, Service {
     }
 
     private func receive(_ payload: String, on db: any SQLDatabase) async throws {
-        if let header = EventAnnouncement.header(of: payload), header.origin == origin {
-            // This instance's own batch, delivered when it committed: only the position moves.
-            let cursor = listener.withLockedValue { $0.cursor } ?? (header.first - 1)
-            guard header.last > cursor else { return }
-            if header.first > cursor + 1 {
-                try await replay(after: cursor, through: header.first - 1, on: db)
-            }
-            listener.withLockedValue { $0.cursor = header.last }
+        guard let header = EventAnnouncement.header(of: payload) else {
+            logger.error("Ignoring an event announcement that does not parse")
             return
         }
-        let announcement: EventAnnouncement
-        do {
-            announcement = try JSONDecoder().decode(EventAnnouncement.self, from: Data(payload.utf8))
-        } catch {
-            logger.error("Ignoring an event announcement that does not parse", metadata: ["error": "\(error)"])
-            return
+        let cursor = listener.withLockedValue { $0.cursor } ?? (header.first - 1)
+        guard header.last > cursor else { return }
+        if header.first > cursor + 1 {
+            try await replay(after: cursor, through: header.first - 1, on: db)
         }
-        let cursor = listener.withLockedValue { $0.cursor } ?? (announcement.a - 1)
-        guard announcement.b > cursor else { return }
-        if announcement.a > cursor + 1 {
-            try await replay(after: cursor, through: announcement.a - 1, on: db)
-        }
-        if announcement.o != origin {
+        // This instance delivered its own batches when they committed: only the position moves.
+        if header.origin != origin {
+            let announcement = try? JSONDecoder().decode(EventAnnouncement.self, from: Data(payload.utf8))
             let events: [ChatEvent]
-            if let carried = announcement.e {
+            if let carried = announcement?.e {
                 events = carried
             } else {
                 events = try await EventLogRepository(db).entries(
-                    after: announcement.a - 1, through: announcement.b, limit: Int(announcement.b - announcement.a + 1)
+                    after: header.first - 1, through: header.last, limit: Int(header.last - header.first + 1)
                 ).map(\.event)
             }
             deliverFromOthers(events)
-            let lag = Double(Date().epochMilliseconds - announcement.t) / 1000
-            listener.withLockedValue { $0.lagObserver }?(max(0, lag))
+            if let announcement {
+                let lag = Double(Date().epochMilliseconds - announcement.t) / 1000
+                listener.withLockedValue { $0.lagObserver }?(max(0, lag))
+            }
         }
-        listener.withLockedValue { $0.cursor = announcement.b }
+        listener.withLockedValue { $0.cursor = header.last }
     }
 
     /// Delivers other instances' events logged after `cursor` up to `last`, from the log.
@@ -228,19 +219,19 @@ public final class PostgresEventBus: ChatEventBus, Service {
                 after: position, through: last, limit: Self.replayPage)
             guard let final = entries.last else { break }
             if let first = entries.first, first.position > position + 1 {
-                logger.warning(
-                    "Events were pruned from the log before this instance read them; clients catch up with after=",
-                    metadata: ["missed": "\(first.position - position - 1)"])
+                warnPruned(missed: first.position - position - 1)
             }
             deliverFromOthers(entries.filter { $0.origin != origin }.map(\.event))
             position = final.position
             listener.withLockedValue { $0.cursor = position }
         }
-        if position < last {
-            logger.warning(
-                "Events were pruned from the log before this instance read them; clients catch up with after=",
-                metadata: ["missed": "\(last - position)"])
-        }
+        if position < last { warnPruned(missed: last - position) }
+    }
+
+    private func warnPruned(missed: Int64) {
+        logger.warning(
+            "Events were pruned from the log before this instance read them; clients catch up with after=",
+            metadata: ["missed": "\(missed)"])
     }
 
     private func deliverFromOthers(_ events: [ChatEvent]) {

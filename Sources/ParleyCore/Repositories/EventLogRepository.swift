@@ -41,10 +41,7 @@ struct EventLogRepository {
                 FROM head
                 """
             ).first()
-            guard let position = try row?.int64("position") else {
-                throw DatabaseUnavailable(description: "event_log_head has no row")
-            }
-            last = position
+            last = try Self.headPosition(in: row)
         } else {
             let row = try await db.raw(
                 """
@@ -52,10 +49,7 @@ struct EventLogRepository {
                 RETURNING position
                 """
             ).first()
-            guard let position = try row?.int64("position") else {
-                throw DatabaseUnavailable(description: "event_log_head has no row")
-            }
-            last = position
+            last = try Self.headPosition(in: row)
             let first = last - count + 1
             let rows = payloads.enumerated().map { index, payload -> SQLQueryString in
                 "(\(bind: first + Int64(index)), \(bind: origin), \(bind: createdAt), \(bind: payload))"
@@ -66,6 +60,14 @@ struct EventLogRepository {
         }
         return EventBatch(
             origin: origin, firstPosition: last - count + 1, events: events, payloads: payloads, createdAt: now)
+    }
+
+    /// The head's position as a statement that bumped it returned it.
+    private static func headPosition(in row: (any SQLRow)?) throws -> Int64 {
+        guard let position = try row?.int64("position") else {
+            throw DatabaseUnavailable(description: "event_log_head has no row")
+        }
+        return position
     }
 
     /// The last position handed out.
