@@ -22,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ParleyMetrics()
         let database = try await environment.openDatabase(metrics: metrics)
         let dependencies = AppDependencies(
-            database: database, sendRateLimit: configuration.sendRateLimit, metrics: metrics)
+            database: database, sendRateLimit: configuration.sendRateLimit, metrics: metrics,
+            notifications: configuration.notifications)
 
         if configuration.seedDemoData {
             let seeder = DemoSeeder(

@@ -68,14 +68,37 @@ struct EventLogTests {
             let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
             _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "old")
             let before = try await Self.logged(context.database).count
+            try await Self.markDispatched(context.database)
             let later = Date().addingTimeInterval(Double(EventLogPruner.retention.components.seconds) + 60)
             let pruner = EventLogPruner(database: context.database, logger: .init(label: "test"), clock: { later })
             #expect(try await pruner.pruneOnce() == before)
             #expect(try await Self.logged(context.database).isEmpty)
             _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "new")
+            try await Self.markDispatched(context.database)
             let now = EventLogPruner(database: context.database, logger: .init(label: "test"))
             #expect(try await now.pruneOnce() == 0)
             #expect(try await Self.logged(context.database).map(\.position) == [Int64(before + 1)])
+        }
+    }
+
+    @Test func oldEventsNotYetDispatchedToNotificationsAreKept() async throws {
+        try await ChatTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            let dispatched = try await Self.logged(context.database).count
+            try await Self.markDispatched(context.database)
+            _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "pending")
+            let later = Date().addingTimeInterval(Double(EventLogPruner.retention.components.seconds) + 60)
+            let pruner = EventLogPruner(database: context.database, logger: .init(label: "test"), clock: { later })
+            #expect(try await pruner.pruneOnce() == dispatched)
+            #expect(try await Self.logged(context.database).map(\.position) == [Int64(dispatched + 1)])
+        }
+    }
+
+    /// Moves the notification outbox's cursor to the log's head, as its dispatcher would.
+    static func markDispatched(_ database: Database) async throws {
+        try await database.write { db in
+            let head = try await EventLogRepository(db).head()
+            try await OutboxCursorRepository(db, engine: database.engine).advance(to: head)
         }
     }
 

@@ -7,12 +7,7 @@ import Testing
 /// The throttle slows the guesser, not the owner (issue 8, item 3).
 @Suite("Sign-in throttle")
 struct SignInThrottleTests {
-    /// A clock the test moves by hand.
-    final class TestClock: Sendable {
-        private let now = NIOLockedValueBox(Date(timeIntervalSince1970: 1_800_000_000))
-        var read: @Sendable () -> Date { { [self] in now.withLockedValue { $0 } } }
-        func advance(_ seconds: TimeInterval) { now.withLockedValue { $0 += seconds } }
-    }
+    typealias TestClock = ManualClock
 
     static let owner = "owner@example.com"
 

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Everything Parley reads from its environment, read once at start-up and passed down.
@@ -20,6 +21,8 @@ public struct ParleyConfiguration: Sendable {
     public var maxConnectionsPerClient = 256
     /// The bearer token `GET /metrics` answers (`METRICS_TOKEN`); nil keeps it closed. Never logged.
     public var metricsToken: String?
+    /// Reminder timing, links in emails and webhook retries.
+    public var notifications = NotificationConfiguration()
 
     /// The shortest `METRICS_TOKEN` taken: the endpoint may sit on a public port.
     public static let minimumMetricsTokenLength = 16
@@ -121,10 +124,48 @@ public struct ParleyConfiguration: Sendable {
                 problems.append(error)
             }
         }
+        readNotificationSettings(environment, into: &configuration.notifications, problems: &problems)
         configuration.maxConnectionsPerClient = integer(
             "PARLEY_MAX_CONNECTIONS_PER_CLIENT", default: 256, range: 1...1_000_000)
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
         return configuration
+    }
+}
+
+extension ParleyConfiguration {
+    static func readNotificationSettings(
+        _ environment: [String: String], into notifications: inout NotificationConfiguration,
+        problems: inout [ConfigurationError]
+    ) {
+        let durations: [(String, WritableKeyPath<NotificationConfiguration, Duration>, ClosedRange<Int64>)] = [
+            ("PARLEY_REMINDER_DELAY", \.reminderDelay, 1_000...(30 * 86_400_000)),
+            ("PARLEY_WEBHOOK_RETRY_BASE", \.webhookRetryBase, 10...86_400_000),
+            ("PARLEY_WEBHOOK_TIMEOUT", \.webhookTimeout, 100...300_000),
+        ]
+        for (name, path, range) in durations {
+            guard let text = environment[name], !text.isEmpty else { continue }
+            if let duration = NotificationConfiguration.parseDuration(text), range.contains(duration.milliseconds) {
+                notifications[keyPath: path] = duration
+            } else {
+                problems.append(
+                    .invalid(
+                        name: name,
+                        reason: "expected a duration such as 30s, 10m or 2h, from \(range.lowerBound) ms to "
+                            + "\(range.upperBound / 1000) s, got \"\(text)\""))
+            }
+        }
+        if let text = environment["PARLEY_PUBLIC_URL"], !text.isEmpty {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil,
+                url.query == nil, url.fragment == nil
+            {
+                notifications.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                problems.append(
+                    .invalid(
+                        name: "PARLEY_PUBLIC_URL",
+                        reason: "expected an http:// or https:// address such as https://chat.example.com"))
+            }
+        }
     }
 }
 

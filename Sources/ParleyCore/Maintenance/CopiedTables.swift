@@ -16,6 +16,11 @@ public enum CopiedTables {
         "api_tokens",
         "event_log",
         "event_log_head",
+        "outbox_cursor",
+        "webhook_endpoints",
+        "webhook_events",
+        "webhook_deliveries",
+        "unread_reminders",
     ]
 
     /// The migrator's own record of what it applied; each database keeps its own.

@@ -3,10 +3,10 @@ import SQLKit
 
 /// The `event_log` table (migration 0013): appended to inside the transactions that change
 /// conversations, read by instances catching up, pruned by age.
-struct EventLogRepository {
+public struct EventLogRepository {
     let db: any SQLDatabase
 
-    init(_ db: any SQLDatabase) {
+    public init(_ db: any SQLDatabase) {
         self.db = db
     }
 
@@ -76,26 +76,34 @@ struct EventLogRepository {
     }
 
     /// Events after `position`, in order, at most `limit`.
-    func entries(after position: Int64, through last: Int64 = .max, limit: Int) async throws -> [LoggedEvent] {
+    public func entries(after position: Int64, through last: Int64 = .max, limit: Int) async throws -> [LoggedEvent] {
         let decoder = JSONDecoder()
         return try await db.raw(
             """
-            SELECT position, origin, payload FROM event_log
+            SELECT position, origin, created_at, payload FROM event_log
             WHERE position > \(bind: position) AND position <= \(bind: last)
             ORDER BY position LIMIT \(bind: limit)
             """
         ).all().map { row in
             LoggedEvent(
                 position: try row.int64("position"), origin: try row.string("origin"),
-                event: try decoder.decode(ChatEvent.self, from: Data(try row.string("payload").utf8)))
+                event: try decoder.decode(ChatEvent.self, from: Data(try row.string("payload").utf8)),
+                createdAt: try row.date("created_at"))
         }
     }
 
     /// Deletes up to `limit` of the oldest events logged before `cutoff`; returns how many.
-    /// Walks the primary key from its start, so it needs no index on the time.
+    /// Walks the primary key from its start, so it needs no index on the time. Events the
+    /// notification dispatcher has not read yet (past `outbox_cursor`) stay, however old.
     func prune(before cutoff: Date, limit: Int) async throws -> Int {
+        let dispatched =
+            try await db.raw("SELECT position FROM outbox_cursor WHERE id = 1").first()?
+            .int64("position") ?? 0
         let oldest = try await db.raw(
-            "SELECT position, created_at FROM event_log ORDER BY position LIMIT \(bind: limit)"
+            """
+            SELECT position, created_at FROM event_log WHERE position <= \(bind: dispatched)
+            ORDER BY position LIMIT \(bind: limit)
+            """
         ).all()
         var through: Int64?
         var count = 0

@@ -4,6 +4,8 @@ import SQLKit
 /// System settings, one row per key.
 public struct SettingsRepository: Sendable {
     public static let chatEnabledKey = "chat_enabled"
+    /// "false" when administrators turned unread reminders off for everyone.
+    public static let emailRemindersKey = "email_reminders_enabled"
 
     let db: any SQLDatabase
 

@@ -3,11 +3,6 @@ import ParleyCore
 
 /// What the realtime socket sends: `{"type": "message.created", "data": {…}}`.
 enum RealtimeEvent {
-    struct Envelope<Payload: Encodable>: Encodable {
-        let type: String
-        let data: Payload
-    }
-
     struct SessionRef: Encodable {
         let id: Int64
         let productId: Int64
@@ -44,27 +39,37 @@ enum RealtimeEvent {
     static func json(for event: ChatEvent) -> String? {
         // New messages are the bulk of the traffic; they skip the encoder.
         if case .messageCreated(let message, _) = event { return MessageJSON.createdEvent(message) }
+        guard let type = type(of: event), let data = data(for: event) else { return nil }
+        return #"{"data":"# + data + #","type":""# + type + #""}"#
+    }
+
+    /// The `type` clients see; nil for events that are not sent to them.
+    static func type(of event: ChatEvent) -> String? {
+        switch event {
+        case .messageCreated: "message.created"
+        case .messagesRead: "messages.read"
+        case .messageDeleted: "message.deleted"
+        case .sessionCreated: "session.created"
+        case .sessionUpdated: "session.updated"
+        case .sessionDeleted: "session.deleted"
+        case .chatAvailabilityChanged, .accessChanged: nil
+        }
+    }
+
+    /// The event's `data` object as JSON text; webhooks send the same.
+    static func data(for event: ChatEvent) -> String? {
         let encoder = APIJSON.encoder()
         let data: Data?
         switch event {
-        case .messageCreated:
-            data = nil
+        case .messageCreated(let message, _):
+            return MessageJSON.encode(message)
         case .messagesRead(let session, let readerID, let count, let upTo):
             data = try? encoder.encode(
-                Envelope(
-                    type: "messages.read",
-                    data: MessagesRead(chatSessionId: session.id, readerId: readerID, count: count, upToMessageId: upTo)
-                ))
+                MessagesRead(chatSessionId: session.id, readerId: readerID, count: count, upToMessageId: upTo))
         case .messageDeleted(let messageID, let session):
-            data = try? encoder.encode(
-                Envelope(type: "message.deleted", data: MessageDeleted(chatSessionId: session.id, messageId: messageID))
-            )
-        case .sessionCreated(let session):
-            data = try? encoder.encode(Envelope(type: "session.created", data: SessionRef(session)))
-        case .sessionUpdated(let session, _):
-            data = try? encoder.encode(Envelope(type: "session.updated", data: SessionRef(session)))
-        case .sessionDeleted(let session):
-            data = try? encoder.encode(Envelope(type: "session.deleted", data: SessionRef(session)))
+            data = try? encoder.encode(MessageDeleted(chatSessionId: session.id, messageId: messageID))
+        case .sessionCreated(let session), .sessionUpdated(let session, _), .sessionDeleted(let session):
+            data = try? encoder.encode(SessionRef(session))
         case .chatAvailabilityChanged, .accessChanged:
             data = nil
         }

@@ -12,18 +12,25 @@ public struct AppDependencies: Sendable {
     public let sendRateLimit: SendRateLimit?
     /// What `GET /metrics` shows; a fresh set per application unless given one.
     public let metrics: ParleyMetrics
+    /// Reminder timing, email links and webhook retries.
+    public let notifications: NotificationConfiguration
+    /// Webhook endpoints and their deliveries.
+    public let webhooks: WebhookService
 
     /// Without `events`, the bus that fits the database (``Database/makeEventBus(logger:)``); the
     /// application runs it when it is a service.
     public init(
         database: Database, events: (any ChatEventBus)? = nil, bcryptCost: UInt8 = 12,
-        sendRateLimit: SendRateLimit? = .standard, metrics: ParleyMetrics = ParleyMetrics()
+        sendRateLimit: SendRateLimit? = .standard, metrics: ParleyMetrics = ParleyMetrics(),
+        notifications: NotificationConfiguration = .init()
     ) {
         let events = events ?? database.makeEventBus()
         self.database = database
         self.sendRateLimit = sendRateLimit
         self.events = events
         self.metrics = metrics
+        self.notifications = notifications
+        self.webhooks = WebhookService(database: database, configuration: notifications)
         (events as? PostgresEventBus)?.observeLag { [metrics] in metrics.recordBusLag(seconds: $0) }
         self.chat = ChatService(database: database, events: events, metrics: metrics)
         self.users = UserService(database: database, events: events, bcryptCost: bcryptCost)

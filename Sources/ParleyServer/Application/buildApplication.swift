@@ -39,6 +39,13 @@ public func buildApplication(
     // The bus and the log's pruning stop after everything that publishes or listens.
     if let bus = events as? any Service { services.append(bus) }
     services.append(EventLogPruner(database: dependencies.database, logger: logger))
+    let webhookSender = WebhookSender(
+        database: dependencies.database, configuration: dependencies.notifications, logger: logger)
+    services.append(webhookSender)
+    services.append(
+        OutboxDispatcher(
+            database: dependencies.database, events: events, configuration: dependencies.notifications,
+            emailEnabled: false, logger: logger, onDispatched: { webhookSender.wake() }))
     services.append(access.tokens)
     services.append(access.chatSwitch)
     if let limiter = access.sendLimiter { services.append(limiter) }

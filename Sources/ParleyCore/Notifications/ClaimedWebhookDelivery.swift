@@ -1,0 +1,27 @@
+import Foundation
+import SQLKit
+
+/// A delivery an instance has leased and is about to attempt, with all it needs to send it.
+public struct ClaimedWebhookDelivery: Sendable, Equatable {
+    public var id: Int64
+    public var endpointID: Int64
+    public var url: String
+    public var secret: String
+    public var eventID: String
+    public var body: String
+    /// Attempts including this one.
+    public var attempt: Int
+    /// After this, a failure is final.
+    public var giveUpAt: Date
+
+    init(row: any SQLRow) throws {
+        id = try row.int64("id")
+        endpointID = try row.int64("endpoint_id")
+        url = try row.string("url")
+        secret = try row.string("secret")
+        eventID = try row.string("public_id")
+        body = try row.string("body")
+        attempt = Int(try row.int64("attempts"))
+        giveUpAt = try row.date("give_up_at")
+    }
+}

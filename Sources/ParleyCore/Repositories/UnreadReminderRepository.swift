@@ -1,0 +1,139 @@
+import Foundation
+import SQLKit
+
+/// `unread_reminders` (migration 0014): per conversation and recipient, when an email about
+/// unread messages falls due, and the last message one reported.
+public struct UnreadReminderRepository: Sendable {
+    let db: any SQLDatabase
+    let engine: DatabaseEngine
+
+    public init(_ db: any SQLDatabase, engine: DatabaseEngine) {
+        self.db = db
+        self.engine = engine
+    }
+
+    /// Applies the dispatcher's decisions, a statement per kind of change.
+    public func apply(_ changes: [ReminderKey: ReminderChange]) async throws {
+        var keep: [SQLQueryString] = []
+        var restart: [SQLQueryString] = []
+        var cancel: [ReminderKey] = []
+        for (key, change) in changes {
+            switch change {
+            case .schedule(let due, false):
+                keep.append("(\(bind: key.sessionID), \(bind: key.userID), \(bind: due.epochMilliseconds))")
+            case .schedule(let due, true):
+                restart.append("(\(bind: key.sessionID), \(bind: key.userID), \(bind: due.epochMilliseconds))")
+            case .cancel:
+                cancel.append(key)
+            }
+        }
+        // A session deleted since its event was logged has no row to refer to: the SELECT skips it.
+        for (rows, overwrite) in [(keep, false), (restart, true)] where !rows.isEmpty {
+            let dueAt: SQLQueryString =
+                overwrite
+                ? "excluded.due_at"
+                : "CASE WHEN unread_reminders.due_at IS NULL OR unread_reminders.due_at > excluded.due_at "
+                    + "THEN excluded.due_at ELSE unread_reminders.due_at END"
+            try await db.raw(
+                """
+                WITH v(s, u, d) AS (VALUES \(rows.joined(separator: ", ")))
+                INSERT INTO unread_reminders (chat_session_id, user_id, due_at)
+                SELECT v.s, v.u, v.d FROM v
+                WHERE EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = v.s)
+                ON CONFLICT (chat_session_id, user_id) DO UPDATE SET due_at = \(dueAt)
+                """
+            ).run()
+        }
+        for key in cancel {
+            try await db.raw(
+                """
+                UPDATE unread_reminders SET due_at = NULL, lease_until = NULL
+                WHERE chat_session_id = \(bind: key.sessionID) AND user_id = \(bind: key.userID)
+                """
+            ).run()
+        }
+    }
+
+    /// Leases up to `limit` due reminders until `leaseUntil`. Call inside a write transaction.
+    public func claimDue(at now: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedReminder] {
+        let nowMS = now.epochMilliseconds
+        // unread_reminders_due_idx holds only the rows with a due time.
+        let rows = try await db.raw(
+            """
+            SELECT r.chat_session_id, r.user_id, r.reported_through, r.attempts FROM unread_reminders r
+            WHERE r.due_at IS NOT NULL AND r.due_at <= \(bind: nowMS)
+                AND (r.lease_until IS NULL OR r.lease_until <= \(bind: nowMS))
+            ORDER BY r.due_at LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.lockingSelectedRowsSkippingLocked(of: "r"))
+            """
+        ).all()
+        var claimed: [ClaimedReminder] = []
+        for row in rows {
+            let reminder = ClaimedReminder(
+                key: ReminderKey(sessionID: try row.int64("chat_session_id"), userID: try row.int64("user_id")),
+                reportedThrough: try row.int64("reported_through"), attempt: Int(try row.int64("attempts")) + 1)
+            try await db.raw(
+                """
+                UPDATE unread_reminders SET lease_until = \(bind: leaseUntil.epochMilliseconds), attempts = attempts + 1
+                WHERE chat_session_id = \(bind: reminder.key.sessionID) AND user_id = \(bind: reminder.key.userID)
+                """
+            ).run()
+            claimed.append(reminder)
+        }
+        return claimed
+    }
+
+    /// Due again at `dueAt` (the oldest unread message became old enough later than thought).
+    public func reschedule(_ key: ReminderKey, dueAt: Date?) async throws {
+        try await db.raw(
+            """
+            UPDATE unread_reminders SET due_at = \(bind: dueAt?.epochMilliseconds), lease_until = NULL, attempts = 0
+            WHERE chat_session_id = \(bind: key.sessionID) AND user_id = \(bind: key.userID)
+            """
+        ).run()
+    }
+
+    /// A reminder went out (or was dropped) reporting messages up to `through`: nothing is due
+    /// until a newer message arrives.
+    public func markReported(_ key: ReminderKey, through: Int64, at now: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE unread_reminders SET due_at = NULL, lease_until = NULL, attempts = 0,
+                reported_through = \(bind: through), last_sent_at = \(bind: now.epochMilliseconds)
+            WHERE chat_session_id = \(bind: key.sessionID) AND user_id = \(bind: key.userID)
+            """
+        ).run()
+    }
+
+    /// Sending failed for a reason that may pass: the lease keeps it until `retryAt`.
+    public func retryLater(_ key: ReminderKey, at retryAt: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE unread_reminders SET lease_until = \(bind: retryAt.epochMilliseconds)
+            WHERE chat_session_id = \(bind: key.sessionID) AND user_id = \(bind: key.userID)
+            """
+        ).run()
+    }
+
+    /// The soonest a reminder falls due, counting leases; nil when none is pending.
+    public func nextDueAt() async throws -> Date? {
+        try await db.raw(
+            """
+            SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END)
+                AS due
+            FROM unread_reminders WHERE due_at IS NOT NULL
+            """
+        ).first()?.optionalDate("due")
+    }
+
+    public func find(_ key: ReminderKey) async throws -> (dueAt: Date?, reportedThrough: Int64)? {
+        guard
+            let row = try await db.raw(
+                """
+                SELECT due_at, reported_through FROM unread_reminders
+                WHERE chat_session_id = \(bind: key.sessionID) AND user_id = \(bind: key.userID)
+                """
+            ).first()
+        else { return nil }
+        return (try row.optionalDate("due_at"), try row.int64("reported_through"))
+    }
+}

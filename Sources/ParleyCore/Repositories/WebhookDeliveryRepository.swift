@@ -1,0 +1,185 @@
+import Foundation
+import SQLKit
+
+/// The webhook outbox: `webhook_events` and one `webhook_deliveries` row per endpoint that wants
+/// each (migration 0014). Rows are written in the transaction that decides to send them, and
+/// claimed with a lease, so a delivery survives a crash of whoever was sending it.
+public struct WebhookDeliveryRepository: Sendable {
+    let db: any SQLDatabase
+    let engine: DatabaseEngine
+
+    public init(_ db: any SQLDatabase, engine: DatabaseEngine) {
+        self.db = db
+        self.engine = engine
+    }
+
+    /// Writes `event` with a pending delivery for each endpoint; nothing when the event was
+    /// written before (same public id). Returns how many deliveries it made.
+    @discardableResult
+    public func enqueue(
+        _ event: OutgoingWebhookEvent, to endpointIDs: [Int64], at now: Date, retryingFor window: Duration
+    ) async throws -> Int {
+        guard !endpointIDs.isEmpty else { return 0 }
+        let inserted = try await db.raw(
+            """
+            INSERT INTO webhook_events (public_id, type, chat_session_id, created_at, body)
+            VALUES (\(bind: event.publicID), \(bind: event.type.rawValue), \(bind: event.sessionID),
+                \(bind: now.epochMilliseconds), \(bind: event.body))
+            ON CONFLICT (public_id) DO NOTHING
+            RETURNING id
+            """
+        ).first()
+        guard let eventID = try inserted?.int64("id") else { return 0 }
+        let giveUpAt = now.epochMilliseconds + window.milliseconds
+        let rows = endpointIDs.map { endpointID -> SQLQueryString in
+            """
+            (\(bind: endpointID), \(bind: eventID), \(bind: event.sessionID ?? 0), 'pending', 0,
+                \(bind: now.epochMilliseconds), \(bind: giveUpAt), \(bind: now.epochMilliseconds))
+            """
+        }
+        try await db.raw(
+            """
+            INSERT INTO webhook_deliveries (endpoint_id, event_id, ordering_key, state, attempts, next_attempt_at,
+                give_up_at, created_at)
+            VALUES \(rows.joined(separator: ", "))
+            """
+        ).run()
+        return endpointIDs.count
+    }
+
+    /// Leases up to `limit` due deliveries of enabled endpoints until `leaseUntil` and counts the
+    /// attempt. Only the earliest unfinished delivery of each endpoint and session is due, so one
+    /// session's events reach an endpoint in order, one at a time. Call inside a write transaction.
+    public func claimDue(at now: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedWebhookDelivery] {
+        let nowMS = now.epochMilliseconds
+        // webhook_deliveries_due_idx finds what is due; webhook_deliveries_order_idx answers
+        // whether an earlier delivery of the same endpoint and session is still pending.
+        let ids = try await db.raw(
+            """
+            SELECT d.id FROM webhook_deliveries d
+            JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            WHERE d.state = 'pending' AND d.next_attempt_at <= \(bind: nowMS)
+                AND (d.lease_until IS NULL OR d.lease_until <= \(bind: nowMS)) AND e.enabled = 1
+                AND NOT EXISTS (
+                    SELECT 1 FROM webhook_deliveries p
+                    WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
+                        AND p.state = 'pending' AND p.id < d.id)
+            ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.lockingSelectedRowsSkippingLocked(of: "d"))
+            """
+        ).all().map { try $0.int64("id") }
+        guard !ids.isEmpty else { return [] }
+        try await db.raw(
+            """
+            UPDATE webhook_deliveries SET lease_until = \(bind: leaseUntil.epochMilliseconds),
+                attempts = attempts + 1, last_attempt_at = \(bind: nowMS)
+            WHERE \(engine.dialect.isOneOf("id", ids))
+            """
+        ).run()
+        return try await db.raw(
+            """
+            SELECT d.id, d.endpoint_id, e.url, e.secret, ev.public_id, ev.body, d.attempts, d.give_up_at
+            FROM webhook_deliveries d
+            JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            JOIN webhook_events ev ON ev.id = d.event_id
+            WHERE \(engine.dialect.isOneOf("d.id", ids))
+            ORDER BY d.id
+            """
+        ).all().map(ClaimedWebhookDelivery.init(row:))
+    }
+
+    /// The endpoint answered 2xx.
+    public func markDelivered(id: Int64, status: Int, at now: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE webhook_deliveries SET state = 'delivered', last_status = \(bind: status), last_error = NULL,
+                lease_until = NULL, completed_at = \(bind: now.epochMilliseconds)
+            WHERE id = \(bind: id)
+            """
+        ).run()
+    }
+
+    /// The attempt failed: tried again at `retryAt`, or at the end of the delivery's window when
+    /// that comes first; an attempt made at the end of the window is the last. Returns whether it
+    /// will be tried again.
+    @discardableResult
+    public func markAttemptFailed(
+        id: Int64, status: Int?, error: String, retryAt: Date, at now: Date
+    ) async throws -> Bool {
+        let nowMS = now.epochMilliseconds
+        let row = try await db.raw(
+            """
+            UPDATE webhook_deliveries SET last_status = \(bind: status), last_error = \(bind: String(error.prefix(500))),
+                lease_until = NULL,
+                state = CASE WHEN \(bind: nowMS) >= give_up_at THEN 'failed' ELSE 'pending' END,
+                completed_at = CASE WHEN \(bind: nowMS) >= give_up_at THEN \(bind: nowMS) ELSE NULL END,
+                next_attempt_at = CASE WHEN \(bind: retryAt.epochMilliseconds) > give_up_at THEN give_up_at
+                    ELSE \(bind: retryAt.epochMilliseconds) END
+            WHERE id = \(bind: id)
+            RETURNING state
+            """
+        ).first()
+        return try row?.string("state") == "pending"
+    }
+
+    /// Sends a delivery again, now, with a fresh window; its event keeps its id.
+    public func resend(id: Int64, at now: Date, retryingFor window: Duration) async throws -> Bool {
+        try await db.raw(
+            """
+            UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = \(bind: now.epochMilliseconds),
+                give_up_at = \(bind: now.epochMilliseconds + window.milliseconds), lease_until = NULL,
+                completed_at = NULL
+            WHERE id = \(bind: id)
+            RETURNING id
+            """
+        ).first() != nil
+    }
+
+    /// An endpoint's latest deliveries, newest first.
+    public func recent(endpointID: Int64, limit: Int) async throws -> [WebhookDelivery] {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: WebhookDelivery.columns) FROM webhook_deliveries d
+            JOIN webhook_events ev ON ev.id = d.event_id
+            WHERE d.endpoint_id = \(bind: endpointID)
+            ORDER BY d.id DESC LIMIT \(bind: limit)
+            """
+        ).all().map(WebhookDelivery.init(row:))
+    }
+
+    public func find(id: Int64) async throws -> WebhookDelivery? {
+        try await db.raw(
+            """
+            SELECT \(unsafeRaw: WebhookDelivery.columns) FROM webhook_deliveries d
+            JOIN webhook_events ev ON ev.id = d.event_id
+            WHERE d.id = \(bind: id)
+            """
+        ).first().map(WebhookDelivery.init(row:))
+    }
+
+    /// The soonest a pending delivery of an enabled endpoint falls due; nil when none waits.
+    public func nextDueAt() async throws -> Date? {
+        try await db.raw(
+            """
+            SELECT MIN(CASE WHEN d.lease_until IS NOT NULL AND d.lease_until > d.next_attempt_at
+                THEN d.lease_until ELSE d.next_attempt_at END) AS due
+            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            WHERE d.state = 'pending' AND e.enabled = 1
+            """
+        ).first()?.optionalDate("due")
+    }
+
+    /// Deletes finished deliveries completed before `cutoff`, and events nobody waits for any more.
+    public func prune(completedBefore cutoff: Date) async throws {
+        try await db.raw(
+            """
+            DELETE FROM webhook_deliveries WHERE state <> 'pending' AND completed_at < \(bind: cutoff.epochMilliseconds)
+            """
+        ).run()
+        try await db.raw(
+            """
+            DELETE FROM webhook_events WHERE created_at < \(bind: cutoff.epochMilliseconds)
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)
+            """
+        ).run()
+    }
+}

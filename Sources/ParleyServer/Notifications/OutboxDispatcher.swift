@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import ParleyCore
+import ServiceLifecycle
+import SQLKit
+
+/// Reads the event log after `outbox_cursor` and decides, in the same transaction that moves the
+/// cursor, what each event owes the outside world: a webhook delivery per endpoint that wants it,
+/// and an unread reminder's due time for a new message (or its end, once read).
+///
+/// Sends never wait for this: it runs beside them, woken by the bus and once a second. Every
+/// committed change is considered exactly once, whatever crashes, and a rolled-back change never
+/// reaches the log. With several instances, the cursor's row lock lets one dispatch at a time;
+/// the others pass (`SKIP LOCKED`) and try again when next woken.
+final class OutboxDispatcher: Service, Sendable {
+    /// Log entries read per transaction.
+    static let batchLimit = 500
+
+    private let database: Database
+    private let events: any ChatEventBus
+    private let configuration: NotificationConfiguration
+    /// Whether reminders can go out by email; when not, they are still scheduled for endpoints
+    /// that want `unread.reminder_due`.
+    private let emailEnabled: Bool
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    private let signal = WakeSignal()
+    /// Woken once deliveries or reminders may have become due.
+    private let onDispatched: @Sendable () -> Void
+
+    init(
+        database: Database, events: any ChatEventBus, configuration: NotificationConfiguration, emailEnabled: Bool,
+        logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
+        onDispatched: @escaping @Sendable () -> Void = {}
+    ) {
+        self.database = database
+        self.events = events
+        self.configuration = configuration
+        self.emailEnabled = emailEnabled
+        self.logger = logger
+        self.clock = clock
+        self.onDispatched = onDispatched
+    }
+
+    func run() async throws {
+        let chatEvents = events.subscribe(bufferSize: 16, from: .everyInstance)
+        let signal = self.signal
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in chatEvents { signal.wake() }
+            }
+            await signal.run(every: .seconds(1)) { [self] in await dispatchAvailable() }
+            group.cancelAll()
+        }
+    }
+
+    private func dispatchAvailable() async {
+        do {
+            var total = 0
+            while true {
+                let count = try await dispatchOnce()
+                total += count
+                guard count == Self.batchLimit else { break }
+            }
+            if total > 0 { onDispatched() }
+        } catch is CancellationError {
+        } catch {
+            logger.warning("Could not dispatch notifications", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Considers the next batch of logged events; returns how many it read (0 when another
+    /// instance holds the cursor or nothing is new).
+    @discardableResult
+    func dispatchOnce() async throws -> Int {
+        let now = clock()
+        let engine = database.engine
+        return try await database.write { db in
+            let cursor = OutboxCursorRepository(db, engine: engine)
+            guard let position = try await cursor.lockForDispatch() else { return 0 }
+            let entries = try await EventLogRepository(db).entries(after: position, limit: Self.batchLimit)
+            guard let last = entries.last else { return 0 }
+            let endpoints = try await WebhookEndpointRepository(db).enabled()
+            try await enqueueWebhooks(for: entries, endpoints: endpoints, on: db, at: now)
+            if try await remindersWanted(endpoints: endpoints, on: db) {
+                try await UnreadReminderRepository(db, engine: engine).apply(reminderChanges(for: entries))
+            }
+            try await cursor.advance(to: last.position)
+            return entries.count
+        }
+    }
+
+    private func enqueueWebhooks(
+        for entries: [LoggedEvent], endpoints: [WebhookEndpoint], on db: any SQLDatabase, at now: Date
+    ) async throws {
+        guard !endpoints.isEmpty else { return }
+        let deliveries = WebhookDeliveryRepository(db, engine: database.engine)
+        for entry in entries {
+            guard let type = WebhookEventType(entry.event) else { continue }
+            let wanting = endpoints.filter { $0.wants(type) }.map(\.id)
+            guard !wanting.isEmpty else { continue }
+            var recipient: WebhookPayload.Recipient?
+            if case .messageCreated(let message, let session) = entry.event {
+                recipient = try await Self.recipient(of: message, in: session, on: db, engine: database.engine)
+            }
+            guard let event = WebhookPayload.event(for: entry, recipient: recipient) else { continue }
+            try await deliveries.enqueue(
+                event, to: wanting, at: now, retryingFor: configuration.webhookRetryWindow)
+        }
+    }
+
+    /// Reminders are scheduled while the marketplace has them on and someone can hear them.
+    private func remindersWanted(endpoints: [WebhookEndpoint], on db: any SQLDatabase) async throws -> Bool {
+        guard emailEnabled || endpoints.contains(where: { $0.wants(.unreadReminderDue) }) else { return false }
+        return try await SettingsRepository(db).value(for: SettingsRepository.emailRemindersKey) != "false"
+    }
+
+    /// Per recipient and session, what the batch's events mean for their reminder, in order.
+    func reminderChanges(for entries: [LoggedEvent]) -> [ReminderKey: ReminderChange] {
+        var changes: [ReminderKey: ReminderChange] = [:]
+        func record(_ key: ReminderKey, _ change: ReminderChange) {
+            changes[key] = changes[key].map { $0.then(change) } ?? change
+        }
+        for entry in entries {
+            switch entry.event {
+            case .messageCreated(let message, let session):
+                let recipient = session.participantID(message.senderRole.counterpart)
+                record(
+                    ReminderKey(sessionID: session.id, userID: recipient),
+                    .schedule(
+                        dueAt: message.createdAt.addingTimeInterval(configuration.reminderDelay.inSeconds),
+                        restart: false))
+            case .messagesRead(let session, _, _, _):
+                for role in [ParticipantRole.customer, .vendor]
+                where session.unreadCount(for: session.participantID(role)) == 0 {
+                    record(ReminderKey(sessionID: session.id, userID: session.participantID(role)), .cancel)
+                }
+            default:
+                continue
+            }
+        }
+        return changes
+    }
+
+    /// The new message's recipient, their unread total and their devices, for push services.
+    static func recipient(
+        of message: ChatMessage, in session: ChatSession, on db: any SQLDatabase, engine: DatabaseEngine
+    ) async throws -> WebhookPayload.Recipient {
+        let userID = session.participantID(message.senderRole.counterpart)
+        let total = try await ChatSessionRepository(db, engine: engine).unreadTotal(for: userID)
+        // MERGE-DEVICES: the devices table arrives with migration 0015.
+        let devices: [(platform: String, token: String)] = []
+        return WebhookPayload.Recipient(userID: userID, unreadTotal: total, devices: devices)
+    }
+}

@@ -1,0 +1,142 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import ParleyCore
+import ServiceLifecycle
+
+/// Makes the outbox's webhook deliveries: claims due ones with a lease (so each is attempted by one
+/// instance, and a crash mid-attempt only delays it until the lease ends), POSTs each signed body,
+/// and records the outcome. A failure or any answer but 2xx is retried after a growing wait until
+/// the delivery's window closes; an endpoint that has failed for a whole window is switched off.
+final class WebhookSender: Service, Sendable {
+    /// Deliveries claimed, and attempted at once, per round.
+    static let claimLimit = 32
+    /// The most of a receiver's answer that is read (and then ignored).
+    static let responseLimit = 64 * 1024
+
+    private let database: Database
+    private let configuration: NotificationConfiguration
+    private let client: HTTPClient
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    private let signal = WakeSignal()
+
+    init(
+        database: Database, configuration: NotificationConfiguration, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.database = database
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        let timeout = TimeAmount.milliseconds(configuration.webhookTimeout.milliseconds)
+        var httpConfiguration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.claimLimit
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+    }
+
+    /// Looks for due deliveries now rather than at the next tick.
+    func wake() {
+        signal.wake()
+    }
+
+    func run() async throws {
+        await signal.run(every: .seconds(1)) { [self] in await sendDue() }
+        try await shutdown()
+    }
+
+    /// Closes the HTTP client; for tests that call ``sendDue()`` without running the service.
+    func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// Attempts every delivery due now, a round of ``claimLimit`` at a time.
+    func sendDue() async {
+        while !Task.isCancelled {
+            let now = clock()
+            // Long enough for an attempt to finish and its outcome to be written.
+            let lease = now.addingTimeInterval(configuration.webhookTimeout.inSeconds + 30)
+            let claimed: [ClaimedWebhookDelivery]
+            do {
+                claimed = try await database.write { db in
+                    try await WebhookDeliveryRepository(db, engine: database.engine).claimDue(
+                        at: now, limit: Self.claimLimit, leaseUntil: lease)
+                }
+            } catch {
+                if !(error is CancellationError) {
+                    logger.warning("Could not claim webhook deliveries", metadata: ["error": "\(error)"])
+                }
+                return
+            }
+            guard !claimed.isEmpty else { return }
+            await withTaskGroup(of: Void.self) { group in
+                for delivery in claimed {
+                    group.addTask { await self.attempt(delivery) }
+                }
+            }
+            guard claimed.count == Self.claimLimit else { return }
+        }
+    }
+
+    private func attempt(_ delivery: ClaimedWebhookDelivery) async {
+        let outcome = await post(delivery)
+        let now = clock()
+        do {
+            try await database.write { db in
+                let deliveries = WebhookDeliveryRepository(db, engine: database.engine)
+                let endpoints = WebhookEndpointRepository(db)
+                switch outcome {
+                case .delivered(let status):
+                    try await deliveries.markDelivered(id: delivery.id, status: status, at: now)
+                    try await endpoints.recordSuccess(id: delivery.endpointID)
+                case .failed(let status, let reason):
+                    let retryAt = now.addingTimeInterval(
+                        configuration.retryDelay(afterAttempt: delivery.attempt).inSeconds)
+                    try await deliveries.markAttemptFailed(
+                        id: delivery.id, status: status, error: reason, retryAt: retryAt, at: now)
+                    let window = configuration.webhookRetryWindow.inSeconds
+                    try await endpoints.recordFailure(
+                        id: delivery.endpointID, at: now, disableBefore: now.addingTimeInterval(-window),
+                        reason: "Every delivery failed for \(Int(window / 3600)) hours; the last: \(reason)")
+                }
+            }
+        } catch {
+            // The lease runs out and the delivery is attempted again, with the same event id.
+            logger.warning(
+                "Could not record a webhook attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+        }
+    }
+
+    private enum Outcome {
+        case delivered(status: Int)
+        case failed(status: Int?, reason: String)
+    }
+
+    private func post(_ delivery: ClaimedWebhookDelivery) async -> Outcome {
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        let body = Array(delivery.body.utf8)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Parley-Webhooks/1")
+        request.headers.add(name: "Parley-Event-Id", value: delivery.eventID)
+        request.headers.add(
+            name: WebhookSignature.headerName,
+            value: WebhookSignature.header(body: body, secret: delivery.secret, at: clock()))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let timeout = TimeAmount.milliseconds(configuration.webhookTimeout.milliseconds)
+        do {
+            let response = try await client.execute(request, timeout: timeout, logger: logger)
+            let status = Int(response.status.code)
+            // Read (a bounded part of) the answer, so the connection can serve the next delivery.
+            _ = try? await response.body.collect(upTo: Self.responseLimit)
+            return (200..<300).contains(status)
+                ? .delivered(status: status) : .failed(status: status, reason: "answered HTTP \(status)")
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return .failed(status: nil, reason: "no answer within \(configuration.webhookTimeout)")
+        } catch {
+            return .failed(status: nil, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,324 @@
+import Crypto
+import Foundation
+import Logging
+@testable import ParleyCore
+@testable import ParleyServer
+import ParleyTestSupport
+import SQLKit
+import Testing
+
+/// Webhooks (issue 11): what the outbox dispatcher decides from the event log and how the sender
+/// delivers it to a real HTTP receiver on loopback. The test drives both by hand, with a clock it
+/// moves, so retries and give-ups need no waiting.
+@Suite("Webhook deliveries")
+struct WebhookDeliveryTests {
+    struct Rig: Sendable {
+        let context: ChatTestContext
+        let clock: ManualClock
+        let configuration: NotificationConfiguration
+        let dispatcher: OutboxDispatcher
+        let sender: WebhookSender
+        let webhooks: WebhookService
+
+        /// Dispatches what was logged, then attempts what is due.
+        func deliver() async throws {
+            while try await dispatcher.dispatchOnce() > 0 {}
+            await sender.sendDue()
+        }
+
+        func deliveries() async throws -> [WebhookDelivery] {
+            var all: [WebhookDelivery] = []
+            for endpoint in try await webhooks.endpoints() {
+                all += try await webhooks.recentDeliveries(endpointID: endpoint.id)
+            }
+            return all.sorted { $0.id < $1.id }
+        }
+    }
+
+    static func run(
+        timeout: Duration = .seconds(5), _ body: @Sendable (Rig) async throws -> Void
+    ) async throws {
+        try await ChatTestContext.run { context in
+            let clock = ManualClock(start: Date())
+            var configuration = NotificationConfiguration()
+            configuration.webhookTimeout = timeout
+            let logger = Logger(label: "webhooks")
+            let rig = Rig(
+                context: context, clock: clock, configuration: configuration,
+                dispatcher: OutboxDispatcher(
+                    database: context.database, events: context.events, configuration: configuration,
+                    emailEnabled: false, logger: logger, clock: clock.read),
+                sender: WebhookSender(
+                    database: context.database, configuration: configuration, logger: logger, clock: clock.read),
+                webhooks: WebhookService(database: context.database, configuration: configuration, clock: clock.read))
+            try await body(rig)
+            try await rig.sender.shutdown()
+        }
+    }
+
+    static func expectedSignature(_ request: WebhookReceiver.Request, secret: String) -> Bool {
+        guard let header = request.headers["parley-signature"] else { return false }
+        let parts = Dictionary(
+            uniqueKeysWithValues: header.split(separator: ",").compactMap { part -> (String, String)? in
+                let pair = part.split(separator: "=", maxSplits: 1)
+                return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+            })
+        guard let t = parts["t"], let v1 = parts["v1"] else { return false }
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(t).".utf8) + request.body, using: SymmetricKey(data: Data(secret.utf8)))
+        return mac.map { String(format: "%02x", $0) }.joined() == v1
+    }
+
+    @Test func aNewMessageIsPostedSignedWithTheEndpointsSecret() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                let endpoint = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                let message = try await rig.context.chat.sendMessage(
+                    sessionID: session.id, senderID: customer.id, body: "Is it <b>oak</b>?")
+                try await rig.deliver()
+                let request = try #require(receiver.requests.only)
+                #expect(Self.expectedSignature(request, secret: endpoint.secret))
+                #expect(!Self.expectedSignature(request, secret: endpoint.secret + "x"))
+                #expect(request.type == "message.created")
+                #expect(request.eventID.hasPrefix("evt_"))
+                #expect(request.headers["content-type"] == "application/json")
+                #expect(request.data["id"] as? Int == Int(message.id))
+                #expect(request.data["body"] as? String == "Is it <b>oak</b>?")
+                #expect(request.json["created_at"] is String)
+                let recipient = try #require(request.data["recipient"] as? [String: Any])
+                #expect(recipient["id"] as? Int == Int(session.vendorID))
+                #expect(recipient["unread_total"] as? Int == 1)
+                #expect(try await rig.deliveries().map(\.state) == [.delivered])
+            }
+        }
+    }
+
+    @Test func onlyTheEventsAnEndpointAskedForAreSent() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "chat_session.created,messages.read")
+                let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(
+                    chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+                _ = try await rig.context.chat.markRead(sessionID: session.id, readerID: vendor.id)
+                try await rig.deliver()
+                await rig.sender.sendDue()
+                #expect(receiver.requests.map(\.type) == ["chat_session.created", "messages.read"])
+            }
+        }
+    }
+
+    @Test func aReceiverAnswering500TwiceGetsThreeAttemptsWithTheSameEventID() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver { count in count <= 2 ? .status(500) : .status(200) }
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+                try await rig.deliver()
+                var delivery = try #require(try await rig.deliveries().only)
+                #expect(delivery.state == .pending && delivery.lastStatus == 500 && delivery.attempts == 1)
+                // Not retried before the first wait (about 5 s) is over.
+                await rig.sender.sendDue()
+                #expect(receiver.requests.count == 1)
+                rig.clock.advance(7)
+                await rig.sender.sendDue()
+                #expect(receiver.requests.count == 2)
+                // The second wait is about twice the first.
+                rig.clock.advance(7)
+                await rig.sender.sendDue()
+                #expect(receiver.requests.count == 2)
+                rig.clock.advance(6)
+                await rig.sender.sendDue()
+                #expect(receiver.requests.count == 3)
+                #expect(Set(receiver.requests.map(\.eventID)).count == 1)
+                delivery = try #require(try await rig.deliveries().only)
+                #expect(delivery.state == .delivered && delivery.attempts == 3 && delivery.lastStatus == 200)
+            }
+        }
+    }
+
+    @Test func aReceiverThatNeverAnswersTimesOutAndIsRetried() async throws {
+        try await Self.run(timeout: .milliseconds(300)) { rig in
+            let receiver = WebhookReceiver { count in count == 1 ? .silence : .status(200) }
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+                let started = ContinuousClock.now
+                try await rig.deliver()
+                #expect(ContinuousClock.now - started < .seconds(5))
+                let first = try #require(try await rig.deliveries().only)
+                #expect(first.state == .pending && first.lastStatus == nil)
+                #expect(first.lastError?.contains("no answer") == true)
+                rig.clock.advance(10)
+                await rig.sender.sendDue()
+                #expect(try await rig.deliveries().only?.state == .delivered)
+                #expect(receiver.requests.count == 2)
+            }
+        }
+    }
+
+    @Test func oneSessionsEventsReachAnEndpointInOrderEvenWhenOneFails() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver { count in count == 1 ? .status(503) : .status(200) }
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                for index in 1...5 {
+                    _ = try await rig.context.chat.sendMessage(
+                        sessionID: session.id, senderID: customer.id, body: "m\(index)")
+                }
+                try await rig.deliver()
+                // The first failed; the rest wait behind it.
+                #expect(receiver.requests.count == 1)
+                for _ in 0..<6 {
+                    rig.clock.advance(10)
+                    await rig.sender.sendDue()
+                }
+                let bodies = receiver.requests.map { $0.data["body"] as? String ?? "" }
+                #expect(bodies == ["m1", "m1", "m2", "m3", "m4", "m5"])
+            }
+        }
+    }
+
+    @Test func anotherSessionIsNotHeldUpByAFailingOne() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver { count in count == 1 ? .status(500) : .status(200) }
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, first) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                let (other, _, _, second) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(sessionID: first.id, senderID: customer.id, body: "a")
+                try await rig.deliver()
+                _ = try await rig.context.chat.sendMessage(sessionID: second.id, senderID: other.id, body: "b")
+                try await rig.deliver()
+                #expect(receiver.requests.map { $0.data["body"] as? String ?? "" } == ["a", "b"])
+            }
+        }
+    }
+
+    @Test func aChangeThatRolledBackSendsNothing() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created,chat_session.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                try await rig.deliver()
+                let before = receiver.requests.count
+                struct Abandon: Error {}
+                let message = ChatMessage(
+                    id: 999_999, sessionID: session.id, senderID: customer.id, senderRole: .customer, body: "never",
+                    readAt: nil, createdAt: Date(), clientMessageID: nil)
+                _ = try? await rig.context.database.write { db -> Void in
+                    _ = try await EventLogRepository(db).append(
+                        [.messageCreated(message, session: session)], origin: "test", at: Date())
+                    throw Abandon()
+                }
+                try await rig.deliver()
+                #expect(receiver.requests.count == before)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "kept")
+                try await rig.deliver()
+                #expect(receiver.requests.map { $0.data["body"] as? String }.last == "kept")
+                #expect(receiver.requests.count == before + 1)
+            }
+        }
+    }
+
+    @Test func anEndpointThatFailsForADayIsSwitchedOffWithTheReason() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver { _ in .status(502) }
+            try await receiver.serve { url in
+                let endpoint = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "x")
+                try await rig.deliver()
+                for _ in 0..<30 {
+                    rig.clock.advance(3_600)
+                    await rig.sender.sendDue()
+                }
+                let after = try await rig.webhooks.endpoint(id: endpoint.id)
+                #expect(!after.isEnabled)
+                #expect(after.disabledReason?.contains("HTTP 502") == true)
+                #expect(try await rig.deliveries().only?.state == .failed)
+            }
+        }
+    }
+
+    @Test func resendingADeliveryPostsItAgainWithTheSameEventID() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                let endpoint = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "x")
+                try await rig.deliver()
+                let delivery = try #require(try await rig.deliveries().only)
+                try await rig.webhooks.resend(endpointID: endpoint.id, deliveryID: delivery.id)
+                await rig.sender.sendDue()
+                #expect(receiver.requests.count == 2)
+                #expect(receiver.requests[0].eventID == receiver.requests[1].eventID)
+                await #expect(throws: WebhookError.deliveryNotFound(id: delivery.id + 1000)) {
+                    try await rig.webhooks.resend(endpointID: endpoint.id, deliveryID: delivery.id + 1000)
+                }
+            }
+        }
+    }
+
+    @Test func twoSendersAtOnceDeliverEachEventOnce() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                for _ in 0..<4 {
+                    let (customer, _, _, session) = try await rig.context.fixtures.conversation(
+                        chat: rig.context.chat)
+                    for index in 0..<15 {
+                        _ = try await rig.context.chat.sendMessage(
+                            sessionID: session.id, senderID: customer.id, body: "\(index)")
+                    }
+                }
+                while try await rig.dispatcher.dispatchOnce() > 0 {}
+                let other = WebhookSender(
+                    database: rig.context.database, configuration: rig.configuration, logger: Logger(label: "b"),
+                    clock: rig.clock.read)
+                for _ in 0..<20 {
+                    async let first: Void = rig.sender.sendDue()
+                    async let second: Void = other.sendDue()
+                    _ = await (first, second)
+                }
+                try await other.shutdown()
+                #expect(receiver.requests.count == 60)
+                #expect(Set(receiver.requests.map(\.eventID)).count == 60)
+            }
+        }
+    }
+
+    @Test func endpointsAreValidated() async throws {
+        try await Self.run { rig in
+            await #expect(throws: WebhookError.self) {
+                try await rig.webhooks.add(url: "ftp://x", events: "message.created")
+            }
+            await #expect(throws: WebhookError.unknownEventType("message.sent")) {
+                try await rig.webhooks.add(url: "https://example.com/h", events: "message.sent")
+            }
+            await #expect(throws: WebhookError.noEventTypes) {
+                try await rig.webhooks.add(url: "https://example.com/h", events: " , ")
+            }
+            await #expect(throws: WebhookError.invalidSecret) {
+                try await rig.webhooks.add(url: "https://example.com/h", events: "message.created", secret: "short")
+            }
+            let endpoint = try await rig.webhooks.add(url: "https://example.com/h", events: "message.read")
+            #expect(endpoint.eventTypes == [.messagesRead])
+            #expect(endpoint.secret.hasPrefix("whsec_"))
+        }
+    }
+}
+
+extension Array {
+    /// The one element, or nil when there are none or several.
+    var only: Element? { count == 1 ? first : nil }
+}
