@@ -19,7 +19,7 @@ public struct SQLDialect: Sendable {
     /// Appended to a SELECT that claims work in a write transaction: on PostgreSQL it locks the
     /// chosen rows of `alias` and passes over rows another transaction holds, so instances claim
     /// different rows without waiting for each other. SQLite's single writer makes claims one at a time.
-    func lockingSelectedRowsSkippingLocked(of alias: String) -> String {
+    func claiming(_ alias: String) -> String {
         switch engine {
         case .sqlite: ""
         case .postgres: " FOR UPDATE OF \(alias) SKIP LOCKED"

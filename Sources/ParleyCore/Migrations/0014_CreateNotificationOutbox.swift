@@ -63,7 +63,10 @@ struct CreateNotificationOutbox: Migration {
                 )
                 """,
                 // Due deliveries, oldest first; only pending ones are in the index.
-                "CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at, id) WHERE state = 'pending'",
+                """
+                CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at, id)
+                WHERE state = 'pending'
+                """,
                 // Per endpoint and session, the earliest pending delivery goes first.
                 """
                 CREATE INDEX webhook_deliveries_order_idx ON webhook_deliveries (endpoint_id, ordering_key, id)

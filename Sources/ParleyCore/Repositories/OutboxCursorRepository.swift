@@ -15,7 +15,7 @@ public struct OutboxCursorRepository: Sendable {
     public func lockForDispatch() async throws -> Int64? {
         try await db.raw(
             """
-            SELECT position FROM outbox_cursor WHERE id = 1\(unsafeRaw: engine.dialect.lockingSelectedRowsSkippingLocked(of: "outbox_cursor"))
+            SELECT position FROM outbox_cursor WHERE id = 1\(unsafeRaw: engine.dialect.claiming("outbox_cursor"))
             """
         ).first()?.int64("position")
     }

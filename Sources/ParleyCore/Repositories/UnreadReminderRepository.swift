@@ -63,7 +63,7 @@ public struct UnreadReminderRepository: Sendable {
             SELECT r.chat_session_id, r.user_id, r.reported_through, r.attempts FROM unread_reminders r
             WHERE r.due_at IS NOT NULL AND r.due_at <= \(bind: nowMS)
                 AND (r.lease_until IS NULL OR r.lease_until <= \(bind: nowMS))
-            ORDER BY r.due_at LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.lockingSelectedRowsSkippingLocked(of: "r"))
+            ORDER BY r.due_at LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.claiming("r"))
             """
         ).all()
         var claimed: [ClaimedReminder] = []

@@ -64,7 +64,7 @@ public struct WebhookDeliveryRepository: Sendable {
                     SELECT 1 FROM webhook_deliveries p
                     WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
                         AND p.state = 'pending' AND p.id < d.id)
-            ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.lockingSelectedRowsSkippingLocked(of: "d"))
+            ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.claiming("d"))
             """
         ).all().map { try $0.int64("id") }
         guard !ids.isEmpty else { return [] }
@@ -108,7 +108,8 @@ public struct WebhookDeliveryRepository: Sendable {
         let nowMS = now.epochMilliseconds
         let row = try await db.raw(
             """
-            UPDATE webhook_deliveries SET last_status = \(bind: status), last_error = \(bind: String(error.prefix(500))),
+            UPDATE webhook_deliveries
+            SET last_status = \(bind: status), last_error = \(bind: String(error.prefix(500))),
                 lease_until = NULL,
                 state = CASE WHEN \(bind: nowMS) >= give_up_at THEN 'failed' ELSE 'pending' END,
                 completed_at = CASE WHEN \(bind: nowMS) >= give_up_at THEN \(bind: nowMS) ELSE NULL END,

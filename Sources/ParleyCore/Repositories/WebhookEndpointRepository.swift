@@ -69,13 +69,12 @@ public struct WebhookEndpointRepository: Sendable {
     /// After a failed attempt: notes when the failures began, and switches the endpoint off with
     /// `reason` once they have gone on since `disableBefore` or earlier.
     public func recordFailure(id: Int64, at now: Date, disableBefore: Date, reason: String) async throws {
+        let cutoff = disableBefore.epochMilliseconds
         try await db.raw(
             """
             UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, \(bind: now.epochMilliseconds)),
-                enabled = CASE WHEN failing_since IS NOT NULL AND failing_since <= \(bind: disableBefore.epochMilliseconds)
-                    THEN 0 ELSE enabled END,
-                disabled_reason = CASE WHEN failing_since IS NOT NULL
-                    AND failing_since <= \(bind: disableBefore.epochMilliseconds) THEN \(bind: reason)
+                enabled = CASE WHEN failing_since <= \(bind: cutoff) THEN 0 ELSE enabled END,
+                disabled_reason = CASE WHEN failing_since <= \(bind: cutoff) THEN \(bind: reason)
                     ELSE disabled_reason END
             WHERE id = \(bind: id)
             """
