@@ -22,7 +22,10 @@ public struct ReminderDigest: Sendable, Equatable {
     public var unreadCount: Int
     /// The newest unread message; the next reminder reports only newer ones.
     public var throughMessageID: Int64
-    /// Whether the recipient asked not to be reminded: muted the conversation, turned reminders
-    /// off, or the marketplace did.
-    public var isSilenced: Bool
+    /// The recipient muted the conversation: no reminder of any kind.
+    public var isMuted: Bool
+    /// The recipient keeps email reminders on.
+    public var wantsEmail: Bool
+    /// Administrators keep reminders on, and chat itself.
+    public var isAllowed: Bool
 }

@@ -54,7 +54,7 @@ public struct ReminderDigestQuery: Sendable {
             recipientEmail: try row.string("recipient_email"), productName: try row.string("product_name"),
             counterpartName: try row.string("counterpart_name"), messages: messages, unreadCount: unread.count,
             throughMessageID: try unread.last?.int64("id") ?? reminder.reportedThrough,
-            isSilenced: try row.int64("muted") != 0 || row.int64("email_reminders") == 0 || settings == "false"
-                || !chatEnabled)
+            isMuted: try row.int64("muted") != 0, wantsEmail: try row.int64("email_reminders") != 0,
+            isAllowed: settings != "false" && chatEnabled)
     }
 }
