@@ -297,6 +297,31 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test func twoDispatchersAtOnceQueueEachEventOnce() async throws {
+        try await Self.run { rig in
+            _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/unused", events: "message.created")
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            let other = OutboxDispatcher(
+                database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
+                emailEnabled: false, logger: Logger(label: "b"), clock: rig.clock.read)
+            for round in 0..<10 {
+                for index in 0..<20 {
+                    _ = try await rig.context.chat.sendMessage(
+                        sessionID: session.id, senderID: customer.id, body: "\(round)-\(index)")
+                }
+                async let first = rig.dispatcher.dispatchOnce()
+                async let second = other.dispatchOnce()
+                _ = try await (first, second)
+            }
+            while try await rig.dispatcher.dispatchOnce() > 0 {}
+            let count = try await rig.context.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM webhook_deliveries").first()?.decode(
+                    column: "n", as: Int64.self)
+            }
+            #expect(count == 200)
+        }
+    }
+
     @Test func endpointsAreValidated() async throws {
         try await Self.run { rig in
             await #expect(throws: WebhookError.self) {

@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Deletes events older than ``retention`` from the event log, once a minute.
+/// Deletes events older than ``retention`` from the event log once the notification outbox has
+/// read them, and finished webhook deliveries after a week, once a minute.
 ///
 /// The log serves instances that lost their listening connection for a while; clients catch up
 /// from the messages themselves (`after=`), so an hour is plenty. With several instances each
@@ -39,8 +40,16 @@ public struct EventLogPruner: Service {
         }
     }
 
+    /// Finished webhook deliveries stay this long, for the admin page's history.
+    public static let deliveryRetention: TimeInterval = 7 * 86_400
+
     /// Deletes what is past the retention now; returns how many events.
     public func pruneOnce() async throws -> Int {
+        let engine = database.engine
+        let deliveryCutoff = clock().addingTimeInterval(-Self.deliveryRetention)
+        try await database.write { db in
+            try await WebhookDeliveryRepository(db, engine: engine).prune(completedBefore: deliveryCutoff)
+        }
         let cutoff = clock().addingTimeInterval(-Double(Self.retention.components.seconds))
         var total = 0
         while true {
