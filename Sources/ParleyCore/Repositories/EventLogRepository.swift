@@ -71,7 +71,7 @@ public struct EventLogRepository {
     }
 
     /// The last position handed out.
-    func head() async throws -> Int64 {
+    public func head() async throws -> Int64 {
         try await db.raw("SELECT position FROM event_log_head WHERE id = 1").first()?.int64("position") ?? 0
     }
 

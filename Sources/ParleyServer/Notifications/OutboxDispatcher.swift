@@ -75,6 +75,11 @@ final class OutboxDispatcher: Service, Sendable {
     func dispatchOnce() async throws -> Int {
         let now = clock()
         let engine = database.engine
+        // A read first: when nothing new was logged, no write transaction is needed.
+        let behind = try await database.read { db in
+            try await OutboxCursorRepository(db, engine: engine).position() < EventLogRepository(db).head()
+        }
+        guard behind else { return 0 }
         return try await database.write { db in
             let cursor = OutboxCursorRepository(db, engine: engine)
             guard let position = try await cursor.lockForDispatch() else { return 0 }

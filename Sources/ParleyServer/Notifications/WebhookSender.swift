@@ -60,6 +60,11 @@ final class WebhookSender: Service, Sendable {
             let lease = now.addingTimeInterval(configuration.webhookTimeout.inSeconds + 30)
             let claimed: [ClaimedWebhookDelivery]
             do {
+                // A read first: most rounds find nothing due, and need not queue for a write.
+                let due = try await database.read { db in
+                    try await WebhookDeliveryRepository(db, engine: database.engine).nextDueAt()
+                }
+                guard let due, due <= now else { return }
                 claimed = try await database.write { db in
                     try await WebhookDeliveryRepository(db, engine: database.engine).claimDue(
                         at: now, limit: Self.claimLimit, leaseUntil: lease)
