@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Issue 11's goals on SQLite and on PostgreSQL, in one command:
+#   bash Benchmarks/notifications.sh [DATA_DIR]
+# 1. Sends with and without a webhook endpoint: wrk with 64 connections for DURATION (15) s through
+#    Benchmarks/send.lua, ROUNDS (3) rounds per engine, the order flipping every round. "with" has an
+#    endpoint for message.created whose receiver (parley-bench receive-webhooks) answers 204; the
+#    endpoint is removed, and its backlog with it, before the next run. Medians and the ratio.
+# 2. Lateness at RATE (1000) messages/s for LATENCY_SECONDS (20) s (parley-bench realtime latency, 1,000
+#    recipients' sockets): every message.created delivery, and every unread.reminder_due with
+#    PARLEY_REMINDER_DELAY=5s, measured from when it became due to when the receiver got it.
+# PostgreSQL runs on loopback with the settings docs/postgres.md recommends. Stops what it starts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-/tmp/parley-notifications}
+duration=${DURATION:-15}
+rounds=${ROUNDS:-3}
+rate=${RATE:-1000}
+latency_seconds=${LATENCY_SECONDS:-20}
+pg_port=${PG_PORT:-55475}
+mkdir -p "$data"
+swift build -c release --scratch-path .build-release --product parley > /dev/null
+swift build -c release --scratch-path .build-release --product parley-bench > /dev/null
+bin=$(swift build -c release --scratch-path .build-release --show-bin-path)
+command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+export PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0 PARLEY_MAX_CONNECTIONS_PER_CLIENT=100000
+
+pg_base=$(bash Benchmarks/postgres.sh start "$data/pg" "$pg_port")
+pg_server=${pg_base%/*}
+psql_() { psql "$pg_server/postgres" -qtAc "$1"; }
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
+  bash Benchmarks/postgres.sh stop "$data/pg"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+server_pid=
+start_server() {
+  local url=$1 port=$2
+  shift 2
+  env DATABASE_URL="$url" "$@" "$bin/parley" serve --port "$port" >> "$data/server.log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 200); do
+    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && return
+    sleep 0.1
+  done
+  tail -n 20 "$data/server.log" >&2
+  echo "the server on $url did not start" >&2
+  exit 1
+}
+stop_server() { kill "$server_pid" 2> /dev/null || true; wait "$server_pid" 2> /dev/null || true; }
+# fresh_database ENGINE: a migrated, seeded database of the engine's; prints its URL.
+fresh_database() {
+  local url
+  if [ "$1" = sqlite ]; then
+    rm -f "$data"/run.sqlite*
+    url="sqlite://$data/run.sqlite"
+  else
+    psql_ "DROP DATABASE IF EXISTS parley_notifications" > /dev/null
+    psql_ "CREATE DATABASE parley_notifications" > /dev/null
+    url="$pg_server/parley_notifications"
+  fi
+  DATABASE_URL="$url" "$bin/parley" seed --realtime-pairs 1000 --tokens "$data/tokens-$1.tsv" > /dev/null
+  echo "$url"
+}
+add_endpoint() {
+  DATABASE_URL="$1" "$bin/parley" webhooks add --url "http://127.0.0.1:$receiver_port/hook" --events "$2" \
+    | sed -nE 's/^id: ([0-9]+)$/\1/p'
+}
+results="$data/results.tsv"
+: > "$results"
+receiver_port=$(free_port)
+port=$(free_port)
+
+for engine in sqlite postgresql; do
+  url=$(fresh_database "$engine")
+  tokens="$data/tokens-$engine.tsv"
+  echo "== $engine: 1. sends with and without a webhook endpoint (wrk, 64 connections, $duration s)"
+  "$bin/parley-bench" receive-webhooks --port "$receiver_port" --duration $(((duration + 8) * rounds * 2 + 30)) \
+    > "$data/receiver-$engine.out" &
+  receiver=$!
+  pids+=("$receiver")
+  start_server "$url" "$port"
+  for round in $(seq "$rounds"); do
+    order="without with"
+    if [ $((round % 2)) = 0 ]; then order="with without"; fi
+    for mode in $order; do
+      endpoint=
+      if [ "$mode" = with ]; then endpoint=$(add_endpoint "$url" message.created); fi
+      line=$(wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "http://127.0.0.1:$port" -- "$tokens" 64 2 | tail -n 1)
+      if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
+      echo "  round $round $mode: $line"
+      pattern='^sent [0-9]+ .*: ([0-9]+)/s; latency ms p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*errors ([0-9]+)$'
+      printf 'sends\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2\t\3\t\4|")" \
+        >> "$results"
+      sleep 3
+    done
+  done
+  stop_server
+  kill "$receiver" 2> /dev/null || true
+  wait "$receiver" 2> /dev/null || true
+
+  echo "== $engine: 2. lateness at $rate messages/s for $latency_seconds s, reminders after 5 s"
+  url=$(fresh_database "$engine")
+  add_endpoint "$url" message.created,unread.reminder_due > /dev/null
+  start_server "$url" "$port" PARLEY_REMINDER_DELAY=5s
+  "$bin/parley-bench" receive-webhooks --port "$receiver_port" --duration $((latency_seconds + 15)) \
+    --reminder-delay 5 > "$data/lateness-$engine.out" &
+  receiver=$!
+  pids+=("$receiver")
+  sleep 1
+  "$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port" --tokens "$tokens" --recipients-only \
+    --connections 1000 --rate "$rate" --duration "$latency_seconds" | sed 's/^/  /'
+  wait "$receiver"
+  stop_server
+  sed 's/^/  /' "$data/lateness-$engine.out"
+  sed "s/^/lateness\t$engine\t/" "$data/lateness-$engine.out" >> "$results"
+done
+
+python3 - "$results" << 'PYEOF'
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+print()
+print("| engine | sends/s without an endpoint | with one | with/without | p99 ms without | with |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for engine in ("sqlite", "postgresql"):
+    def median(mode, column):
+        values = [float(r[column]) for r in rows if r[0] == "sends" and r[1] == engine and r[2] == mode
+                  and r[column].replace(".", "", 1).isdigit()]
+        return statistics.median(values) if values else float("nan")
+    without, with_ = median("without", 3), median("with", 3)
+    print(f"| {engine} | {without:,.0f} | {with_:,.0f} | {with_ / without:.2f} | "
+          f"{median('without', 5):.1f} | {median('with', 5):.1f} |")
+for r in rows:
+    if r[0] == "lateness":
+        print(f"{r[1]}: {r[2]}")
+PYEOF
