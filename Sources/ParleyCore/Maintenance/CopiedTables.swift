@@ -16,6 +16,8 @@ public enum CopiedTables {
         "api_tokens",
         "event_log",
         "event_log_head",
+        "devices",
+        "chat_session_mutes",
     ]
 
     /// The migrator's own record of what it applied; each database keeps its own.

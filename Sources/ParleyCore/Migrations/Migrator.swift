@@ -19,6 +19,7 @@ public struct Migrator: Sendable {
         AddTrigramNameIndexes(),
         AddSessionSideFlags(),
         CreateEventLog(),
+        AddNotificationPreferences(),
     ]
 
     let database: Database
