@@ -122,12 +122,17 @@ func buildRouter(
     AuthTokenController(
         users: dependencies.users, tokens: access.tokens, throttle: throttle
     ).addRoutes(to: api)
+    // The caller's account: devices and preferences stay reachable while chat is switched off.
+    let accountAPI = api.group().add(middleware: APIAuthMiddleware(tokens: access.tokens))
+    DeviceAPIController(devices: dependencies.devices).addRoutes(to: accountAPI)
+    PreferencesAPIController(preferences: dependencies.preferences).addRoutes(to: accountAPI)
     let chatAPI = api.group()
         .add(middleware: APIAuthMiddleware(tokens: access.tokens))
         .add(middleware: ChatEnabledMiddleware(chatSwitch: access.chatSwitch))
     ChatAPIController(dependencies: dependencies, limiter: access.sendLimiter)
         .addRoutes(to: chatAPI)
     ProductAPIController(lookup: Lookup(database: dependencies.database)).addRoutes(to: chatAPI)
+    ChatMuteAPIController(preferences: dependencies.preferences).addRoutes(to: chatAPI)
     RealtimeController.addPlainRoute(to: chatAPI)
     // Last, so that it only sees requests no route took.
     router.add(middleware: MethodNotAllowedMiddleware(allowed: AllowedMethods(router.routes)))
