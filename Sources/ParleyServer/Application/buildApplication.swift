@@ -114,7 +114,8 @@ func buildRouter(
     AdminEventsController(badge: pages.badge).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
-    AdminSettingsController(chatSwitch: access.chatSwitch, pages: pages).addRoutes(to: admin)
+    AdminSettingsController(chatSwitch: access.chatSwitch, settings: dependencies.settings, pages: pages).addRoutes(
+        to: admin)
 
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
     ConfigController(settings: dependencies.settings).addRoutes(to: api)
