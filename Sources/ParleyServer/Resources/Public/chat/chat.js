@@ -115,6 +115,8 @@ function renderSessions() {
   list.replaceChildren(...items);
   $("[data-sessions-empty]").hidden = items.length > 0;
   $("[data-load-more-sessions]").hidden = !state.nextSessionsCursor;
+  // The open conversation's session may have just been fetched again, with its muted flag.
+  if (state.current) renderMute();
 }
 
 async function loadSessions({ more = false } = {}) {
@@ -139,7 +141,6 @@ async function refreshSession(id) {
     }
   }
   renderSessions();
-  if (state.current?.id === id) renderMute();
 }
 
 // MARK: Products (customers open conversations)
@@ -249,7 +250,6 @@ async function openConversation(id) {
   $("[data-conversation-with]").textContent = `with ${otherParty(session).name}`;
   $("[data-composer-error]").hidden = true;
   renderSessions();
-  renderMute();
   const page = await api("GET", `/chat-sessions/${id}/messages?limit=${PAGE}`);
   if (state.current?.id !== id) return;
   addMessages(page.data);
