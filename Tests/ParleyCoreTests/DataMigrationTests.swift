@@ -46,8 +46,8 @@ struct DataMigrationTests {
     }
 
     /// `parley seed --demo`, then what the demo leaves empty: tokens, sign-in sessions and
-    /// failures, a changed setting, a session without messages, a client message id, and text
-    /// that COPY has to escape.
+    /// failures, changed settings, devices, a muted session and a declined reminder preference, a
+    /// session without messages, a client message id, and text that COPY has to escape.
     static func fillEveryTable(_ database: Database) async throws {
         let events = InProcessEventBus()
         _ = try await DemoSeeder(database: database, events: events, bcryptCost: 4).seed()
@@ -59,6 +59,12 @@ struct DataMigrationTests {
         _ = try await WebSessionService(database: database).start(for: vendor)
         try await SignInThrottle(database: database).recordFailure(email: customer.email, client: "192.0.2.7")
         try await SettingsService(database: database).setChatEnabled(false)
+        try await SettingsService(database: database).setEmailRemindersEnabled(false)
+        _ = try await DeviceService(database: database).register(platform: "ios", token: "apns-1", for: customer)
+        _ = try await DeviceService(database: database).register(platform: "web", token: "https://p/x?y", for: vendor)
+        let preferences = NotificationPreferenceService(database: database)
+        _ = try await preferences.update(emailReminders: false, for: vendor)
+        try await preferences.setMuted(true, sessionID: session.id, by: customer)
         let other = try await fixtures.conversation(chat: chat)
         _ = try await chat.send(
             sessionID: other.session.id, senderID: other.customer.id, body: "Zoë's \\ back\\slash, straße 😀",

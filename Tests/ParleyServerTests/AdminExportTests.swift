@@ -325,6 +325,35 @@ struct AdminDirectoryTests {
         }
     }
 
+    @Test func theEmailRemindersSwitchIsSavedInTheDatabase() async throws {
+        try await AdminTestContext.run { context in
+            let settings = SettingsService(database: context.database)
+            let page = try await context.browser.get("/admin/settings")
+            #expect(page.text.contains("Email reminders") && page.text.contains("id=\"email_reminders_enabled\""))
+            _ = try await context.browser.post(
+                "/admin/settings", [("chat_enabled", "0"), ("chat_enabled", "1"), ("email_reminders_enabled", "0")])
+            #expect(try await settings.isEmailRemindersEnabled() == false)
+            #expect(try await settings.isChatEnabled())
+            #expect(try await context.browser.get("/admin/settings").text.contains("Email reminders are off."))
+            _ = try await context.browser.post(
+                "/admin/settings",
+                [
+                    ("chat_enabled", "0"), ("chat_enabled", "1"), ("email_reminders_enabled", "0"),
+                    ("email_reminders_enabled", "1"),
+                ])
+            #expect(try await settings.isEmailRemindersEnabled())
+        }
+    }
+
+    @Test func aSettingsFormWithoutTheRemindersFieldLeavesThemAsTheyAre() async throws {
+        try await AdminTestContext.run { context in
+            let settings = SettingsService(database: context.database)
+            try await settings.setEmailRemindersEnabled(false)
+            _ = try await context.browser.post("/admin/settings", [("chat_enabled", "0"), ("chat_enabled", "1")])
+            #expect(try await settings.isEmailRemindersEnabled() == false)
+        }
+    }
+
     @Test func longConversationsArePagedOnTheEditPage() async throws {
         try await AdminTestContext.run { context in
             let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)

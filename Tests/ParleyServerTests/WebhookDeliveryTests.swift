@@ -95,6 +95,31 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test func aNewMessageCarriesItsRecipientsDevicesForPushServices() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(
+                    chat: rig.context.chat)
+                let devices = DeviceService(database: rig.context.database)
+                _ = try await devices.register(platform: "ios", token: "apns-vendor-1", for: vendor)
+                _ = try await devices.register(platform: "android", token: "fcm-customer-1", for: customer)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "a")
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "b")
+                try await rig.deliver()
+                let last = try #require(receiver.requests.last)
+                let recipient = try #require(last.data["recipient"] as? [String: Any])
+                #expect(recipient["id"] as? Int == Int(vendor.id))
+                #expect(recipient["unread_total"] as? Int == 2)
+                let listed = try #require(recipient["devices"] as? [[String: Any]])
+                #expect(listed.count == 1)
+                #expect(listed.first?["platform"] as? String == "ios")
+                #expect(listed.first?["token"] as? String == "apns-vendor-1")
+            }
+        }
+    }
+
     @Test func onlyTheEventsAnEndpointAskedForAreSent() async throws {
         try await Self.run { rig in
             let receiver = WebhookReceiver()

@@ -21,6 +21,8 @@ public enum CopiedTables {
         "webhook_events",
         "webhook_deliveries",
         "unread_reminders",
+        "devices",
+        "chat_session_mutes",
     ]
 
     /// The migrator's own record of what it applied; each database keeps its own.

@@ -20,6 +20,7 @@ public struct Migrator: Sendable {
         AddSessionSideFlags(),
         CreateEventLog(),
         CreateNotificationOutbox(),
+        AddNotificationPreferences(),
     ]
 
     let database: Database

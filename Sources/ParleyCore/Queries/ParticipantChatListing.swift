@@ -8,6 +8,8 @@ public struct ParticipantChatSummary: Sendable, Equatable {
     public var customerName: String
     public var vendorName: String
     public var lastMessage: ChatMessage?
+    /// Whether the user reading the list muted this conversation.
+    public var isMuted: Bool = false
 }
 
 /// The position after which the next page of a participant's conversations starts.
@@ -84,7 +86,7 @@ public struct ParticipantChatListing: Sendable {
             let next =
                 sessions.count > limit
                 ? page.last.map { ChatListCursor(lastMessageAt: $0.lastMessageAt?.epochMilliseconds, id: $0.id) } : nil
-            return (try await Self.summaries(page, on: db), next)
+            return (try await Self.summaries(page, readBy: user, on: db), next)
         }
     }
 
@@ -96,7 +98,7 @@ public struct ParticipantChatListing: Sendable {
             else {
                 return nil
             }
-            return try await Self.summaries([session], on: db).first
+            return try await Self.summaries([session], readBy: user, on: db).first
         }
     }
 
@@ -120,8 +122,12 @@ public struct ParticipantChatListing: Sendable {
         return " AND last_message_at IS NULL AND id < \(bind: cursor.id)"
     }
 
-    /// Names and each session's newest message, in three statements for the whole page.
-    static func summaries(_ sessions: [ChatSession], on db: any SQLDatabase) async throws -> [ParticipantChatSummary] {
+    /// Names, each session's newest message and whether `user` muted it, in four statements for the whole page.
+    static func summaries(
+        _ sessions: [ChatSession], readBy user: User, on db: any SQLDatabase
+    ) async throws
+        -> [ParticipantChatSummary]
+    {
         guard !sessions.isEmpty else { return [] }
         let userIDs = Array(Set(sessions.flatMap { [$0.customerID, $0.vendorID] }))
         let productIDs = Array(Set(sessions.map(\.productID)))
@@ -146,11 +152,12 @@ public struct ParticipantChatListing: Sendable {
             let message = try ChatMessage(row: row)
             latest[message.sessionID] = message
         }
+        let muted = try await ChatSessionMuteRepository(db).muted(among: sessionIDs, by: user.id)
         return sessions.map { session in
             ParticipantChatSummary(
                 session: session, productName: products[session.productID] ?? "",
                 customerName: users[session.customerID] ?? "", vendorName: users[session.vendorID] ?? "",
-                lastMessage: latest[session.id])
+                lastMessage: latest[session.id], isMuted: muted.contains(session.id))
         }
     }
 }

@@ -47,7 +47,7 @@ public struct ReminderDigestQuery: Sendable {
                 id: try row.int64("id"), senderName: try row.string("sender_name"), body: try row.string("body"),
                 createdAt: try row.date("created_at"))
         }
-        let settings = try await SettingsRepository(db).value(for: SettingsRepository.emailRemindersKey)
+        let settings = try await SettingsRepository(db).value(for: SettingsRepository.emailRemindersEnabledKey)
         let chatEnabled = try await SettingsRepository(db).isChatEnabled()
         return ReminderDigest(
             key: key, recipientName: try row.string("recipient_name"),

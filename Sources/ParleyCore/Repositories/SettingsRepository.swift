@@ -4,8 +4,7 @@ import SQLKit
 /// System settings, one row per key.
 public struct SettingsRepository: Sendable {
     public static let chatEnabledKey = "chat_enabled"
-    /// "false" when administrators turned unread reminders off for everyone.
-    public static let emailRemindersKey = "email_reminders_enabled"
+    public static let emailRemindersEnabledKey = "email_reminders_enabled"
 
     let db: any SQLDatabase
 
@@ -30,5 +29,10 @@ public struct SettingsRepository: Sendable {
     /// Whether the mobile app may use chat; on unless an administrator turned it off.
     public func isChatEnabled() async throws -> Bool {
         try await value(for: Self.chatEnabledKey) != "false"
+    }
+
+    /// Whether unread reminders go out by email at all; on unless an administrator turned them off.
+    public func isEmailRemindersEnabled() async throws -> Bool {
+        try await value(for: Self.emailRemindersEnabledKey) != "false"
     }
 }

@@ -30,4 +30,19 @@ public struct SettingsService: Sendable {
             return ((), [.chatAvailabilityChanged(enabled: enabled)])
         }
     }
+
+    public func isEmailRemindersEnabled() async throws -> Bool {
+        try await database.read { db in try await SettingsRepository(db).isEmailRemindersEnabled() }
+    }
+
+    /// Turns unread reminders by email on or off for everyone. No event: the reminder scheduler
+    /// reads the setting when it decides, on whichever instance.
+    public func setEmailRemindersEnabled(_ enabled: Bool) async throws {
+        let now = clock()
+        try await database.write(publishingTo: events, at: now) { db in
+            try await SettingsRepository(db).setValue(
+                enabled ? "true" : "false", for: SettingsRepository.emailRemindersEnabledKey, at: now)
+            return ((), [])
+        }
+    }
 }

@@ -66,6 +66,8 @@ enum APIModel {
         let lastMessage: LastMessage?
         let messagesCount: Int64
         let unreadCount: Int64
+        /// Whether the caller muted it (never, for a session they only read).
+        let muted: Bool
         let createdAt: Date
         let updatedAt: Date
 
@@ -83,8 +85,29 @@ enum APIModel {
             }
             messagesCount = session.messagesCount
             unreadCount = session.role(of: viewerID) == nil ? session.unreadCount : session.unreadCount(for: viewerID)
+            muted = summary.isMuted
             createdAt = session.createdAt
             updatedAt = session.updatedAt
+        }
+    }
+
+    struct Device: Codable, Sendable {
+        let platform: String
+        let token: String
+        let createdAt: Date
+
+        init(_ device: ParleyCore.Device) {
+            platform = device.platform.rawValue
+            token = device.token
+            createdAt = device.createdAt
+        }
+    }
+
+    struct Preferences: Codable, Sendable {
+        let emailReminders: Bool
+
+        init(_ preferences: NotificationPreferences) {
+            emailReminders = preferences.emailReminders
         }
     }
 

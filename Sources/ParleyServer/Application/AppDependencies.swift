@@ -8,6 +8,10 @@ public struct AppDependencies: Sendable {
     public let users: UserService
     /// System settings; changes publish on ``events``.
     public let settings: SettingsService
+    /// Devices registered for push.
+    public let devices: DeviceService
+    /// Muted conversations and each user's choice of email reminders.
+    public let preferences: NotificationPreferenceService
     /// Each user's send limit on the API; nil for none.
     public let sendRateLimit: SendRateLimit?
     /// What `GET /metrics` shows; a fresh set per application unless given one.
@@ -35,5 +39,7 @@ public struct AppDependencies: Sendable {
         self.chat = ChatService(database: database, events: events, metrics: metrics)
         self.users = UserService(database: database, events: events, bcryptCost: bcryptCost)
         self.settings = SettingsService(database: database, events: events)
+        self.devices = DeviceService(database: database)
+        self.preferences = NotificationPreferenceService(database: database)
     }
 }

@@ -121,7 +121,8 @@ func buildRouter(
     AdminEventsController(badge: pages.badge).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
-    AdminSettingsController(chatSwitch: access.chatSwitch, pages: pages).addRoutes(to: admin)
+    AdminSettingsController(chatSwitch: access.chatSwitch, settings: dependencies.settings, pages: pages).addRoutes(
+        to: admin)
 
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
     ConfigController(settings: dependencies.settings).addRoutes(to: api)
@@ -129,12 +130,17 @@ func buildRouter(
     AuthTokenController(
         users: dependencies.users, tokens: access.tokens, throttle: throttle
     ).addRoutes(to: api)
+    // The caller's account: devices and preferences stay reachable while chat is switched off.
+    let accountAPI = api.group().add(middleware: APIAuthMiddleware(tokens: access.tokens))
+    DeviceAPIController(devices: dependencies.devices).addRoutes(to: accountAPI)
+    PreferencesAPIController(preferences: dependencies.preferences).addRoutes(to: accountAPI)
     let chatAPI = api.group()
         .add(middleware: APIAuthMiddleware(tokens: access.tokens))
         .add(middleware: ChatEnabledMiddleware(chatSwitch: access.chatSwitch))
     ChatAPIController(dependencies: dependencies, limiter: access.sendLimiter)
         .addRoutes(to: chatAPI)
     ProductAPIController(lookup: Lookup(database: dependencies.database)).addRoutes(to: chatAPI)
+    ChatMuteAPIController(preferences: dependencies.preferences).addRoutes(to: chatAPI)
     RealtimeController.addPlainRoute(to: chatAPI)
     // Last, so that it only sees requests no route took.
     router.add(middleware: MethodNotAllowedMiddleware(allowed: AllowedMethods(router.routes)))

@@ -117,7 +117,7 @@ final class OutboxDispatcher: Service, Sendable {
     /// Reminders are scheduled while the marketplace has them on and someone can hear them.
     private func remindersWanted(endpoints: [WebhookEndpoint], on db: any SQLDatabase) async throws -> Bool {
         guard emailEnabled || endpoints.contains(where: { $0.wants(.unreadReminderDue) }) else { return false }
-        return try await SettingsRepository(db).value(for: SettingsRepository.emailRemindersKey) != "false"
+        return try await SettingsRepository(db).value(for: SettingsRepository.emailRemindersEnabledKey) != "false"
     }
 
     /// Per recipient and session, what the batch's events mean for their reminder, in order.
@@ -153,8 +153,8 @@ final class OutboxDispatcher: Service, Sendable {
     ) async throws -> WebhookPayload.Recipient {
         let userID = session.participantID(message.senderRole.counterpart)
         let total = try await ChatSessionRepository(db, engine: engine).unreadTotal(for: userID)
-        // MERGE-DEVICES: the devices table arrives with migration 0015.
-        let devices: [(platform: String, token: String)] = []
-        return WebhookPayload.Recipient(userID: userID, unreadTotal: total, devices: devices)
+        let devices = try await DeviceRepository(db).tokens(forUserIDs: [userID])[userID] ?? []
+        return WebhookPayload.Recipient(
+            userID: userID, unreadTotal: total, devices: devices.map { ($0.platform.rawValue, $0.token) })
     }
 }

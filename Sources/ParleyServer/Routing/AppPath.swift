@@ -19,8 +19,12 @@ enum AppPath {
         static let chatSession = "chat-sessions/:id"
         static let messages = "chat-sessions/:id/messages"
         static let read = "chat-sessions/:id/read"
+        static let mute = "chat-sessions/:id/mute"
         static let unreadCount = "unread-count"
         static let products = "products"
         static let realtime = "realtime"
+        static let devices = "devices"
+        static let device = "devices/:token"
+        static let preferences = "me/preferences"
     }
 }

@@ -1,9 +1,11 @@
 import Hummingbird
 import ParleyCore
 
-/// System Settings: the switch that turns chat in the mobile app on or off.
+/// System Settings: the switch that turns chat in the mobile app on or off, and the one that turns
+/// unread reminders by email on or off for everyone.
 struct AdminSettingsController {
     let chatSwitch: ChatSwitch
+    let settings: SettingsService
     let pages: AdminPages
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -15,18 +17,23 @@ struct AdminSettingsController {
         let session = try context.requireSession()
         let model = SettingsModel(
             layout: await pages.layout(for: request, session: session, section: .settings),
-            chatEnabled: try await chatSwitch.isEnabled())
+            chatEnabled: try await chatSwitch.isEnabled(),
+            emailRemindersEnabled: try await settings.isEmailRemindersEnabled())
         return pages.page("settings", model, request: request)
     }
 
     @Sendable func save(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireSession()
         let form = try await FormData.from(request, context: context)
-        // The form sends a hidden "0" before the checkbox, so the last value is the choice.
+        // The form sends a hidden "0" before each checkbox, so the last value is the choice.
         let enabled = form.all("chat_enabled").last == "1"
         try await chatSwitch.set(enabled)
-        return Responses.redirect(
-            to: AdminPath.settings, notice: enabled ? "Chat is on in the mobile app." : "Chat is off in the mobile app."
-        )
+        var notice = enabled ? "Chat is on in the mobile app." : "Chat is off in the mobile app."
+        // A form without the reminders field (an older page still open) leaves them as they are.
+        if let reminders = form.all("email_reminders_enabled").last.map({ $0 == "1" }) {
+            try await settings.setEmailRemindersEnabled(reminders)
+            notice += reminders ? " Email reminders are on." : " Email reminders are off."
+        }
+        return Responses.redirect(to: AdminPath.settings, notice: notice)
     }
 }

@@ -115,6 +115,8 @@ function renderSessions() {
   list.replaceChildren(...items);
   $("[data-sessions-empty]").hidden = items.length > 0;
   $("[data-load-more-sessions]").hidden = !state.nextSessionsCursor;
+  // The open conversation's session may have just been fetched again, with its muted flag.
+  if (state.current) renderMute();
 }
 
 async function loadSessions({ more = false } = {}) {
@@ -184,6 +186,7 @@ async function startConversation(productID) {
 
 function closeConversation() {
   state.current = null;
+  $("[data-mute]").hidden = true;
   $("[data-conversation-open]").hidden = true;
   $("[data-conversation-placeholder]").hidden = false;
   $("[data-message-list]").replaceChildren();
@@ -352,6 +355,65 @@ function noteMessage(message) {
   return true;
 }
 
+// MARK: Reminders (muting a conversation, email preference)
+
+function takesPart(session) {
+  return session.customer.id === state.user.id || session.vendor.id === state.user.id;
+}
+
+/** The mute button of the open conversation, for its customer and vendor only. */
+function renderMute() {
+  const button = $("[data-mute]");
+  const session = state.current && state.sessions.get(state.current.id);
+  button.hidden = !session || !takesPart(session);
+  if (button.hidden) return;
+  button.setAttribute("aria-pressed", String(session.muted));
+  button.textContent = session.muted ? "Muted" : "Mute";
+  button.title = session.muted
+    ? "No email reminders about this conversation. Click to get them again."
+    : "Stop email reminders about this conversation.";
+}
+
+async function toggleMute() {
+  const session = state.current && state.sessions.get(state.current.id);
+  if (!session) return;
+  const button = $("[data-mute]");
+  const muted = !session.muted;
+  button.disabled = true;
+  try {
+    await api(muted ? "PUT" : "DELETE", `/chat-sessions/${session.id}/mute`);
+    session.muted = muted;
+  } catch (failure) {
+    banner(failure.message);
+  } finally {
+    button.disabled = false;
+    renderMute();
+  }
+}
+
+async function loadPreferences() {
+  const box = $("[data-email-reminders]");
+  box.disabled = true;
+  const preferences = await api("GET", "/me/preferences");
+  box.checked = preferences.email_reminders;
+  box.disabled = false;
+}
+
+async function changeEmailReminders(event) {
+  const box = event.currentTarget;
+  const wanted = box.checked;
+  box.disabled = true;
+  try {
+    const preferences = await api("PATCH", "/me/preferences", { email_reminders: wanted });
+    box.checked = preferences.email_reminders;
+  } catch (failure) {
+    box.checked = !wanted;
+    banner(failure.message);
+  } finally {
+    box.disabled = false;
+  }
+}
+
 // MARK: Live events
 
 async function onEvent(event) {
@@ -426,7 +488,10 @@ async function start(user) {
   // Customers open conversations; administrators read them without taking part (ChatAccess).
   $("[data-new-chat-form]").hidden = user.role !== "customer";
   $("[data-composer]").hidden = user.role === "admin";
+  // Administrators take part in no conversation, so nothing reminds them of one.
+  $("[data-preferences]").hidden = user.role === "admin";
   showView("inbox");
+  if (user.role !== "admin") loadPreferences().catch((failure) => banner(failure.message));
   const config = await api("GET", "/config");
   if (!config.chat_enabled) onStatus("disabled");
   state.realtime = new Realtime({ token: auth.token(), onEvent, onStatus, onReady });
@@ -445,6 +510,8 @@ function wire() {
     }
   });
   $("[data-load-older]").addEventListener("click", loadOlder);
+  $("[data-mute]").addEventListener("click", toggleMute);
+  $("[data-email-reminders]").addEventListener("change", changeEmailReminders);
   $("[data-load-more-sessions]").addEventListener("click", () => loadSessions({ more: true }));
   $("[data-product-search]").addEventListener("input", searchProducts);
   $("[data-new-chat-form]").addEventListener("submit", (event) => event.preventDefault());
