@@ -122,6 +122,7 @@ func buildRouter(
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminSettingsController(chatSwitch: access.chatSwitch, pages: pages).addRoutes(to: admin)
+    AdminWebhookController(webhooks: dependencies.webhooks, pages: pages).addRoutes(to: admin)
 
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
     ConfigController(settings: dependencies.settings).addRoutes(to: api)
