@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import ParleyCore
 import ParleyTestSupport
 import SnapshotTesting
 import Testing
@@ -33,6 +34,19 @@ struct AdminPageSnapshotTests {
             let world = try await List.makeWorld(context)
             let page = try await context.browser.get("/admin/chat-sessions/\(world.bobLamp.id)/edit")
             assertSnapshot(of: Self.stable(page.text), as: .lines, named: "edit")
+        }
+    }
+
+    @Test func theWebhookList() async throws {
+        try await AdminTestContext.run { context in
+            let webhooks = WebhookService(database: context.database)
+            _ = try await webhooks.add(
+                url: "https://crm.example.com/parley", events: "message.created,messages.read", description: "CRM")
+            let off = try await webhooks.add(url: "https://push.example.com/hook", events: "unread.reminder_due")
+            _ = try await webhooks.update(
+                id: off.id, url: off.url, events: "unread.reminder_due", description: "", enabled: false)
+            let page = try await context.browser.get("/admin/webhooks")
+            assertSnapshot(of: Self.stable(page.text), as: .lines, named: "webhooks")
         }
     }
 

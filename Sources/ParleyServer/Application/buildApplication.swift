@@ -123,6 +123,7 @@ func buildRouter(
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminSettingsController(chatSwitch: access.chatSwitch, settings: dependencies.settings, pages: pages).addRoutes(
         to: admin)
+    AdminWebhookController(webhooks: dependencies.webhooks, pages: pages).addRoutes(to: admin)
 
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
     ConfigController(settings: dependencies.settings).addRoutes(to: api)

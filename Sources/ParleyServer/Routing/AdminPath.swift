@@ -28,6 +28,10 @@ enum AdminPath {
         static let editUser = "/admin/users/:id/edit"
         static let product = "/admin/products/:id"
         static let editProduct = "/admin/products/:id/edit"
+        static let webhook = "/admin/webhooks/:id"
+        static let editWebhook = "/admin/webhooks/:id/edit"
+        static let deleteWebhook = "/admin/webhooks/:id/delete"
+        static let resendWebhookDelivery = "/admin/webhooks/:id/deliveries/:deliveryID/resend"
     }
 
     static func chatSession(_ id: Int64) -> String { fill(Pattern.chatSession, id) }
@@ -64,6 +68,15 @@ enum AdminPath {
         return path + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
     }
 
+    static let webhooks = "/admin/webhooks"
+    static let newWebhook = "/admin/webhooks/create"
+    static func webhook(_ id: Int64) -> String { fill(Pattern.webhook, id) }
+    static func editWebhook(_ id: Int64) -> String { fill(Pattern.editWebhook, id) }
+    static func deleteWebhook(_ id: Int64) -> String { fill(Pattern.deleteWebhook, id) }
+    static func resendWebhookDelivery(_ endpointID: Int64, _ deliveryID: Int64) -> String {
+        fill(fill(Pattern.resendWebhookDelivery, deliveryID, ":deliveryID"), endpointID)
+    }
+
     static let settings = "/admin/settings"
     static let userLookup = "/admin/lookup/users"
     static let productLookup = "/admin/lookup/products"
@@ -73,6 +86,8 @@ enum AdminPath {
     static let formsShownAgain: Set<String> = Set(
         [
             chatSessions, Pattern.chatSession, Pattern.messages, users, Pattern.user, products, Pattern.product,
+            webhooks,
+            Pattern.webhook,
         ].map { RouterPath($0).description })
 
     /// The pattern with its `:id` filled in. Plain string slicing: a list page builds four of

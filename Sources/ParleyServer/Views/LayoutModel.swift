@@ -19,7 +19,7 @@ struct LayoutModel {
     }
 
     enum Section {
-        case users, chatSessions, products, settings, none
+        case users, chatSessions, products, settings, webhooks, none
     }
 
     let links = PageLinks()
@@ -62,7 +62,10 @@ struct LayoutModel {
                 items: [
                     .init(
                         label: "System Settings", url: AdminPath.settings, icon: "settings",
-                        isActive: section == .settings, showsUnreadBadge: false)
+                        isActive: section == .settings, showsUnreadBadge: false),
+                    .init(
+                        label: "Webhooks", url: AdminPath.webhooks, icon: "link", isActive: section == .webhooks,
+                        showsUnreadBadge: false),
                 ]),
         ]
     }

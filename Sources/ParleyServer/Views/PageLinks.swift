@@ -9,6 +9,8 @@ struct PageLinks {
     let products = AdminPath.products
     let newProduct = AdminPath.newProduct
     let settings = AdminPath.settings
+    let webhooks = AdminPath.webhooks
+    let newWebhook = AdminPath.newWebhook
     let login = AdminPath.login
     let logout = AdminPath.logout
     let events = AdminPath.events

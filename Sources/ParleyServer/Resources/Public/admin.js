@@ -8,6 +8,7 @@ import { enhancePopovers } from "./popover.js";
 import { collapseSidebar } from "./sidebar.js";
 import { followUnreadBadge } from "./live.js";
 import { enhanceToasts } from "./notice.js";
+import { enhanceCopyButtons } from "./copy.js";
 
 collapseSidebar(document);
 enhanceTables(document);
@@ -17,3 +18,4 @@ enhanceComboboxes(document);
 enhancePopovers(document);
 followUnreadBadge(document);
 enhanceToasts(document);
+enhanceCopyButtons(document);
