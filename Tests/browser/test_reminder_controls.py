@@ -99,3 +99,18 @@ def test_admin_email_reminders_switch_saves_beside_the_chat_switch(signed_in, se
             driver.find_element(By.CSS_SELECTOR, "form.settings button[type=submit]").click()
             notice(driver, "Email reminders are on.")
     assert driver.find_element(By.ID, "email_reminders_enabled").is_selected()
+
+
+def test_a_reminder_link_opens_its_conversation(fresh_browser, server):
+    driver = fresh_browser()
+    headers = api_token(server, CUSTOMER)
+    sessions = httpx.get(f"{server}/api/v1/chat-sessions?limit=100", headers=headers).json()["data"]
+    linked = sessions[-1]["id"]
+    chat_sign_in(driver, server, CUSTOMER)
+    wait_live(driver)
+    driver.get(f"{server}/chat?session={linked}")
+    wait_live(driver)
+    active = until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-sessions] .session--active"))
+    assert int(active.get_attribute("data-session-id")) == linked
+    assert driver.current_url == f"{server}/chat"
+    screenshot(driver, "chat-reminder-link")

@@ -496,7 +496,21 @@ async function start(user) {
   if (!config.chat_enabled) onStatus("disabled");
   state.realtime = new Realtime({ token: auth.token(), onEvent, onStatus, onReady });
   state.realtime.start();
-  if (config.chat_enabled) await loadSessions();
+  if (config.chat_enabled) {
+    await loadSessions();
+    await openLinkedConversation();
+  }
+}
+
+/** Opens the conversation a link names (`/chat?session=ID`, as reminder emails link), once. */
+async function openLinkedConversation() {
+  const params = new URLSearchParams(location.search);
+  const id = Number(params.get("session"));
+  if (!Number.isSafeInteger(id) || id <= 0) return;
+  history.replaceState(null, "", location.pathname);
+  if (!state.sessions.has(id)) await refreshSession(id);
+  if (state.sessions.has(id)) await openConversation(id);
+  else banner("That conversation is not yours, or no longer exists.");
 }
 
 function wire() {
