@@ -23,7 +23,15 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try await environment.openDatabase(metrics: metrics)
         let dependencies = AppDependencies(
             database: database, sendRateLimit: configuration.sendRateLimit, metrics: metrics,
-            notifications: configuration.notifications)
+            notifications: configuration.notifications,
+            mailer: try configuration.smtp.map {
+                try SMTPClient(configuration: $0, logger: logger)
+            })
+        if let smtp = configuration.smtp {
+            logger.info("Unread reminders are emailed through \(smtp.host):\(smtp.port) from \(smtp.from)")
+        } else {
+            logger.notice("Unread reminders are not emailed: SMTP_URL is not set")
+        }
 
         if configuration.seedDemoData {
             let seeder = DemoSeeder(

@@ -23,6 +23,8 @@ public struct ParleyConfiguration: Sendable {
     public var metricsToken: String?
     /// Reminder timing, links in emails and webhook retries.
     public var notifications = NotificationConfiguration()
+    /// The mail server for reminder emails (`SMTP_URL`, `SMTP_FROM`, `SMTP_CA_FILE`); nil sends none.
+    public var smtp: SMTPConfiguration?
 
     /// The shortest `METRICS_TOKEN` taken: the endpoint may sit on a public port.
     public static let minimumMetricsTokenLength = 16
@@ -127,6 +129,11 @@ public struct ParleyConfiguration: Sendable {
         readNotificationSettings(environment, into: &configuration.notifications, problems: &problems)
         configuration.maxConnectionsPerClient = integer(
             "PARLEY_MAX_CONNECTIONS_PER_CLIENT", default: 256, range: 1...1_000_000)
+        do {
+            configuration.smtp = try SMTPConfiguration.fromEnvironment(environment)
+        } catch let error as ConfigurationProblems {
+            problems += error.problems
+        }
         if !problems.isEmpty { throw ConfigurationProblems(problems: problems) }
         return configuration
     }

@@ -20,13 +20,15 @@ public struct AppDependencies: Sendable {
     public let notifications: NotificationConfiguration
     /// Webhook endpoints and their deliveries.
     public let webhooks: WebhookService
+    /// Where reminder emails go; nil sends none.
+    public let mailer: SMTPClient?
 
     /// Without `events`, the bus that fits the database (``Database/makeEventBus(logger:)``); the
     /// application runs it when it is a service.
     public init(
         database: Database, events: (any ChatEventBus)? = nil, bcryptCost: UInt8 = 12,
         sendRateLimit: SendRateLimit? = .standard, metrics: ParleyMetrics = ParleyMetrics(),
-        notifications: NotificationConfiguration = .init()
+        notifications: NotificationConfiguration = .init(), mailer: SMTPClient? = nil
     ) {
         let events = events ?? database.makeEventBus()
         self.database = database
@@ -34,6 +36,7 @@ public struct AppDependencies: Sendable {
         self.events = events
         self.metrics = metrics
         self.notifications = notifications
+        self.mailer = mailer
         self.webhooks = WebhookService(database: database, configuration: notifications)
         (events as? PostgresEventBus)?.observeLag { [metrics] in metrics.recordBusLag(seconds: $0) }
         self.chat = ChatService(database: database, events: events, metrics: metrics)

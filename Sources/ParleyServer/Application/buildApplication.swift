@@ -42,10 +42,18 @@ public func buildApplication(
     let webhookSender = WebhookSender(
         database: dependencies.database, configuration: dependencies.notifications, logger: logger)
     services.append(webhookSender)
+    let reminderSender = ReminderSender(
+        database: dependencies.database, configuration: dependencies.notifications, mailer: dependencies.mailer,
+        logger: logger, onWebhookQueued: { webhookSender.wake() })
+    services.append(reminderSender)
     services.append(
         OutboxDispatcher(
             database: dependencies.database, events: events, configuration: dependencies.notifications,
-            emailEnabled: false, logger: logger, onDispatched: { webhookSender.wake() }))
+            emailEnabled: dependencies.mailer != nil, logger: logger,
+            onDispatched: {
+                webhookSender.wake()
+                reminderSender.wake()
+            }))
     services.append(access.tokens)
     services.append(access.chatSwitch)
     if let limiter = access.sendLimiter { services.append(limiter) }

@@ -11,23 +11,23 @@ import Foundation
 /// Its output pipes are made close-on-exec before any other child is started (launches take
 /// turns), so a child started at the same moment by another test does not inherit them and keep
 /// them open past this child's end.
-final class SpawnedProcess: @unchecked Sendable {
+public final class SpawnedProcess: @unchecked Sendable {
     private static let launching = NSLock()
 
-    enum TerminationReason {
+    public enum TerminationReason: Sendable {
         case exit, uncaughtSignal
     }
 
-    let processIdentifier: pid_t
+    public let processIdentifier: pid_t
     /// What the child writes on its standard output and standard error.
-    let output: FileHandle
-    let errors: FileHandle
+    public let output: FileHandle
+    public let errors: FileHandle
     private let lock = NSLock()
     private var waitStatus: Int32?
 
     /// Starts `executable` with `arguments` in `directory` (through `env -C`, which changes into
     /// it), with exactly `environment`, its standard input from /dev/null.
-    init(executable: String, arguments: [String], directory: String, environment: [String: String]) throws {
+    public init(executable: String, arguments: [String], directory: String, environment: [String: String]) throws {
         Self.launching.lock()
         defer { Self.launching.unlock() }
         var outputPipe: [Int32] = [0, 0]
@@ -65,7 +65,7 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// Whether the child has not ended yet (reaping it when it has).
-    var isRunning: Bool {
+    public var isRunning: Bool {
         lock.withLock {
             guard waitStatus == nil else { return false }
             var status: Int32 = 0
@@ -76,7 +76,7 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// Blocks until the child ends.
-    func waitUntilExit() {
+    public func waitUntilExit() {
         while isRunning {
             var status: Int32 = 0
             let reaped = waitpid(processIdentifier, &status, 0)
@@ -88,17 +88,17 @@ final class SpawnedProcess: @unchecked Sendable {
         }
     }
 
-    func terminate() {
+    public func terminate() {
         kill(processIdentifier, SIGTERM)
     }
 
     /// The exit code, or the signal that ended the child; call after ``waitUntilExit()``.
-    var terminationStatus: Int32 {
+    public var terminationStatus: Int32 {
         let status = lock.withLock { waitStatus } ?? 0
         return status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f
     }
 
-    var terminationReason: TerminationReason {
+    public var terminationReason: TerminationReason {
         let status = lock.withLock { waitStatus } ?? 0
         return status & 0x7f == 0 ? .exit : .uncaughtSignal
     }

@@ -1,0 +1,236 @@
+import Foundation
+import Logging
+@testable import ParleyCore
+@testable import ParleyServer
+import ParleyTestSupport
+import Testing
+
+/// Unread reminders (issue 11): the dispatcher sets due times from the event log, the sender
+/// decides at the due time what is owed and emails it to a real SMTP server (aiosmtpd) on loopback.
+/// The test moves the clock by hand, so the ten-minute delay costs nothing.
+@Suite("Unread reminders")
+struct UnreadReminderTests {
+    static let delay: TimeInterval = 600
+
+    struct Rig: Sendable {
+        let context: ChatTestContext
+        let clock: ManualClock
+        let dispatcher: OutboxDispatcher
+        let sender: ReminderSender
+        let sink: SMTPSink
+        let webhooks: WebhookService
+
+        /// Dispatches what was logged, then sends what is due at the clock's time.
+        func settle() async throws {
+            while try await dispatcher.dispatchOnce() > 0 {}
+            await sender.sendDue()
+        }
+
+        /// Moves the clock past the delay after now, and settles.
+        func waitOutTheDelay() async throws {
+            clock.advance(UnreadReminderTests.delay + 1)
+            try await settle()
+        }
+
+        var mail: [SMTPSink.Received] { (try? sink.received()) ?? [] }
+    }
+
+    static func run(_ body: @Sendable (Rig) async throws -> Void) async throws {
+        try await ChatTestContext.run { context in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "parley-reminders-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await SMTPSink.with(in: directory) { sink in
+                let clock = ManualClock(start: Date())
+                var configuration = NotificationConfiguration()
+                configuration.reminderDelay = .seconds(Int64(delay))
+                configuration.publicURL = "https://chat.example.com"
+                let smtp = try #require(
+                    try SMTPConfiguration.fromEnvironment([
+                        "SMTP_URL": "smtp://127.0.0.1:\(sink.port)", "SMTP_FROM": "Parley <reminders@example.com>",
+                    ]))
+                let logger = Logger(label: "reminders")
+                let rig = Rig(
+                    context: context, clock: clock,
+                    dispatcher: OutboxDispatcher(
+                        database: context.database, events: context.events, configuration: configuration,
+                        emailEnabled: true, logger: logger, clock: clock.read),
+                    sender: ReminderSender(
+                        database: context.database, configuration: configuration,
+                        mailer: try SMTPClient(configuration: smtp), logger: logger, clock: clock.read),
+                    sink: sink,
+                    webhooks: WebhookService(
+                        database: context.database, configuration: configuration, clock: clock.read))
+                try await body(rig)
+            }
+        }
+    }
+
+    @Test func aMessageLeftUnreadForTheDelayIsEmailedToItsRecipient() async throws {
+        try await Self.run { rig in
+            let (customer, vendor, product, session) = try await rig.context.fixtures.conversation(
+                chat: rig.context.chat)
+            _ = try await rig.context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "Is the oak table still <script>x</script>?")
+            try await rig.settle()
+            #expect(rig.mail.isEmpty)
+            rig.clock.advance(Self.delay - 5)
+            try await rig.settle()
+            #expect(rig.mail.isEmpty)
+            rig.clock.advance(10)
+            try await rig.settle()
+            let mail = try #require(rig.mail.only)
+            #expect(mail.rcptTos == [vendor.email])
+            #expect(mail.mailFrom == "reminders@example.com")
+            #expect(mail.subject.contains(product.name) && mail.subject.contains(customer.name))
+            #expect(
+                mail.messageId
+                    == "<reminder.\(session.id).\(vendor.id).\(try await Self.lastMessageID(rig))@chat.example.com>")
+            let text = try #require(mail.parts.first { $0.contentType == "text/plain" }?.text)
+            let html = try #require(mail.parts.first { $0.contentType == "text/html" }?.text)
+            #expect(text.contains("Is the oak table still <script>x</script>?"))
+            #expect(text.contains("https://chat.example.com/chat?session=\(session.id)"))
+            #expect(html.contains("&lt;script&gt;x&lt;/script&gt;") && !html.contains("<script>"))
+            #expect(html.contains("href=\"https://chat.example.com/chat?session=\(session.id)\""))
+            #expect(mail.headers.contains { $0 == ["Auto-Submitted", "auto-generated"] })
+            #expect(mail.defects.isEmpty)
+        }
+    }
+
+    static func lastMessageID(_ rig: Rig) async throws -> Int64 {
+        try await rig.context.database.read { db in
+            try await db.raw("SELECT MAX(id) AS id FROM chat_messages").first()?.decode(column: "id", as: Int64.self)
+        } ?? 0
+    }
+
+    @Test func messagesWithinTheWindowJoinOneEmail() async throws {
+        try await Self.run { rig in
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            for body in ["first question", "second question", "third question"] {
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: body)
+                try await rig.settle()
+            }
+            try await rig.waitOutTheDelay()
+            let mail = try #require(rig.mail.only)
+            let text = mail.parts.first { $0.contentType == "text/plain" }?.text ?? ""
+            #expect(["first question", "second question", "third question"].allSatisfy(text.contains))
+            #expect(mail.subject.hasPrefix("3 unread messages"))
+        }
+    }
+
+    @Test func readingTheConversationBeforeTheDelayMeansNoEmail() async throws {
+        try await Self.run { rig in
+            let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello")
+            try await rig.settle()
+            rig.clock.advance(60)
+            _ = try await rig.context.chat.markRead(sessionID: session.id, readerID: vendor.id)
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.isEmpty)
+        }
+    }
+
+    @Test func aMessageAfterReadingWaitsTheWholeDelayAgain() async throws {
+        try await Self.run { rig in
+            let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "one")
+            try await rig.settle()
+            _ = try await rig.context.chat.markRead(sessionID: session.id, readerID: vendor.id)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "two")
+            try await rig.settle()
+            // The second message was sent at the real time; the clock started then too.
+            rig.clock.advance(Self.delay - 30)
+            try await rig.settle()
+            #expect(rig.mail.isEmpty)
+            rig.clock.advance(40)
+            try await rig.settle()
+            let text = try #require(rig.mail.only?.parts.first { $0.contentType == "text/plain" }?.text)
+            #expect(text.contains("two") && !text.contains("  one"))
+        }
+    }
+
+    @Test func afterAnEmailTheNextOneWaitsForANewerMessage() async throws {
+        try await Self.run { rig in
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "one")
+            try await rig.waitOutTheDelay()
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.count == 1)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "two")
+            try await rig.settle()
+            // Due a full delay after "two" was sent (at the real time, well before the clock's).
+            rig.clock.advance(1)
+            try await rig.settle()
+            #expect(rig.mail.count == 2)
+            let second = try #require(rig.mail.last?.parts.first { $0.contentType == "text/plain" }?.text)
+            #expect(second.contains("two") && !second.contains("  one"))
+        }
+    }
+
+    @Test func aMutedConversationGetsNoReminder() async throws {
+        try await Self.run { rig in
+            let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            try await NotificationPreferenceService(database: rig.context.database).setMuted(
+                true, sessionID: session.id, by: vendor)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.isEmpty)
+        }
+    }
+
+    @Test func aUserWhoTurnedEmailRemindersOffGetsNone() async throws {
+        try await Self.run { rig in
+            let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            _ = try await NotificationPreferenceService(database: rig.context.database).update(
+                emailReminders: false, for: vendor)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.isEmpty)
+        }
+    }
+
+    @Test func administratorsTurningRemindersOffStopsThemForEveryone() async throws {
+        try await Self.run { rig in
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+            try await rig.settle()
+            try await SettingsService(database: rig.context.database, events: rig.context.events)
+                .setEmailRemindersEnabled(false)
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.isEmpty)
+        }
+    }
+
+    @Test func chatSwitchedOffMeansNoReminders() async throws {
+        try await Self.run { rig in
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+            try await rig.settle()
+            try await SettingsService(database: rig.context.database, events: rig.context.events)
+                .setChatEnabled(false)
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.isEmpty)
+        }
+    }
+
+    @Test func aDueReminderIsAlsoAWebhookEventQueuedOnce() async throws {
+        try await Self.run { rig in
+            let endpoint = try await rig.webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
+            let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+            try await rig.waitOutTheDelay()
+            try await rig.waitOutTheDelay()
+            let deliveries = try await rig.webhooks.recentDeliveries(endpointID: endpoint.id)
+            #expect(deliveries.map(\.eventType) == ["unread.reminder_due"])
+            let body = try await rig.context.database.read { db in
+                try await db.raw("SELECT body FROM webhook_events").first()?.decode(column: "body", as: String.self)
+            }
+            let json = try #require(try JSONSerialization.jsonObject(with: Data((body ?? "").utf8)) as? [String: Any])
+            let data = try #require(json["data"] as? [String: Any])
+            #expect(data["user_id"] as? Int == Int(vendor.id))
+            #expect(data["chat_session_id"] as? Int == Int(session.id))
+            #expect(data["unread_count"] as? Int == 1)
+        }
+    }
+}
