@@ -2,9 +2,11 @@
 reminders, a real SMTP server) on loopback, killed and restarted on purpose. SQLite by default;
 with --database-url (or PARLEY_NOTIFICATIONS_DATABASE_URL) naming a PostgreSQL server, each test
 gets a scratch database there."""
+import json
 import os
 import pathlib
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -47,3 +49,31 @@ def receiver():
     r = WebhookReceiver()
     yield r
     r.close()
+
+
+class SMTPSink:
+    """aiosmtpd on a free port of 127.0.0.1 (Tests/pysupport/smtp_sink.py), each accepted mail one
+    JSON line, parsed by Python's `email` package."""
+
+    def __init__(self, directory):
+        self.out = pathlib.Path(directory) / "mail.jsonl"
+        script = HERE.parent / "pysupport" / "smtp_sink.py"
+        self.process = subprocess.Popen([sys.executable, str(script), "--out", str(self.out)],
+                                        stdout=subprocess.PIPE, text=True)
+        self.port = int(self.process.stdout.readline())
+
+    def received(self):
+        if not self.out.exists():
+            return []
+        return [json.loads(line) for line in self.out.read_text().splitlines() if line]
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def smtp_sink(workdir):
+    sink = SMTPSink(workdir)
+    yield sink
+    sink.close()
