@@ -32,10 +32,14 @@ struct WebhookReceiverBenchmark: AsyncParsableCommand {
         var parts = DateComponents()
         (parts.year, parts.month, parts.day) = (digits[0], digits[1], digits[2])
         (parts.hour, parts.minute, parts.second) = (digits[3], digits[4], digits[5])
+        return utc.date(from: parts)?.addingTimeInterval(Double(digits[6]) / 1000)
+    }
+
+    static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: parts)?.addingTimeInterval(Double(digits[6]) / 1000)
-    }
+        return calendar
+    }()
 
     func run() async throws {
         let start = Date()

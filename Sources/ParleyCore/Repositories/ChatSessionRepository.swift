@@ -247,6 +247,21 @@ public struct ChatSessionRepository: Sendable {
         return try row?.int64("total") ?? 0
     }
 
+    /// ``unreadTotal(for:)`` of several users in one query; users without sessions count 0.
+    public func unreadTotals(for userIDs: [Int64]) async throws -> [Int64: Int64] {
+        guard !userIDs.isEmpty else { return [:] }
+        return try await db.raw(
+            """
+            SELECT u.id,
+                CAST(COALESCE((SELECT SUM(customer_unread_count) FROM chat_sessions WHERE customer_id = u.id), 0)
+                    AS BIGINT)
+              + CAST(COALESCE((SELECT SUM(vendor_unread_count) FROM chat_sessions WHERE vendor_id = u.id), 0)
+                  AS BIGINT) AS total
+            FROM users u WHERE \(engine.dialect.isOneOf("u.id", userIDs))
+            """
+        ).all().reduce(into: [:]) { totals, row in totals[try row.int64("id")] = try row.int64("total") }
+    }
+
     /// Unread messages across every conversation, for the administrators' badge.
     public func unreadTotal() async throws -> Int64 {
         let row = try await db.raw(

@@ -13,38 +13,69 @@ public struct WebhookDeliveryRepository: Sendable {
         self.engine = engine
     }
 
-    /// Writes `event` with a pending delivery for each endpoint; nothing when the event was
-    /// written before (same public id). Returns how many deliveries it made.
+    /// Writes each event with a pending delivery for each of its endpoints, in a few multi-row
+    /// statements; an event written before (same public id) is skipped. Returns how many
+    /// deliveries it made.
+    @discardableResult
+    public func enqueue(
+        _ batch: [(event: OutgoingWebhookEvent, endpointIDs: [Int64])], at now: Date, retryingFor window: Duration
+    ) async throws -> Int {
+        let wanted = batch.filter { !$0.endpointIDs.isEmpty }
+        guard !wanted.isEmpty else { return 0 }
+        let nowMS = now.epochMilliseconds
+        let giveUpAt = nowMS + window.milliseconds
+        var made = 0
+        // Chunks keep SQLite's bound parameters well under its limit.
+        for start in stride(from: 0, to: wanted.count, by: 500) {
+            let chunk = wanted[start..<min(start + 500, wanted.count)]
+            let rows = chunk.map { item -> SQLQueryString in
+                let event = item.event
+                return """
+                    (\(bind: event.publicID), \(bind: event.type.rawValue), \(bind: event.sessionID), \(bind: nowMS), \
+                    \(bind: event.body))
+                    """
+            }
+            let inserted = try await db.raw(
+                """
+                INSERT INTO webhook_events (public_id, type, chat_session_id, created_at, body)
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (public_id) DO NOTHING
+                RETURNING id, public_id
+                """
+            ).all().reduce(into: [String: Int64]()) { ids, row in
+                ids[try row.string("public_id")] = try row.int64("id")
+            }
+            var deliveries: [SQLQueryString] = []
+            for item in chunk {
+                guard let eventID = inserted[item.event.publicID] else { continue }
+                for endpointID in item.endpointIDs {
+                    deliveries.append(
+                        """
+                        (\(bind: endpointID), \(bind: eventID), \(bind: item.event.sessionID ?? 0), 'pending', 0, \
+                        \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS))
+                        """)
+                }
+            }
+            for part in stride(from: 0, to: deliveries.count, by: 1_000) {
+                try await db.raw(
+                    """
+                    INSERT INTO webhook_deliveries (endpoint_id, event_id, ordering_key, state, attempts,
+                        next_attempt_at, give_up_at, created_at)
+                    VALUES \(deliveries[part..<min(part + 1_000, deliveries.count)].joined(separator: ", "))
+                    """
+                ).run()
+            }
+            made += deliveries.count
+        }
+        return made
+    }
+
+    /// One event, as ``enqueue(_:at:retryingFor:)`` writes a batch.
     @discardableResult
     public func enqueue(
         _ event: OutgoingWebhookEvent, to endpointIDs: [Int64], at now: Date, retryingFor window: Duration
     ) async throws -> Int {
-        guard !endpointIDs.isEmpty else { return 0 }
-        let inserted = try await db.raw(
-            """
-            INSERT INTO webhook_events (public_id, type, chat_session_id, created_at, body)
-            VALUES (\(bind: event.publicID), \(bind: event.type.rawValue), \(bind: event.sessionID),
-                \(bind: now.epochMilliseconds), \(bind: event.body))
-            ON CONFLICT (public_id) DO NOTHING
-            RETURNING id
-            """
-        ).first()
-        guard let eventID = try inserted?.int64("id") else { return 0 }
-        let giveUpAt = now.epochMilliseconds + window.milliseconds
-        let rows = endpointIDs.map { endpointID -> SQLQueryString in
-            """
-            (\(bind: endpointID), \(bind: eventID), \(bind: event.sessionID ?? 0), 'pending', 0,
-                \(bind: now.epochMilliseconds), \(bind: giveUpAt), \(bind: now.epochMilliseconds))
-            """
-        }
-        try await db.raw(
-            """
-            INSERT INTO webhook_deliveries (endpoint_id, event_id, ordering_key, state, attempts, next_attempt_at,
-                give_up_at, created_at)
-            VALUES \(rows.joined(separator: ", "))
-            """
-        ).run()
-        return endpointIDs.count
+        try await enqueue([(event, endpointIDs)], at: now, retryingFor: window)
     }
 
     /// Leases up to `limit` due deliveries of enabled endpoints until `leaseUntil` and counts the
@@ -87,15 +118,18 @@ public struct WebhookDeliveryRepository: Sendable {
         ).all().map(ClaimedWebhookDelivery.init(row:))
     }
 
-    /// The endpoint answered 2xx.
-    public func markDelivered(id: Int64, status: Int, at now: Date) async throws {
-        try await db.raw(
-            """
-            UPDATE webhook_deliveries SET state = 'delivered', last_status = \(bind: status), last_error = NULL,
-                lease_until = NULL, completed_at = \(bind: now.epochMilliseconds)
-            WHERE id = \(bind: id)
-            """
-        ).run()
+    /// Their endpoints answered 2xx, with `status`.
+    public func markDelivered(ids: [Int64], status: Int, at now: Date) async throws {
+        for chunk in stride(from: 0, to: ids.count, by: engine.dialect.idListLimit) {
+            let part = Array(ids[chunk..<min(chunk + engine.dialect.idListLimit, ids.count)])
+            try await db.raw(
+                """
+                UPDATE webhook_deliveries SET state = 'delivered', last_status = \(bind: status), last_error = NULL,
+                    lease_until = NULL, completed_at = \(bind: now.epochMilliseconds)
+                WHERE \(engine.dialect.isOneOf("id", part))
+                """
+            ).run()
+        }
     }
 
     /// The attempt failed: tried again at `retryAt`, or at the end of the delivery's window when

@@ -99,19 +99,35 @@ final class OutboxDispatcher: Service, Sendable {
         for entries: [LoggedEvent], endpoints: [WebhookEndpoint], on db: any SQLDatabase, at now: Date
     ) async throws {
         guard !endpoints.isEmpty else { return }
-        let deliveries = WebhookDeliveryRepository(db, engine: database.engine)
-        for entry in entries {
-            guard let type = WebhookEventType(entry.event) else { continue }
-            let wanting = endpoints.filter { $0.wants(type) }.map(\.id)
-            guard !wanting.isEmpty else { continue }
+        let engine = database.engine
+        let wanted = entries.compactMap { entry -> (LoggedEvent, [Int64])? in
+            guard let type = WebhookEventType(entry.event) else { return nil }
+            let ids = endpoints.filter { $0.wants(type) }.map(\.id)
+            return ids.isEmpty ? nil : (entry, ids)
+        }
+        guard !wanted.isEmpty else { return }
+        // Each new message's recipient, with their unread total and devices: two queries a batch.
+        var recipientIDs: Set<Int64> = []
+        for (entry, _) in wanted {
+            if case .messageCreated(let message, let session) = entry.event {
+                recipientIDs.insert(session.participantID(message.senderRole.counterpart))
+            }
+        }
+        let ids = Array(recipientIDs)
+        let totals = try await ChatSessionRepository(db, engine: engine).unreadTotals(for: ids)
+        let devices = ids.isEmpty ? [:] : try await DeviceRepository(db).tokens(forUserIDs: ids)
+        let batch = wanted.compactMap { entry, endpointIDs -> (event: OutgoingWebhookEvent, endpointIDs: [Int64])? in
             var recipient: WebhookPayload.Recipient?
             if case .messageCreated(let message, let session) = entry.event {
-                recipient = try await Self.recipient(of: message, in: session, on: db, engine: database.engine)
+                let userID = session.participantID(message.senderRole.counterpart)
+                recipient = WebhookPayload.Recipient(
+                    userID: userID, unreadTotal: totals[userID] ?? 0,
+                    devices: (devices[userID] ?? []).map { ($0.platform.rawValue, $0.token) })
             }
-            guard let event = WebhookPayload.event(for: entry, recipient: recipient) else { continue }
-            try await deliveries.enqueue(
-                event, to: wanting, at: now, retryingFor: configuration.webhookRetryWindow)
+            return WebhookPayload.event(for: entry, recipient: recipient).map { ($0, endpointIDs) }
         }
+        try await WebhookDeliveryRepository(db, engine: engine).enqueue(
+            batch, at: now, retryingFor: configuration.webhookRetryWindow)
     }
 
     /// Reminders are scheduled while the marketplace has them on and someone can hear them.
@@ -145,16 +161,5 @@ final class OutboxDispatcher: Service, Sendable {
             }
         }
         return changes
-    }
-
-    /// The new message's recipient, their unread total and their devices, for push services.
-    static func recipient(
-        of message: ChatMessage, in session: ChatSession, on db: any SQLDatabase, engine: DatabaseEngine
-    ) async throws -> WebhookPayload.Recipient {
-        let userID = session.participantID(message.senderRole.counterpart)
-        let total = try await ChatSessionRepository(db, engine: engine).unreadTotal(for: userID)
-        let devices = try await DeviceRepository(db).tokens(forUserIDs: [userID])[userID] ?? []
-        return WebhookPayload.Recipient(
-            userID: userID, unreadTotal: total, devices: devices.map { ($0.platform.rawValue, $0.token) })
     }
 }

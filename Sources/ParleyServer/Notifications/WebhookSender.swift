@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// the delivery's window closes; an endpoint that has failed for a whole window is switched off.
 final class WebhookSender: Service, Sendable {
     /// Deliveries claimed, and attempted at once, per round.
-    static let claimLimit = 32
+    static let claimLimit = 64
     /// The most of a receiver's answer that is read (and then ignored).
     static let responseLimit = 64 * 1024
 
@@ -33,7 +33,7 @@ final class WebhookSender: Service, Sendable {
         let timeout = TimeAmount.milliseconds(configuration.webhookTimeout.milliseconds)
         var httpConfiguration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
-        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.claimLimit
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.claimLimit / 2
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
@@ -76,41 +76,54 @@ final class WebhookSender: Service, Sendable {
                 return
             }
             guard !claimed.isEmpty else { return }
-            await withTaskGroup(of: Void.self) { group in
+            let outcomes = await withTaskGroup(of: (ClaimedWebhookDelivery, Outcome).self) { group in
                 for delivery in claimed {
-                    group.addTask { await self.attempt(delivery) }
+                    group.addTask { (delivery, await self.post(delivery)) }
                 }
+                return await group.reduce(into: []) { $0.append($1) }
             }
+            await record(outcomes)
             guard claimed.count == Self.claimLimit else { return }
         }
     }
 
-    private func attempt(_ delivery: ClaimedWebhookDelivery) async {
-        let outcome = await post(delivery)
+    /// Writes a round's outcomes in one transaction: the successes in a statement per status code,
+    /// each failure with its own retry time.
+    private func record(_ outcomes: [(ClaimedWebhookDelivery, Outcome)]) async {
         let now = clock()
+        let window = configuration.webhookRetryWindow.inSeconds
         do {
             try await database.write { db in
                 let deliveries = WebhookDeliveryRepository(db, engine: database.engine)
                 let endpoints = WebhookEndpointRepository(db)
-                switch outcome {
-                case .delivered(let status):
-                    try await deliveries.markDelivered(id: delivery.id, status: status, at: now)
-                    try await endpoints.recordSuccess(id: delivery.endpointID)
-                case .failed(let status, let reason):
-                    let retryAt = now.addingTimeInterval(
-                        configuration.retryDelay(afterAttempt: delivery.attempt).inSeconds)
-                    try await deliveries.markAttemptFailed(
-                        id: delivery.id, status: status, error: reason, retryAt: retryAt, at: now)
-                    let window = configuration.webhookRetryWindow.inSeconds
-                    try await endpoints.recordFailure(
-                        id: delivery.endpointID, at: now, disableBefore: now.addingTimeInterval(-window),
-                        reason: "Every delivery failed for \(Int(window / 3600)) hours; the last: \(reason)")
+                var delivered: [Int: [Int64]] = [:]
+                var succeeded: Set<Int64> = []
+                for (delivery, outcome) in outcomes {
+                    switch outcome {
+                    case .delivered(let status):
+                        delivered[status, default: []].append(delivery.id)
+                        succeeded.insert(delivery.endpointID)
+                    case .failed(let status, let reason):
+                        let retryAt = now.addingTimeInterval(
+                            configuration.retryDelay(afterAttempt: delivery.attempt).inSeconds)
+                        try await deliveries.markAttemptFailed(
+                            id: delivery.id, status: status, error: reason, retryAt: retryAt, at: now)
+                        try await endpoints.recordFailure(
+                            id: delivery.endpointID, at: now, disableBefore: now.addingTimeInterval(-window),
+                            reason: "Every delivery failed for \(Int(window / 3600)) hours; the last: \(reason)")
+                    }
+                }
+                for (status, ids) in delivered {
+                    try await deliveries.markDelivered(ids: ids, status: status, at: now)
+                }
+                for endpoint in succeeded {
+                    try await endpoints.recordSuccess(id: endpoint)
                 }
             }
         } catch {
-            // The lease runs out and the delivery is attempted again, with the same event id.
+            // The leases run out and the deliveries are attempted again, with the same event ids.
             logger.warning(
-                "Could not record a webhook attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+                "Could not record webhook attempts", metadata: ["count": "\(outcomes.count)", "error": "\(error)"])
         }
     }
 
