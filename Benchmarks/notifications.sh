@@ -49,6 +49,8 @@ start_server() {
   echo "the server on $url did not start" >&2
   exit 1
 }
+# cpu_seconds PID: user and system CPU the process has used so far.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 stop_server() { kill "$server_pid" 2> /dev/null || true; wait "$server_pid" 2> /dev/null || true; }
 # fresh_database ENGINE: a migrated, seeded database of the engine's; prints its URL.
 fresh_database() {
@@ -88,9 +90,12 @@ for engine in sqlite postgresql; do
     for mode in $order; do
       endpoint=
       if [ "$mode" = with ]; then endpoint=$(add_endpoint "$url" message.created); fi
+      server_cpu=$(cpu_seconds "$server_pid") receiver_cpu=$(cpu_seconds "$receiver")
       line=$(wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "http://127.0.0.1:$port" -- "$tokens" 64 2 | tail -n 1)
+      server_cpu=$(awk -v a="$(cpu_seconds "$server_pid")" -v b="$server_cpu" 'BEGIN { print a - b }')
+      receiver_cpu=$(awk -v a="$(cpu_seconds "$receiver")" -v b="$receiver_cpu" 'BEGIN { print a - b }')
       if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
-      echo "  round $round $mode: $line"
+      echo "  round $round $mode: $line; CPU s: parley $server_cpu, receiver $receiver_cpu"
       pattern='^sent [0-9]+ .*: ([0-9]+)/s; latency ms p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*errors ([0-9]+)$'
       printf 'sends\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2\t\3\t\4|")" \
         >> "$results"

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// between sends the same email again rather than losing it.
 final class ReminderSender: Service, Sendable {
     /// Reminders claimed per round.
-    static let claimLimit = 16
+    static let claimLimit = 32
     /// Long enough for one email to be handed over (the SMTP client times out sooner).
     static let lease: TimeInterval = 90
 
@@ -67,14 +67,19 @@ final class ReminderSender: Service, Sendable {
                 }
                 return
             }
-            for reminder in claimed {
-                do {
-                    try await handle(reminder)
-                } catch {
-                    // The lease runs out and the reminder is looked at again.
-                    logger.warning(
-                        "Could not send a reminder",
-                        metadata: ["session": "\(reminder.key.sessionID)", "error": "\(error)"])
+            // Each waits mostly on the mail server, so a round's reminders go out side by side.
+            await withTaskGroup(of: Void.self) { group in
+                for reminder in claimed {
+                    group.addTask {
+                        do {
+                            try await self.handle(reminder)
+                        } catch {
+                            // The lease runs out and the reminder is looked at again.
+                            self.logger.warning(
+                                "Could not send a reminder",
+                                metadata: ["session": "\(reminder.key.sessionID)", "error": "\(error)"])
+                        }
+                    }
                 }
             }
             guard claimed.count == Self.claimLimit else { return }
