@@ -11,6 +11,10 @@ public final class ManualClock: Sendable {
 
     public var read: @Sendable () -> Date { { [self] in now.withLockedValue { $0 } } }
 
+    public func set(_ date: Date) {
+        now.withLockedValue { $0 = date }
+    }
+
     public func advance(_ seconds: TimeInterval) {
         now.withLockedValue { $0 += seconds }
     }

@@ -26,9 +26,16 @@ struct UnreadReminderTests {
             await sender.sendDue()
         }
 
-        /// Moves the clock past the delay after now, and settles.
+        /// Moves the clock past the delay after the present moment, and settles. (Messages are
+        /// stamped with the real time, which a busy machine moves on by seconds within a test.)
         func waitOutTheDelay() async throws {
-            clock.advance(UnreadReminderTests.delay + 1)
+            clock.set(Date().addingTimeInterval(UnreadReminderTests.delay + 1))
+            try await settle()
+        }
+
+        /// Sets the clock `offset` seconds from when `message` became due, and settles.
+        func settle(_ offset: TimeInterval, afterDue message: ChatMessage) async throws {
+            clock.set(message.createdAt.addingTimeInterval(UnreadReminderTests.delay + offset))
             try await settle()
         }
 
@@ -71,15 +78,13 @@ struct UnreadReminderTests {
         try await Self.run { rig in
             let (customer, vendor, product, session) = try await rig.context.fixtures.conversation(
                 chat: rig.context.chat)
-            _ = try await rig.context.chat.sendMessage(
+            let message = try await rig.context.chat.sendMessage(
                 sessionID: session.id, senderID: customer.id, body: "Is the oak table still <script>x</script>?")
             try await rig.settle()
             #expect(rig.mail.isEmpty)
-            rig.clock.advance(Self.delay - 5)
-            try await rig.settle()
+            try await rig.settle(-5, afterDue: message)
             #expect(rig.mail.isEmpty)
-            rig.clock.advance(10)
-            try await rig.settle()
+            try await rig.settle(5, afterDue: message)
             let mail = try #require(rig.mail.only)
             #expect(mail.rcptTos == [vendor.email])
             #expect(mail.mailFrom == "reminders@example.com")
@@ -137,14 +142,12 @@ struct UnreadReminderTests {
             _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "one")
             try await rig.settle()
             _ = try await rig.context.chat.markRead(sessionID: session.id, readerID: vendor.id)
-            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "two")
+            let two = try await rig.context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "two")
             try await rig.settle()
-            // The second message was sent at the real time; the clock started then too.
-            rig.clock.advance(Self.delay - 30)
-            try await rig.settle()
+            try await rig.settle(-30, afterDue: two)
             #expect(rig.mail.isEmpty)
-            rig.clock.advance(40)
-            try await rig.settle()
+            try await rig.settle(10, afterDue: two)
             let text = try #require(rig.mail.only?.parts.first { $0.contentType == "text/plain" }?.text)
             #expect(text.contains("two") && !text.contains("  one"))
         }
@@ -157,11 +160,11 @@ struct UnreadReminderTests {
             try await rig.waitOutTheDelay()
             try await rig.waitOutTheDelay()
             #expect(rig.mail.count == 1)
-            _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "two")
-            try await rig.settle()
-            // Due a full delay after "two" was sent (at the real time, well before the clock's).
-            rig.clock.advance(1)
-            try await rig.settle()
+            let two = try await rig.context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "two")
+            try await rig.settle(-1, afterDue: two)
+            #expect(rig.mail.count == 1)
+            try await rig.settle(1, afterDue: two)
             #expect(rig.mail.count == 2)
             let second = try #require(rig.mail.last?.parts.first { $0.contentType == "text/plain" }?.text)
             #expect(second.contains("two") && !second.contains("  one"))

@@ -228,7 +228,7 @@ struct SMTPClientTests {
         }
         let failure = try #require(error)
         #expect(failure.reason == .timedOut && failure.isTransient && failure.step == "greeting")
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(8))  // far under the default 30 s, with room for a busy machine
     }
 
     @Test func aPortNobodyListensOnIsATransientConnectionFailure() async throws {
