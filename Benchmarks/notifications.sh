@@ -8,7 +8,8 @@
 # 2. Lateness at RATE (1000) messages/s for LATENCY_SECONDS (20) s (parley-bench realtime latency, 1,000
 #    recipients' sockets): every message.created delivery, and every unread.reminder_due with
 #    PARLEY_REMINDER_DELAY=5s, measured from when it became due to when the receiver got it.
-# PostgreSQL runs on loopback with the settings docs/postgres.md recommends. Stops what it starts.
+# ENGINES ("sqlite postgresql") and SCENARIOS ("sends lateness") pick what runs. PostgreSQL runs on
+# loopback with the settings docs/postgres.md recommends. Stops what it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-notifications}
@@ -17,6 +18,8 @@ rounds=${ROUNDS:-3}
 rate=${RATE:-1000}
 latency_seconds=${LATENCY_SECONDS:-20}
 pg_port=${PG_PORT:-55475}
+engines=${ENGINES:-sqlite postgresql}
+scenarios=" ${SCENARIOS:-sends lateness} "
 mkdir -p "$data"
 swift build -c release --scratch-path .build-release --product parley > /dev/null
 swift build -c release --scratch-path .build-release --product parley-bench > /dev/null
@@ -75,37 +78,40 @@ results="$data/results.tsv"
 receiver_port=$(free_port)
 port=$(free_port)
 
-for engine in sqlite postgresql; do
+for engine in $engines; do
   url=$(fresh_database "$engine")
   tokens="$data/tokens-$engine.tsv"
-  echo "== $engine: 1. sends with and without a webhook endpoint (wrk, 64 connections, $duration s)"
-  "$bin/parley-bench" receive-webhooks --port "$receiver_port" --duration $(((duration + 8) * rounds * 2 + 30)) \
-    > "$data/receiver-$engine.out" &
-  receiver=$!
-  pids+=("$receiver")
-  start_server "$url" "$port"
-  for round in $(seq "$rounds"); do
-    order="without with"
-    if [ $((round % 2)) = 0 ]; then order="with without"; fi
-    for mode in $order; do
-      endpoint=
-      if [ "$mode" = with ]; then endpoint=$(add_endpoint "$url" message.created); fi
-      server_cpu=$(cpu_seconds "$server_pid") receiver_cpu=$(cpu_seconds "$receiver")
-      line=$(wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "http://127.0.0.1:$port" -- "$tokens" 64 2 | tail -n 1)
-      server_cpu=$(awk -v a="$(cpu_seconds "$server_pid")" -v b="$server_cpu" 'BEGIN { print a - b }')
-      receiver_cpu=$(awk -v a="$(cpu_seconds "$receiver")" -v b="$receiver_cpu" 'BEGIN { print a - b }')
-      if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
-      echo "  round $round $mode: $line; CPU s: parley $server_cpu, receiver $receiver_cpu"
-      pattern='^sent [0-9]+ .*: ([0-9]+)/s; latency ms p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*errors ([0-9]+)$'
-      printf 'sends\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2\t\3\t\4|")" \
-        >> "$results"
-      sleep 3
+  if [[ "$scenarios" == *" sends "* ]]; then
+    echo "== $engine: 1. sends with and without a webhook endpoint (wrk, 64 connections, $duration s)"
+    "$bin/parley-bench" receive-webhooks --port "$receiver_port" --duration $(((duration + 8) * rounds * 2 + 30)) \
+      > "$data/receiver-$engine.out" &
+    receiver=$!
+    pids+=("$receiver")
+    start_server "$url" "$port"
+    for round in $(seq "$rounds"); do
+      order="without with"
+      if [ $((round % 2)) = 0 ]; then order="with without"; fi
+      for mode in $order; do
+        endpoint=
+        if [ "$mode" = with ]; then endpoint=$(add_endpoint "$url" message.created); fi
+        server_cpu=$(cpu_seconds "$server_pid") receiver_cpu=$(cpu_seconds "$receiver")
+        line=$(wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "http://127.0.0.1:$port" -- "$tokens" 64 2 | tail -n 1)
+        server_cpu=$(awk -v a="$(cpu_seconds "$server_pid")" -v b="$server_cpu" 'BEGIN { print a - b }')
+        receiver_cpu=$(awk -v a="$(cpu_seconds "$receiver")" -v b="$receiver_cpu" 'BEGIN { print a - b }')
+        if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
+        echo "  round $round $mode: $line; CPU s: parley $server_cpu, receiver $receiver_cpu"
+        pattern='^sent [0-9]+ .*: ([0-9]+)/s; latency ms p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*errors ([0-9]+)$'
+        printf 'sends\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2\t\3\t\4|")" \
+          >> "$results"
+        sleep 3
+      done
     done
-  done
-  stop_server
-  kill "$receiver" 2> /dev/null || true
-  wait "$receiver" 2> /dev/null || true
+    stop_server
+    kill "$receiver" 2> /dev/null || true
+    wait "$receiver" 2> /dev/null || true
 
+  fi
+  [[ "$scenarios" == *" lateness "* ]] || continue
   echo "== $engine: 2. lateness at $rate messages/s for $latency_seconds s, reminders after 5 s"
   url=$(fresh_database "$engine")
   add_endpoint "$url" message.created,unread.reminder_due > /dev/null
