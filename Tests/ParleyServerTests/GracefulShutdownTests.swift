@@ -111,13 +111,13 @@ struct GracefulShutdownTests {
                 // instant; waiting until the listener is gone may itself take a while on a busy host.
                 let stopBegan = ContinuousClock.now
                 try await Self.stopAccepting(port: port, stop)
-                let closed = await PostgresConnectionPoolTests.outcome(within: 15) { _ = await reader.value }
+                let closed = await PostgresConnectionPoolTests.outcome(within: 30) { _ = await reader.value }
                 guard closed != nil else { return nil as Double? }
                 let elapsed = await reader.value - stopBegan
                 return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             }
             let closedAfter = try #require(seconds, "an idle connection outlived the drain timeout by far")
-            #expect(closedAfter >= 0.8 && closedAfter < 10)
+            #expect(closedAfter >= 0.8 && closedAfter < 25)
         }
     }
 

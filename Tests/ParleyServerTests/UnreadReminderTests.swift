@@ -7,8 +7,9 @@ import Testing
 
 /// Unread reminders (issue 11): the dispatcher sets due times from the event log, the sender
 /// decides at the due time what is owed and emails it to a real SMTP server (aiosmtpd) on loopback.
-/// The test moves the clock by hand, so the ten-minute delay costs nothing.
-@Suite("Unread reminders")
+/// The test moves the clock by hand, so the ten-minute delay costs nothing. One test at a time: each
+/// starts a Python SMTP server, and many starting at once starve the timing tests of other suites.
+@Suite("Unread reminders", .serialized)
 struct UnreadReminderTests {
     static let delay: TimeInterval = 600
 

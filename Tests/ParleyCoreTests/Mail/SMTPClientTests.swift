@@ -4,7 +4,7 @@ import ParleyTestSupport
 import Testing
 
 /// The client against a real SMTP server (aiosmtpd, `Tests/pysupport/smtp_sink.py`), one sink per test.
-@Suite("Sending mail over SMTP")
+@Suite("Sending mail over SMTP", .serialized)
 struct SMTPClientTests {
     static let sender = try! MailAddress("reminders@parley.test", displayName: "Parley Erinnerungen")
 
