@@ -47,6 +47,7 @@ struct DataMigrationTests {
 
     /// `parley seed --demo`, then what the demo leaves empty: tokens, sign-in sessions and
     /// failures, changed settings, devices, a muted session and a declined reminder preference, a
+    /// webhook endpoint with a queued delivery, a due reminder, a
     /// session without messages, a client message id, and text that COPY has to escape.
     static func fillEveryTable(_ database: Database) async throws {
         let events = InProcessEventBus()
@@ -76,6 +77,18 @@ struct DataMigrationTests {
                 VALUES ('copy_text', \(bind: "tab\there\nnew line\r\\N \\. end"), 1)
                 """
             ).run()
+        }
+        let endpoint = try await WebhookService(database: database).add(
+            url: "https://crm.example.com/hook", events: "message.created,unread.reminder_due")
+        try await database.write { db in
+            let event = OutgoingWebhookEvent(
+                publicID: "evt_copy", type: .messageCreated, sessionID: other.session.id, body: #"{"id":"evt_copy"}"#)
+            try await WebhookDeliveryRepository(db, engine: database.engine).enqueue(
+                event, to: [endpoint.id], at: Date(), retryingFor: .seconds(60))
+            try await UnreadReminderRepository(db, engine: database.engine).apply([
+                ReminderKey(sessionID: other.session.id, userID: other.vendor.id): .schedule(
+                    dueAt: Date(), restart: false)
+            ])
         }
         #expect(session.lastMessageAt == nil)
     }
