@@ -16,14 +16,20 @@ final class TCPProxy: Sendable {
         self.target = target
     }
 
+    /// Listens on a random port below the kernel's ephemeral range (32768 and up on Linux), so
+    /// that no outgoing connection of another test can be given the port while the proxy is cut.
     static func start(to host: String, port: Int) async throws -> TCPProxy {
-        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let free = probe.localAddress!.port!
-        try await probe.close()
-        let proxy = TCPProxy(port: free, target: (host, port))
-        try await proxy.resume()
-        return proxy
+        var lastError: (any Error)?
+        for _ in 0..<20 {
+            let proxy = TCPProxy(port: Int.random(in: 20_000..<32_000), target: (host, port))
+            do {
+                try await proxy.resume()
+                return proxy
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError!
     }
 
     /// Listens again on the same port.

@@ -27,14 +27,16 @@ struct SMTPClientTests {
         return directory
     }
 
+    /// Generous timeouts: under the whole parallel suite the Python sink can take many seconds to
+    /// answer. The test of the reply timeout sets its own.
     static func configuration(
-        _ url: String, caFile: String? = nil, replyTimeout: Duration = .seconds(10)
+        _ url: String, caFile: String? = nil, replyTimeout: Duration = .seconds(60)
     ) throws -> SMTPConfiguration {
         var environment = ["SMTP_URL": url, "SMTP_FROM": "Parley Erinnerungen <reminders@parley.test>"]
         environment["SMTP_CA_FILE"] = caFile
         var configuration = try #require(try SMTPConfiguration.fromEnvironment(environment))
         configuration.replyTimeout = replyTimeout
-        configuration.connectTimeout = .seconds(5)
+        configuration.connectTimeout = .seconds(30)
         return configuration
     }
 
