@@ -8,7 +8,9 @@
 # 2. Lateness at RATE (1000) messages/s for LATENCY_SECONDS (20) s (parley-bench realtime latency, 1,000
 #    recipients' sockets): every message.created delivery, and every unread.reminder_due with
 #    PARLEY_REMINDER_DELAY=5s, measured from when it became due to when the receiver got it.
-# ENGINES ("sqlite postgresql") and SCENARIOS ("sends lateness") pick what runs. PostgreSQL runs on
+# 3. Sends at RATE messages/s with and without an endpoint (the goal's own traffic): each send's time
+#    from when it was due to leave to its 201, p50 and p99, ROUNDS rounds with the order flipping.
+# ENGINES ("sqlite postgresql") and SCENARIOS ("sends lateness paced") pick what runs. PostgreSQL runs on
 # loopback with the settings docs/postgres.md recommends. Stops what it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ rate=${RATE:-1000}
 latency_seconds=${LATENCY_SECONDS:-20}
 pg_port=${PG_PORT:-55475}
 engines=${ENGINES:-sqlite postgresql}
-scenarios=" ${SCENARIOS:-sends lateness} "
+scenarios=" ${SCENARIOS:-sends lateness paced} "
 mkdir -p "$data"
 swift build -c release --scratch-path .build-release --product parley > /dev/null
 swift build -c release --scratch-path .build-release --product parley-bench > /dev/null
@@ -111,6 +113,34 @@ for engine in $engines; do
     wait "$receiver" 2> /dev/null || true
 
   fi
+  if [[ "$scenarios" == *" paced "* ]]; then
+    echo "== $engine: 3. sends at $rate messages/s with and without an endpoint ($duration s)"
+    url=$(fresh_database "$engine")
+    "$bin/parley-bench" receive-webhooks --port "$receiver_port" --duration $(((duration + 10) * rounds * 2 + 30)) \
+      > "$data/receiver-paced-$engine.out" &
+    receiver=$!
+    pids+=("$receiver")
+    start_server "$url" "$port"
+    for round in $(seq "$rounds"); do
+      order="without with"
+      if [ $((round % 2)) = 0 ]; then order="with without"; fi
+      for mode in $order; do
+        endpoint=
+        if [ "$mode" = with ]; then endpoint=$(add_endpoint "$url" message.created); fi
+        out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port" --tokens "$tokens" \
+          --recipients-only --connections 1000 --rate "$rate" --duration "$duration")
+        if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
+        line=$(echo "$out" | grep '^send request')
+        echo "  round $round $mode: $line"
+        pattern='^send request \(HTTP 201\) ms: p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*$'
+        printf 'paced\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2|")" >> "$results"
+        sleep 3
+      done
+    done
+    stop_server
+    kill "$receiver" 2> /dev/null || true
+    wait "$receiver" 2> /dev/null || true
+  fi
   [[ "$scenarios" == *" lateness "* ]] || continue
   echo "== $engine: 2. lateness at $rate messages/s for $latency_seconds s, reminders after 5 s"
   url=$(fresh_database "$engine")
@@ -143,6 +173,18 @@ for engine in ("sqlite", "postgresql"):
     without, with_ = median("without", 3), median("with", 3)
     print(f"| {engine} | {without:,.0f} | {with_:,.0f} | {with_ / without:.2f} | "
           f"{median('without', 5):.1f} | {median('with', 5):.1f} |")
+print()
+print(f"| engine | send ms at the paced rate, p50 without | with | ratio | p99 without | with | ratio |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+for engine in ("sqlite", "postgresql"):
+    def paced(mode, column):
+        values = [float(r[column]) for r in rows if r[0] == "paced" and r[1] == engine and r[2] == mode
+                  and r[column].replace(".", "", 1).isdigit()]
+        return statistics.median(values) if values else float("nan")
+    p50 = (paced("without", 3), paced("with", 3))
+    p99 = (paced("without", 4), paced("with", 4))
+    print(f"| {engine} | {p50[0]:.2f} | {p50[1]:.2f} | {p50[1] / p50[0]:.2f} | "
+          f"{p99[0]:.2f} | {p99[1]:.2f} | {p99[1] / p99[0]:.2f} |")
 for r in rows:
     if r[0] == "lateness":
         print(f"{r[1]}: {r[2]}")

@@ -137,16 +137,19 @@ struct RealtimeBenchmark: AsyncParsableCommand {
         sockets.recorder = recorder
         sockets.measureFrom = measureFrom
         let failures = NIOLockedValueBox(0)
+        let requestTimes = LatencyRecorder()
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Open loop: each send leaves on schedule whether or not earlier ones have answered.
             for sequence in 0..<total {
-                try await Task.sleep(until: start + interval * sequence, clock: .continuous)
+                let scheduled = start + interval * sequence
+                try await Task.sleep(until: scheduled, clock: .continuous)
                 let pair = pairs[sequence % pairs.count]
                 group.addTask {
-                    if !(try await send(client: client, pair: pair, sender: 0, sequence: sequence)) {
-                        failures.withLockedValue { $0 += 1 }
-                    }
+                    let ok = try await send(client: client, pair: pair, sender: 0, sequence: sequence)
+                    if !ok { failures.withLockedValue { $0 += 1 } }
+                    // From when it was due to leave: a send held up by the ones before it counts.
+                    if scheduled >= measureFrom { requestTimes.record(ContinuousClock.now - scheduled) }
                 }
             }
             try await group.waitForAll()
@@ -158,6 +161,7 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             "\(total) messages at \(rate)/s over \(sockets.count) sockets in \(Self.format(elapsed)), "
                 + "\(failures.withLockedValue { $0 }) failed, \(recorder.count) timed after warm-up, "
                 + "\(sockets.duplicates.withLockedValue { $0 }) delivered twice")
+        print("send request (HTTP 201) " + requestTimes.summary())
         print("send to receive " + recorder.summary())
     }
 

@@ -125,6 +125,28 @@ struct UnreadReminderTests {
         }
     }
 
+    @Test func aLongBacklogListsTheOldestAndCountsTheRest() async throws {
+        try await Self.run { rig in
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            let total = ReminderDigestQuery.shownLimit + 5
+            for index in 1...total {
+                _ = try await rig.context.chat.sendMessage(
+                    sessionID: session.id, senderID: customer.id, body: "question number \(index).")
+            }
+            try await rig.waitOutTheDelay()
+            let mail = try #require(rig.mail.only)
+            let text = mail.parts.first { $0.contentType == "text/plain" }?.text ?? ""
+            #expect(mail.subject.hasPrefix("\(total) unread messages"))
+            #expect(text.contains("question number \(ReminderDigestQuery.shownLimit)."))
+            #expect(!text.contains("question number \(ReminderDigestQuery.shownLimit + 1)."))
+            #expect(text.contains("… and 5 more."))
+            // The Message-ID names the newest message, shown or not, so the next email waits for a newer one.
+            #expect(mail.messageId.contains(".\(try await Self.lastMessageID(rig))@"))
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.count == 1)
+        }
+    }
+
     @Test func readingTheConversationBeforeTheDelayMeansNoEmail() async throws {
         try await Self.run { rig in
             let (customer, vendor, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)

@@ -32,28 +32,42 @@ public struct ReminderDigestQuery: Sendable {
             ).first()
         else { return nil }
         let senderRole = try row.int64("customer_id") == key.userID ? "vendor" : "customer"
-        // chat_messages_session_idx walks the session's messages after the last one reported.
-        let unread = try await db.raw(
+        // chat_messages_session_idx walks the session's messages after the last one reported;
+        // a long backlog is counted, not read.
+        let unreadSince: SQLQueryString = """
+            m.chat_session_id = \(bind: key.sessionID) AND m.id > \(bind: reminder.reportedThrough)
+                AND m.read_at IS NULL AND m.sender_role = \(bind: senderRole)
+            """
+        let shown = try await db.raw(
             """
             SELECT m.id, m.body, m.created_at, u.name AS sender_name
             FROM chat_messages m JOIN users u ON u.id = m.sender_id
-            WHERE m.chat_session_id = \(bind: key.sessionID) AND m.id > \(bind: reminder.reportedThrough)
-                AND m.read_at IS NULL AND m.sender_role = \(bind: senderRole)
-            ORDER BY m.id
+            WHERE \(unreadSince)
+            ORDER BY m.id LIMIT \(bind: Self.shownLimit)
             """
         ).all()
-        let messages = try unread.prefix(Self.shownLimit).map { row in
+        let messages = try shown.map { row in
             ReminderDigest.Message(
                 id: try row.int64("id"), senderName: try row.string("sender_name"), body: try row.string("body"),
                 createdAt: try row.date("created_at"))
+        }
+        var unreadCount = messages.count
+        var newestID = messages.last?.id ?? reminder.reportedThrough
+        if messages.count == Self.shownLimit,
+            let totals = try await db.raw(
+                "SELECT COUNT(*) AS unread, MAX(m.id) AS newest FROM chat_messages m WHERE \(unreadSince)"
+            ).first()
+        {
+            unreadCount = Int(try totals.int64("unread"))
+            newestID = try totals.int64("newest")
         }
         let settings = try await SettingsRepository(db).value(for: SettingsRepository.emailRemindersEnabledKey)
         let chatEnabled = try await SettingsRepository(db).isChatEnabled()
         return ReminderDigest(
             key: key, recipientName: try row.string("recipient_name"),
             recipientEmail: try row.string("recipient_email"), productName: try row.string("product_name"),
-            counterpartName: try row.string("counterpart_name"), messages: messages, unreadCount: unread.count,
-            throughMessageID: try unread.last?.int64("id") ?? reminder.reportedThrough,
+            counterpartName: try row.string("counterpart_name"), messages: messages, unreadCount: unreadCount,
+            throughMessageID: newestID,
             isMuted: try row.int64("muted") != 0, wantsEmail: try row.int64("email_reminders") != 0,
             isAllowed: settings != "false" && chatEnabled)
     }

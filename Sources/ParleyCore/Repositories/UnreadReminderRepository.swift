@@ -44,42 +44,40 @@ public struct UnreadReminderRepository: Sendable {
                 """
             ).run()
         }
-        for key in cancel {
+        // Row values in a VALUES list: one statement for the whole batch on both engines.
+        for start in stride(from: 0, to: cancel.count, by: 400) {
+            let keys = cancel[start..<min(start + 400, cancel.count)].map {
+                SQLQueryString("(\(bind: $0.sessionID), \(bind: $0.userID))")
+            }
             try await db.raw(
                 """
                 UPDATE unread_reminders SET due_at = NULL, lease_until = NULL
-                WHERE chat_session_id = \(bind: key.sessionID) AND user_id = \(bind: key.userID)
+                WHERE (chat_session_id, user_id) IN (VALUES \(keys.joined(separator: ", ")))
                 """
             ).run()
         }
     }
 
-    /// Leases up to `limit` due reminders until `leaseUntil`. Call inside a write transaction.
+    /// Leases up to `limit` due reminders until `leaseUntil`, in one statement. Call inside a
+    /// write transaction.
     public func claimDue(at now: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedReminder] {
         let nowMS = now.epochMilliseconds
         // unread_reminders_due_idx holds only the rows with a due time.
-        let rows = try await db.raw(
+        return try await db.raw(
             """
-            SELECT r.chat_session_id, r.user_id, r.reported_through, r.attempts FROM unread_reminders r
-            WHERE r.due_at IS NOT NULL AND r.due_at <= \(bind: nowMS)
-                AND (r.lease_until IS NULL OR r.lease_until <= \(bind: nowMS))
-            ORDER BY r.due_at LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.claiming("r"))
+            UPDATE unread_reminders SET lease_until = \(bind: leaseUntil.epochMilliseconds), attempts = attempts + 1
+            WHERE (chat_session_id, user_id) IN (
+                SELECT r.chat_session_id, r.user_id FROM unread_reminders r
+                WHERE r.due_at IS NOT NULL AND r.due_at <= \(bind: nowMS)
+                    AND (r.lease_until IS NULL OR r.lease_until <= \(bind: nowMS))
+                ORDER BY r.due_at LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.claiming("r")))
+            RETURNING chat_session_id, user_id, reported_through, attempts
             """
-        ).all()
-        var claimed: [ClaimedReminder] = []
-        for row in rows {
-            let reminder = ClaimedReminder(
+        ).all().map { row in
+            ClaimedReminder(
                 key: ReminderKey(sessionID: try row.int64("chat_session_id"), userID: try row.int64("user_id")),
-                reportedThrough: try row.int64("reported_through"), attempt: Int(try row.int64("attempts")) + 1)
-            try await db.raw(
-                """
-                UPDATE unread_reminders SET lease_until = \(bind: leaseUntil.epochMilliseconds), attempts = attempts + 1
-                WHERE chat_session_id = \(bind: reminder.key.sessionID) AND user_id = \(bind: reminder.key.userID)
-                """
-            ).run()
-            claimed.append(reminder)
+                reportedThrough: try row.int64("reported_through"), attempt: Int(try row.int64("attempts")))
         }
-        return claimed
     }
 
     /// Due again at `dueAt` (the oldest unread message became old enough later than thought).
