@@ -129,6 +129,14 @@ final class PostgresConnectionPool: Sendable {
         for connection in idle { try? await connection.close() }
     }
 
+    /// A pool dropped without ``close()`` (a caller that threw) still closes its idle connections:
+    /// PostgresNIO traps when an open connection is deallocated.
+    deinit {
+        for connection in state.withLockedValue({ $0.idle }) {
+            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
+    }
+
     /// A new connection set up as the pooled ones are (its search path), but not counted by the
     /// pool: for a caller that holds one for long, as the event bus's listener does.
     func open() -> EventLoopFuture<PostgresConnection> {

@@ -21,6 +21,7 @@ public struct Migrator: Sendable {
         CreateEventLog(),
         CreateNotificationOutbox(),
         AddNotificationPreferences(),
+        AddUnreadTotalIndexes(),
     ]
 
     let database: Database

@@ -231,16 +231,17 @@ public struct ChatSessionRepository: Sendable {
         ).all().map(ChatSession.init(row:))
     }
 
-    /// Messages waiting for `userID` across all their conversations (indexes chat_sessions_customer_idx
-    /// and chat_sessions_vendor_idx).
+    /// Messages waiting for `userID` across all their conversations. The `> 0` terms let
+    /// chat_sessions_customer_unread_idx and chat_sessions_vendor_unread_idx answer, reading only
+    /// the sessions with something unread.
     public func unreadTotal(for userID: Int64) async throws -> Int64 {
         let row = try await db.raw(
             """
             SELECT
                 CAST(COALESCE((SELECT SUM(customer_unread_count) FROM chat_sessions
-                    WHERE customer_id = \(bind: userID)), 0) AS BIGINT)
+                    WHERE customer_id = \(bind: userID) AND customer_unread_count > 0), 0) AS BIGINT)
               + CAST(COALESCE((SELECT SUM(vendor_unread_count) FROM chat_sessions
-                  WHERE vendor_id = \(bind: userID)), 0) AS BIGINT)
+                  WHERE vendor_id = \(bind: userID) AND vendor_unread_count > 0), 0) AS BIGINT)
                 AS total
             """
         ).first()
@@ -253,10 +254,10 @@ public struct ChatSessionRepository: Sendable {
         return try await db.raw(
             """
             SELECT u.id,
-                CAST(COALESCE((SELECT SUM(customer_unread_count) FROM chat_sessions WHERE customer_id = u.id), 0)
-                    AS BIGINT)
-              + CAST(COALESCE((SELECT SUM(vendor_unread_count) FROM chat_sessions WHERE vendor_id = u.id), 0)
-                  AS BIGINT) AS total
+                CAST(COALESCE((SELECT SUM(customer_unread_count) FROM chat_sessions
+                    WHERE customer_id = u.id AND customer_unread_count > 0), 0) AS BIGINT)
+              + CAST(COALESCE((SELECT SUM(vendor_unread_count) FROM chat_sessions
+                  WHERE vendor_id = u.id AND vendor_unread_count > 0), 0) AS BIGINT) AS total
             FROM users u WHERE \(engine.dialect.isOneOf("u.id", userIDs))
             """
         ).all().reduce(into: [:]) { totals, row in totals[try row.int64("id")] = try row.int64("total") }

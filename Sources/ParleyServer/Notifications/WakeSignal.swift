@@ -14,8 +14,13 @@ final class WakeSignal: Sendable {
     }
 
     /// Runs `work` at once, then whenever woken and at least every `interval`, one run at a time,
-    /// until the task is cancelled or the service is asked to stop.
-    func run(every interval: Duration, _ work: @escaping @Sendable () async -> Void) async {
+    /// until the task is cancelled or the service is asked to stop. After each run it rests for
+    /// `pause`, so that under steady traffic the wakes of that time make one larger run rather
+    /// than many small ones (each run costs a transaction or more, whatever it finds).
+    func run(
+        every interval: Duration, pausingAfterEachRun pause: Duration = .zero,
+        _ work: @escaping @Sendable () async -> Void
+    ) async {
         let continuation = self.continuation
         let stream = self.stream
         await cancelWhenGracefulShutdown {
@@ -30,6 +35,7 @@ final class WakeSignal: Sendable {
                     for await _ in stream {
                         guard !Task.isCancelled else { return }
                         await work()
+                        if pause > .zero { try? await Task.sleep(for: pause) }
                     }
                 }
                 await group.next()

@@ -10,8 +10,15 @@ import ServiceLifecycle
 /// and records the outcome. A failure or any answer but 2xx is retried after a growing wait until
 /// the delivery's window closes; an endpoint that has failed for a whole window is switched off.
 final class WebhookSender: Service, Sendable {
-    /// Deliveries claimed, and attempted at once, per round.
-    static let claimLimit = 64
+    /// Deliveries claimed per round, and attempted side by side over up to ``connectionLimit``
+    /// connections per host. A round costs two write transactions whatever its size, and under
+    /// load rounds follow each other as fast as the database and the receivers allow, so the
+    /// round's size bounds how many deliveries a second one instance can make.
+    static let claimLimit = 256
+    static let connectionLimit = 64
+    /// The least time between two rounds started by wakes, so that steady traffic is claimed in
+    /// fuller rounds.
+    static let pause = Duration.milliseconds(100)
     /// The most of a receiver's answer that is read (and then ignored).
     static let responseLimit = 64 * 1024
 
@@ -33,7 +40,7 @@ final class WebhookSender: Service, Sendable {
         let timeout = TimeAmount.milliseconds(configuration.webhookTimeout.milliseconds)
         var httpConfiguration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
-        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.claimLimit / 2
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionLimit
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
@@ -43,7 +50,7 @@ final class WebhookSender: Service, Sendable {
     }
 
     func run() async throws {
-        await signal.run(every: .seconds(1)) { [self] in await sendDue() }
+        await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in await sendDue() }
         try await shutdown()
     }
 

@@ -1,0 +1,261 @@
+/// Every word the scanners react to, looked up by a hash of the folded word so that a message costs one
+/// dictionary probe per word however long the lists grow.
+struct ContactDetailVocabulary: Sendable {
+    /// A word's parts; plain values, so a lookup costs no reference counting.
+    struct Entry: Sendable {
+        var classes: ContactDetailWordClass
+        var digit: Int8
+        var hash: UInt64
+        var spellingStart: Int
+        var spellingCount: Int
+    }
+
+    static let shared = ContactDetailVocabulary()
+
+    private var entries: [Entry] = []
+    /// Every entry's spelling, back to back.
+    private var spellings: [UInt8] = []
+    /// Open addressing over `entries` by the words' own FNV hash; -1 marks an empty slot.
+    private var slots: [Int32] = []
+    private var mask = 0
+
+    /// FNV-1a, computed by the tokenizer as it folds each word, so the lookup needs no second pass.
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func hash(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+
+    private init() {
+        let digitWords: [(Int8, String)] = [
+            (0, "zero null nul zéro cero"), (1, "one eins uno"), (2, "two zwei zwo deux dos due"),
+            (3, "three drei trois tres tre"), (4, "four vier quatre cuatro quattro"),
+            (5, "five fünf fuenf cinq cinco cinque"), (6, "six sechs seis sei"),
+            (7, "seven sieben sept siete sette"), (8, "eight acht huit ocho otto"),
+            (9, "nine neun neuf nueve nove"),
+        ]
+        for (value, words) in digitWords { add(words, .digit, digit: value) }
+        add("o oh", [.weakZero], digit: 0)
+        // Teens and tens say two digits in one word; the digit kept is the first, which is all the
+        // distinct-digit check needs. "once", "elf" and "seize" are left out: they are everyday words too.
+        let twoDigitWords: [(Int8, String)] = [
+            (
+                1,
+                """
+                ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen dix onze douze
+                treize quatorze quinze diez doce trece catorce quince dieciséis dieciseis diecisiete dieciocho
+                diecinueve zehn zwölf zwoelf dreizehn vierzehn fünfzehn sechzehn siebzehn achtzehn neunzehn dieci
+                undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove
+                """
+            ),
+            (2, "twenty vingt veinte zwanzig venti"), (3, "thirty trente treinta dreißig dreissig trenta"),
+            (4, "forty fourty quarante cuarenta vierzig quaranta"),
+            (5, "fifty cinquante cincuenta fünfzig fuenfzig cinquanta"),
+            (6, "sixty soixante sesenta sechzig sessanta"), (7, "seventy setenta siebzig settanta"),
+            (8, "eighty ochenta achtzig ottanta"), (9, "ninety noventa neunzig novanta"),
+        ]
+        for (value, words) in twoDigitWords {
+            add(words, value == 1 ? .twoDigitNumber : [.twoDigitNumber, .tens], digit: value)
+        }
+        add("hundred hundert cien", .hundred)
+        add(
+            """
+            then and und et y e dann puis luego poi next followed by rest second third last part parts
+            bit bits half first is ist est es the
+            """, .numberJoiner)
+        add("double", .multiplier, digit: 2)
+        add("triple", .multiplier, digit: 3)
+        add("plus", .plus)
+        add(
+            """
+            order orders ordered ref refs reference referenz invoice inv rechnung tracking track trackingnummer
+            sendung sendungsnummer bestellung bestellnummer auftrag auftragsnummer kundennummer rechnungsnummer
+            artikelnummer model modell sku serial serialnumber seriennummer sn imei ean upc gtin barcode isbn
+            vin chassis transaction txn ticket case parcel paket consignment shipment receipt part customer
+            account acct iban bic policy booking buchung confirmation claim item items lot lots article artikel
+            commande facture pedido factura postcode zip plz postleitzahl id code voucher coupon pin otp batch
+            size sizes größe taille talla page pages room rooms bus route flight train gate seat version ver
+            firmware fw build patch ios android bios windows macos software release product style qty quantity
+            quantities
+            """, .idContext)
+        add(
+            """
+            call calls calling ring phone tel telephone telefon telefono teléfono téléphone tél mobile mob
+            mobil cell cellphone cel celular cellulare handy landline text texts txt sms whatsapp viber dial
+            buzz hmu reach contact anrufen ruf rufen rufe portable appelle appelez appeler llama llámame
+            llamame chiamami chiama escríbeme escribeme bel fax mobilnummer telefonnummer handynummer rufnummer
+            tlf tlfn ph phn imessage facetime whats wa wasap guasap wsp
+            """, .phoneContext)
+        add("number num numbr nr nummer numéro numero número", .numberNoun)
+        add("my mein meine meiner mon ma mi our unser unsere mijn", .possessive)
+        add(
+            """
+            eur euro euros usd gbp sek nok dkk chf krw jpy pln czk huf aud cad inr kr pounds pound dollars
+            dollar bucks quid yen rupees francs ttc vb ono obo
+            """, .currency)
+        add(
+            """
+            cm mm km kg g lb lbs oz in inch inches ft feet gb tb mb kb mah w kw kwh v hz mhz ghz px dpi ml l x
+            pcs pieces units stk stück
+            """, .unit)
+        add(
+            """
+            message messages messaging msg text texting txt dm pm inbox add find follow contact reach ping hit
+            hmu call ring chat chatting talk talking write send shoot drop join search speak connect catch
+            facetime sms email mail continue move switch schreib schreibe schreiben schreibt meld melde melden
+            kontaktier kontaktiere kontaktieren schick schicke schicken anrufen ruf écris ecris écrivez ecrivez
+            écrire contacte contactez envoie envoyez mándame mandame escríbeme escribeme escríbenos háblame
+            hablame escribe contáctame contactame llámame scrivimi scrivi contattami chiamami mandami
+            continuer continuons parler parlons parle discuter discutons passer passons hablar hablamos hablemos
+            seguir seguimos sigamos pasar pasamos continuar continuamos reden weiterschreiben weiter wechseln
+            continuare continuiamo parlare parliamo sentiamoci passiamo dms slide
+            """, .contactVerb)
+        add(
+            """
+            email mail write reply send contact reach schreib schreibe schreiben écris ecris écrivez ecrivez escríbeme
+            escribeme escribe scrivimi contacte contactez
+            """, .mailVerb)
+        add(
+            """
+            move moving switch switching continue go take come head continuer continuons passer passons pasar
+            pasamos seguir seguimos continuar wechseln continuare passiamo
+            """, .movementVerb)
+        add("me us mir moi mich uns nous", .objectPronoun)
+        add("im lets let", .firstPerson)
+        add("on via over through thru auf über ueber per sur par por en", .preposition)
+        add("to zu", .towards)
+        add("a an the un una une ein eine einen den die der le la el", .article)
+        add(
+            """
+            whatsapp whatsap watsapp watsap whatapp whatsupp telegram viber wechat weixin snapchat instagram
+            insta instgram skype kik threema facetime imessage tiktok discord messenger facebook fb ig twitter
+            reddit linkedin wickr wasap wassap wasapp guasap guassap wsp wpp whatsup whatsaap whtsapp wtsapp
+            wtsp watzap telegramm tellygram telegarm telgram tlgrm instagramm snapchatt
+            """, .platform)
+        add("signal line snap wa tele tg sc", .weakPlatform)
+        add("whats", .whats)
+        add("app", .app)
+        add("id name username user handle account acc profile nick nickname tag number nummer", .handleNoun)
+        add("is ist es est", .copula)
+        add(
+            """
+            the a an and or but is are was be been to of in on at for with from by it its this that these those
+            i im me my you your we us our he she they them him her his there here home work not no yes so very
+            too also still just only same new old broken down dead off full blocked banned hacked gone private
+            closed deleted working slow fine ok okay good bad great better easier quicker faster best back up
+            now then soon later today tomorrow ready free open public available where what when how why who
+            der die das ist und nicht kaputt le la les et pas el los y dont does do did can will would should
+            least most all any some one office school least night weekend
+            """, .commonWord)
+        add("at arobase arroba ät chiocciola klammeraffe aapje snabela", .atWord)
+        add("dot d0t dott", .dotWord)
+        add("point punto punkt ponto punt punktum pkt", .foreignDotWord)
+        add("slash", .slashWord)
+        add("http https hxxp hxxps", .scheme)
+        add("www", .www)
+        add(
+            "bit tinyurl goo rebrand youtu linktr t wa m ig fb ow buff amzn cutt shorturl tiny rb lnkd paypal vm",
+            .shortener)
+        add(
+            """
+            wa t m ig fb telegram instagram facebook snapchat tiktok twitter discord whatsapp signal viber wechat
+            kik line
+            """, .messagingHost)
+        add("have got use using hast haben habt hat tienes tiene usas as avez has hab", .possessionQuestion)
+        add("you u ya du tu vous usted ihr", .secondPerson)
+        add(
+            """
+            gmail googlemail hotmail yahoo outlook icloud gmx protonmail proton aol yandex libero orange msn
+            zoho fastmail tutanota posteo freenet arcor wanadoo laposte btinternet virginmedia comcast verizon
+            ymail rocketmail
+            """, .emailProvider)
+        add("email mail emailadresse mailadresse addy correo courriel", .mailbox)
+        // A street address uses these words too, so they only make "kate at gmail" an address.
+        add("address adresse adress direccion dirección indirizzo", .mailVerb)
+        add(
+            """
+            gmail googlemail hotmail yahoo icloud gmx protonmail yandex ymail rocketmail btinternet virginmedia
+            posteo tutanota
+            """, .distinctiveProvider)
+        add(
+            "asp ado vb node vue react next nuxt angular ember express three chart d3 socket backbone svelte deno",
+            .techName)
+        add("com net org info biz edu gov", [.tld, .genericTLD, .spokenTLD])
+        add("io co uk de fr es nl eu au ca ch pl ie", [.tld, .spokenTLD])
+        add(
+            """
+            shop store online site website tech app dev design art blog club live xyz top link space studio cc
+            gg se dk fi pt ru cn jp br nz za mx ar cz sk hu ro gr tr il sg hk kr tw ua lu lt lv ee si hr bg rs
+            cl ve uy cr vn th pk ng ke eg ae sa qa kw ae nyc london berlin
+            """, .tld)
+        add(
+            """
+            it is in me to at be no so us my am as by do go he hi id if la lo ma mo ne nu or pe re sh st tv ly
+            gl ai py md zip mov ps cv ad ag al fm im ms vc ws gd tk ml ga cf gq ee gy
+            """, [.tld, .wordlikeTLD])
+    }
+
+    private mutating func add(_ words: String, _ classes: ContactDetailWordClass, digit: Int8 = -1) {
+        for word in words.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let bytes = Array(word.utf8)
+            if let index = bytes.withUnsafeBufferPointer({
+                find(
+                    hash: bytes.reduce(Self.hashSeed, Self.hash), $0,
+                    0..<bytes.count)
+            }) {
+                entries[index].classes.formUnion(classes)
+                if digit >= 0 { entries[index].digit = digit }
+                continue
+            }
+            entries.append(
+                Entry(
+                    classes: classes, digit: digit, hash: bytes.reduce(Self.hashSeed, Self.hash),
+                    spellingStart: spellings.count, spellingCount: bytes.count))
+            spellings.append(contentsOf: bytes)
+            if entries.count * 4 > slots.count { rehash() } else { insert(entries.count - 1) }
+        }
+    }
+
+    private mutating func rehash() {
+        slots = Array(repeating: -1, count: max(1024, slots.count * 2))
+        mask = slots.count - 1
+        for index in entries.indices { insert(index) }
+    }
+
+    private mutating func insert(_ index: Int) {
+        var slot = Int(truncatingIfNeeded: entries[index].hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(index)
+    }
+
+    private func find(hash: UInt64, _ keys: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        return slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                spellings.withUnsafeBufferPointer { spellings in
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let index = Int(slots[slot])
+                        if index < 0 { return nil }
+                        let entry = entries[index]
+                        if entry.hash == hash && entry.spellingCount == range.count {
+                            var same = true
+                            for offset in 0..<range.count
+                            where spellings[entry.spellingStart + offset] != keys[range.lowerBound + offset] {
+                                same = false
+                                break
+                            }
+                            if same { return index }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
+        }
+    }
+
+    /// The entry for the folded word `keys[range]` whose hash is `hash`, if it is one of ours.
+    @inline(__always)
+    func entry(hash: UInt64, keys: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Entry? {
+        find(hash: hash, keys, range).map { entries[$0] }
+    }
+}

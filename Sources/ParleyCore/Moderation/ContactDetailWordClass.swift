@@ -1,0 +1,64 @@
+/// The parts a folded word can play for the scanners; one word may play several ("text" is a verb and a
+/// phone cue, "id" names a handle and an order).
+struct ContactDetailWordClass: OptionSet, Sendable {
+    let rawValue: UInt64
+
+    static let digit = Self(rawValue: 1 << 0)
+    static let weakZero = Self(rawValue: 1 << 1)
+    static let multiplier = Self(rawValue: 1 << 2)
+    static let plus = Self(rawValue: 1 << 3)
+    static let idContext = Self(rawValue: 1 << 4)
+    static let phoneContext = Self(rawValue: 1 << 5)
+    static let numberNoun = Self(rawValue: 1 << 6)
+    static let possessive = Self(rawValue: 1 << 7)
+    static let currency = Self(rawValue: 1 << 8)
+    static let unit = Self(rawValue: 1 << 9)
+    static let contactVerb = Self(rawValue: 1 << 10)
+    static let movementVerb = Self(rawValue: 1 << 11)
+    static let objectPronoun = Self(rawValue: 1 << 12)
+    static let firstPerson = Self(rawValue: 1 << 13)
+    static let preposition = Self(rawValue: 1 << 14)
+    static let towards = Self(rawValue: 1 << 15)
+    static let article = Self(rawValue: 1 << 16)
+    static let platform = Self(rawValue: 1 << 17)
+    static let weakPlatform = Self(rawValue: 1 << 18)
+    static let handleNoun = Self(rawValue: 1 << 19)
+    static let copula = Self(rawValue: 1 << 20)
+    static let commonWord = Self(rawValue: 1 << 21)
+    static let atWord = Self(rawValue: 1 << 22)
+    static let dotWord = Self(rawValue: 1 << 23)
+    static let foreignDotWord = Self(rawValue: 1 << 24)
+    static let slashWord = Self(rawValue: 1 << 25)
+    static let tld = Self(rawValue: 1 << 26)
+    static let wordlikeTLD = Self(rawValue: 1 << 27)
+    static let spokenTLD = Self(rawValue: 1 << 28)
+    static let genericTLD = Self(rawValue: 1 << 29)
+    static let emailProvider = Self(rawValue: 1 << 30)
+    static let mailbox = Self(rawValue: 1 << 31)
+    static let scheme = Self(rawValue: 1 << 32)
+    static let www = Self(rawValue: 1 << 33)
+    static let shortener = Self(rawValue: 1 << 34)
+    static let messagingHost = Self(rawValue: 1 << 35)
+    static let possessionQuestion = Self(rawValue: 1 << 36)
+    static let secondPerson = Self(rawValue: 1 << 37)
+    static let whats = Self(rawValue: 1 << 39)
+    static let app = Self(rawValue: 1 << 40)
+    static let mailVerb = Self(rawValue: 1 << 41)
+    /// "eleven" to "nineteen", "twenty" to "ninety": two digits said as one word.
+    static let twoDigitNumber = Self(rawValue: 1 << 42)
+    /// "twenty", "forty": a tens word that a following single digit word completes ("twenty one").
+    static let tens = Self(rawValue: 1 << 43)
+    /// "hundred": two zeros said as a word ("nine hundred").
+    static let hundred = Self(rawValue: 1 << 44)
+    /// Words that join the parts of a number given in pieces: "then", "and", "second bit is".
+    static let numberJoiner = Self(rawValue: 1 << 45)
+    /// Programming frameworks whose names look like domains ("ASP.NET", "Node.js").
+    static let techName = Self(rawValue: 1 << 46)
+    /// Mail providers that are not also everyday words, so "kate at gmail" needs no other cue.
+    static let distinctiveProvider = Self(rawValue: 1 << 47)
+
+    /// A spelled-out "at" or "dot" in any language.
+    static let spelledMarker: Self = [.atWord, .dotWord, .foreignDotWord]
+    /// A messenger or mail service, which people break up with symbols ("sn@p", "e-mail").
+    static let serviceName: Self = [.platform, .weakPlatform, .emailProvider, .mailbox]
+}

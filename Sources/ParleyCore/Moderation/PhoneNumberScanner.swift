@@ -1,0 +1,373 @@
+/// Finds phone numbers however they are written: "+44 7700 900123", "(415) 555-0134", "0176/1234567",
+/// digits spaced out or said in words ("four15 555 oh one 34"), and tells them from prices, dates, ranges,
+/// versions and order, tracking or model numbers by their shape and the words around them.
+struct PhoneNumberScanner {
+    /// One run of digits between separators.
+    private struct Group {
+        var digits: Int
+        /// The run's value when it is short enough to compare; -1 otherwise.
+        var value: Int
+        var leadingZero: Bool
+        /// Said in words, or with letters standing in for digits ("oh", "O7700").
+        var spoken: Bool
+        /// The separator before this group: a space, or the last punctuation mark between the groups.
+        var separator: UInt32
+        /// Which digits occur, to throw out filler like "0000 0000 0000".
+        var digitSet: UInt16
+        /// "twenty", which a following "one" completes rather than extends.
+        var tens = false
+        /// Reached over joining words ("0151, second bit is 234 56789", "0791 then 123").
+        var bridged = false
+    }
+
+    /// What the words around a number say it is.
+    private struct Context {
+        /// A phone word before the number; one after it ("555-0134, call me") counts for less, because "order
+        /// 1029384756, call 0800 123 4567" is about the order.
+        var phone = false
+        var phoneAfter = false
+        var number = false
+        var identifier = false
+        var price = false
+    }
+
+    private static let space: UInt32 = 0x20
+
+    func scan(_ text: ContactDetailText, into matches: inout [ContactDetailMatch]) {
+        var groups: [Group] = []
+        var index = 0
+        while index < text.count {
+            var first = index
+            var international = false
+            if text.isSymbol(index, "+") || text.has(index, .plus) {
+                international = true
+                first = index + 1
+            } else if text.isSymbol(index, "(") {
+                first = index + 1
+            }
+            guard first < text.count, !(first != index && text.tokens[first].lineBreakBefore),
+                let unit = unit(text, first)
+            else {
+                index += 1
+                continue
+            }
+            groups.removeAll(keepingCapacity: true)
+            groups.append(unit)
+            var last = first
+            while let (next, separator) = nextUnit(text, after: last, previous: groups[groups.count - 1]) {
+                var group = next.group
+                // "twenty one" is two digits, not three.
+                if groups[groups.count - 1].tens && group.spoken && group.digits == 1 && group.value > 0
+                    && !group.bridged && (separator == Self.space || separator == 0x2D) && !group.leadingZero
+                {
+                    group.digits = 0
+                }
+                group.separator = separator
+                groups.append(group)
+                last = next.index
+            }
+            let firstKey = text.tokens[first].keyStart
+            if groups[0].digits >= 2 && !groups[0].spoken && text.keys[firstKey] == 0x30
+                && text.keys[firstKey + 1] == 0x30
+            {
+                international = true
+            }
+            if accepts(text, groups, start: index, last: last, international: international) {
+                var end = last
+                if text.isSymbol(last + 1, ")") && text.touchesPrevious(last + 1) { end += 1 }
+                matches.append(
+                    ContactDetailMatch(
+                        start: text.tokens[index].start, end: text.tokens[end].end,
+                        kind: .phone))
+            }
+            index = last + 1
+        }
+    }
+
+    /// The next digit group after the group ending at token `last`, if only separators stand between them.
+    private func nextUnit(
+        _ text: ContactDetailText, after last: Int, previous: Group
+    )
+        -> ((group: Group, index: Int), UInt32)?
+    {
+        var index = last + 1
+        var marks = 0
+        var separator = Self.space
+        var comma = false
+        var joiners = 0
+        while index < text.count {
+            let token = text.tokens[index]
+            guard !token.lineBreakBefore else { return nil }
+            if token.isWord {
+                // A number given in pieces: "0151, second bit is 234 56789", "0791 then 123 then 4567".
+                guard unit(text, index) == nil else { break }
+                guard joiners < 5, token.classes.contains(.numberJoiner) else { return nil }
+                joiners += 1
+                index += 1
+                continue
+            }
+            // An ellipsis, "..." or "…", is one separator however many dots it has.
+            let ellipsis = token.symbol == 0x2E && text.isSymbol(index - 1, ".") && text.touchesPrevious(index)
+            guard marks < 2 || ellipsis else { return nil }
+            switch token.symbol {
+            case 0x2D, 0x2F: separator = token.symbol
+            case 0x2E, 0x2026: separator = 0x2E
+            case 0x28, 0x29: break
+            case 0x2C: comma = true
+            case 0x3A where joiners > 0: break
+            default: return nil
+            }
+            if !ellipsis { marks += 1 }
+            index += 1
+        }
+        guard index < text.count, !text.tokens[index].lineBreakBefore, var group = unit(text, index) else {
+            return nil
+        }
+        if comma && joiners == 0 && !(previous.spoken && group.spoken) { return nil }
+        if comma { separator = 0x2C }
+        // "treinta y cuatro", "forty and two" say one two-digit number, not two pieces.
+        let completesTens = previous.tens && joiners == 1 && group.spoken && group.digits == 1 && group.value > 0
+        group.bridged = joiners > 0 && !completesTens
+        // Pieces are both in digits or both in words, and a piece in digits is more than one digit: "+44 7700
+        // 900123 after six" ends at the number.
+        if group.bridged && (group.spoken != previous.spoken || (!group.spoken && group.digits < 2)) { return nil }
+        return ((group, index), completesTens ? Self.space : separator)
+    }
+
+    /// The digits token `index` stands for, if it stands for digits at all: "0176", "four", "oh", "four15",
+    /// "9OO123", "double".
+    private func unit(_ text: ContactDetailText, _ index: Int) -> Group? {
+        let token = text.tokens[index]
+        guard token.isWord else { return nil }
+        if token.letters == 0 {
+            var value = 0
+            var digitSet: UInt16 = 0
+            for position in token.keyStart..<token.keyEnd {
+                let digit = Int(text.keys[position] &- 0x30)
+                guard digit >= 0 && digit <= 9 else { return nil }
+                if value >= 0 { value = value < 100_000_000 ? value * 10 + digit : -1 }
+                digitSet |= 1 << digit
+            }
+            return Group(
+                digits: token.digits, value: value, leadingZero: text.keys[token.keyStart] == 0x30,
+                spoken: false, separator: 0, digitSet: digitSet)
+        }
+        if token.digits == 0 {
+            if token.classes.contains(.digit) || token.classes.contains(.weakZero) {
+                let digit = Int(token.digitValue)
+                return Group(
+                    digits: 1, value: digit, leadingZero: digit == 0, spoken: true, separator: 0,
+                    digitSet: 1 << digit)
+            }
+            if token.classes.contains(.multiplier) {
+                return Group(
+                    digits: Int(token.digitValue) - 1, value: -1, leadingZero: false, spoken: true,
+                    separator: 0, digitSet: 0)
+            }
+            if token.classes.contains(.twoDigitNumber) {
+                return Group(
+                    digits: 2, value: -1, leadingZero: false, spoken: true, separator: 0,
+                    digitSet: 1 << UInt16(token.digitValue), tens: token.classes.contains(.tens))
+            }
+            if token.classes.contains(.hundred) {
+                return Group(digits: 2, value: 0, leadingZero: false, spoken: true, separator: 0, digitSet: 1)
+            }
+            for position in token.keyStart..<token.keyEnd where text.keys[position] != UInt8(ascii: "o") {
+                return nil
+            }
+            return Group(
+                digits: token.letters, value: 0, leadingZero: true, spoken: true, separator: 0,
+                digitSet: 1)
+        }
+        // Letters standing in for digits: runs of "o" or digit words between runs of digits.
+        var digits = 0
+        var digitSet: UInt16 = 0
+        var leadingZero: Bool? = nil
+        var position = token.keyStart
+        while position < token.keyEnd {
+            let byte = text.keys[position]
+            if byte >= 0x30 && byte <= 0x39 {
+                digits += 1
+                digitSet |= 1 << (byte - 0x30)
+                if leadingZero == nil { leadingZero = byte == 0x30 }
+                position += 1
+                continue
+            }
+            var runEnd = position
+            while runEnd < token.keyEnd && !(text.keys[runEnd] >= 0x30 && text.keys[runEnd] <= 0x39) { runEnd += 1 }
+            if (position..<runEnd).allSatisfy({ text.keys[$0] == UInt8(ascii: "o") }) {
+                digits += runEnd - position
+                digitSet |= 1
+                if leadingZero == nil { leadingZero = true }
+            } else if runEnd == position + 1 && position > token.keyStart && runEnd < token.keyEnd,
+                let digit = Self.leetDigit(text.keys[position])
+            {
+                // One letter between digits drawn like a digit: "4I5", "33l7", "9S1".
+                digits += 1
+                digitSet |= 1 << digit
+            } else if let entry = text.entry(keyRange: position..<runEnd),
+                !entry.classes.isDisjoint(with: [.digit, .weakZero])
+            {
+                digits += 1
+                digitSet |= 1 << UInt16(entry.digit)
+                if leadingZero == nil { leadingZero = entry.digit == 0 }
+            } else {
+                return nil
+            }
+            position = runEnd
+        }
+        return Group(
+            digits: digits, value: -1, leadingZero: leadingZero ?? false, spoken: true, separator: 0,
+            digitSet: digitSet)
+    }
+
+    /// The digit a letter is drawn like, for letters slipped between digits.
+    private static func leetDigit(_ letter: UInt8) -> UInt16? {
+        switch letter {
+        case UInt8(ascii: "i"), UInt8(ascii: "l"): return 1
+        case UInt8(ascii: "s"): return 5
+        case UInt8(ascii: "b"): return 8
+        case UInt8(ascii: "z"): return 2
+        default: return nil
+        }
+    }
+
+    private func accepts(
+        _ text: ContactDetailText, _ groups: [Group], start: Int, last: Int, international: Bool
+    ) -> Bool {
+        var total = 0
+        var spoken = false
+        var digitSet: UInt16 = 0
+        for group in groups {
+            total += group.digits
+            spoken = spoken || group.spoken
+            digitSet |= group.digitSet
+        }
+        guard total >= 7 && total <= 15, !(international && total < 8), digitSet.nonzeroBitCount >= 3 else {
+            return false
+        }
+        if isGluedToLetters(text, start: start, last: last) { return false }
+        let context = context(text, start: start, last: last)
+        if context.price || (context.identifier && !context.phone) { return false }
+        // Pieces joined over words must look like one phone number on their own: ten digits or more that
+        // start like a dialled number or follow a phone word.
+        if groups.contains(where: \.bridged) {
+            guard total >= 10, groups[0].leadingZero || international || context.phone || context.number else {
+                return false
+            }
+        }
+        if !spoken && hasNonPhoneShape(groups) { return false }
+        if international || context.phone || context.phoneAfter || context.number || spoken { return true }
+        if groups[0].leadingZero { return total >= 9 }
+        if groups.count > 1 || text.tokens[start].joined { return total >= 10 }
+        return total <= 12 && total >= 10
+    }
+
+    /// Codes such as "A-1029384", "INV-2025-00412" or "#559812": digits hanging off letters or a hash.
+    private func isGluedToLetters(_ text: ContactDetailText, start: Int, last: Int) -> Bool {
+        if text.touchesPrevious(start) {
+            if text.isSymbol(start - 1, "#") { return true }
+            switch text.symbol(start - 1) {
+            case 0x2D, 0x5F, 0x2F, 0x2E:
+                if text.touchesPrevious(start - 1) && text.isWord(start - 2) && text.tokens[start - 2].letters > 0
+                    && !text.has(start - 2, .phoneContext)
+                {
+                    return true
+                }
+            default: break
+            }
+        }
+        switch text.symbol(last + 1) {
+        case 0x2D, 0x5F, 0x2F:
+            return text.touchesPrevious(last + 1) && text.touchesPrevious(last + 2) && text.isWord(last + 2)
+                && text.tokens[last + 2].letters > 0
+        default:
+            return false
+        }
+    }
+
+    /// Dates (12/03/2025, 2025-03-12), ranges (1000-1200), lists of years or sizes (2019 2020 2021,
+    /// 8 10 12 14 16) and versions or addresses (3.2.0.1147): digit runs that are not numbers to dial.
+    private func hasNonPhoneShape(_ groups: [Group]) -> Bool {
+        let count = groups.count
+        if count == 3 && groups[1].separator == groups[2].separator && groups[1].separator != Self.space {
+            let lengths = (groups[0].digits, groups[1].digits, groups[2].digits)
+            if lengths.0 <= 2 && lengths.1 <= 2 && (lengths.2 == 2 || lengths.2 == 4) { return true }
+            if lengths.0 == 4 && lengths.1 <= 2 && lengths.2 <= 2 { return true }
+        }
+        if count == 2 && !groups[0].leadingZero && !groups[1].leadingZero && groups[0].value >= 0
+            && groups[0].digits == groups[1].digits && groups[0].value < groups[1].value
+        {
+            return true
+        }
+        if count >= 2 && groups.allSatisfy({ $0.digits == 4 && $0.value >= 1900 && $0.value <= 2099 }) {
+            return true
+        }
+        if count >= 3 && groups.allSatisfy({ $0.digits <= 3 && !$0.leadingZero }) {
+            var increasing = true
+            for index in 1..<count where groups[index].value <= groups[index - 1].value { increasing = false }
+            if increasing { return true }
+        }
+        // Round figures: "1000 2000 5000".
+        if count >= 2 && groups.allSatisfy({ $0.digits >= 3 && $0.value >= 0 && $0.value % 100 == 0 }) { return true }
+        if groups.contains(where: { $0.separator == 0x2E }) && groups.contains(where: { $0.digits == 1 }) {
+            return true
+        }
+        return false
+    }
+
+    /// Reads up to six words back and three words on: "order", "SKU", "tracking" make a number an
+    /// identifier; "call", "mobile", "my number" make it a phone number; a currency or unit makes it a price
+    /// or a measurement.
+    private func context(_ text: ContactDetailText, start: Int, last: Int) -> Context {
+        var context = Context()
+        var index = start - 1
+        var words = 0
+        var immediate = true
+        while index >= 0 && words < 6 {
+            let token = text.tokens[index]
+            if token.isWord {
+                words += 1
+                if token.classes.contains(.phoneContext) { context.phone = true }
+                if token.classes.contains(.numberNoun) { context.number = true }
+                if token.classes.contains(.idContext) { context.identifier = true }
+                if immediate && token.classes.contains(.currency) { context.price = true }
+                if !token.classes.contains(.phoneContext) && text.keyHasSuffix(index, "nummer")
+                    && !token.classes.contains(.numberNoun)
+                {
+                    context.identifier = true
+                }
+                immediate = false
+            } else {
+                if immediate && isCurrencySymbol(token.symbol) { context.price = true }
+                if text.isBoundary(index) { break }
+            }
+            if token.lineBreakBefore { break }
+            index -= 1
+        }
+        index = last + 1
+        words = 0
+        immediate = true
+        while index < text.count && words < 3 && !text.tokens[index].lineBreakBefore {
+            let token = text.tokens[index]
+            if token.isWord {
+                words += 1
+                if token.classes.contains(.phoneContext) { context.phoneAfter = true }
+                if immediate && !token.classes.isDisjoint(with: [.currency, .unit]) { context.price = true }
+                immediate = false
+            } else {
+                if immediate && (isCurrencySymbol(token.symbol) || token.symbol == 0x25) { context.price = true }
+                if text.isBoundary(index) { break }
+            }
+            index += 1
+        }
+        return context
+    }
+
+    private func isCurrencySymbol(_ symbol: UInt32) -> Bool {
+        switch symbol {
+        case 0x24, 0xA3, 0xA5, 0xA2, 0x20AC, 0x20B9, 0x20A9, 0x20BD, 0x20BA, 0x20B4: return true
+        default: return false
+        }
+    }
+}

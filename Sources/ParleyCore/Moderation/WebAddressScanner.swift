@@ -1,0 +1,172 @@
+/// Finds web addresses with or without a scheme ("https://…", "www.example.org", "bit.ly/x",
+/// "shop.example.co.uk/item", "mysite dot com", "mysite[.]com") while leaving file names ("photo.jpg"),
+/// abbreviations ("e.g.", "approx.") and run-together sentences ("fine.no issues") alone.
+struct WebAddressScanner {
+    private struct Label {
+        var first: Int
+        var last: Int
+    }
+
+    func scan(_ text: ContactDetailText, into matches: inout [ContactDetailMatch]) {
+        var labels: [Label] = []
+        var connectors: [ContactDetailText.Connector] = []
+        var index = 0
+        while index < text.count {
+            if let last = schemeURLEnd(text, at: index) {
+                matches.append(
+                    ContactDetailMatch(
+                        start: text.tokens[index].start, end: text.tokens[last].end,
+                        kind: .web))
+                index = last + 1
+                continue
+            }
+            if let last = spacedShortenerEnd(text, at: index) {
+                matches.append(
+                    ContactDetailMatch(start: text.tokens[index].start, end: text.tokens[last].end, kind: .web))
+                index = last + 1
+                continue
+            }
+            guard let firstEnd = text.labelEnd(from: index) else {
+                index += 1
+                continue
+            }
+            // Past the whole label either way: "a-a-a-…" must not be re-read from each of its words.
+            guard text.connector(after: firstEnd) != nil else {
+                index = firstEnd + 1
+                continue
+            }
+            labels.removeAll(keepingCapacity: true)
+            connectors.removeAll(keepingCapacity: true)
+            labels.append(Label(first: index, last: firstEnd))
+            var last = firstEnd
+            while let (connector, next) = text.connector(after: last), let end = text.labelEnd(from: next) {
+                connectors.append(connector)
+                labels.append(Label(first: next, last: end))
+                last = end
+            }
+            if labels.count >= 2 { last = max(last, evaluate(text, labels, connectors, into: &matches)) }
+            index = last + 1
+        }
+    }
+
+    /// "http://…" or "https://…" up to the next space.
+    private func schemeURLEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        guard text.has(index, .scheme), text.isSymbol(index + 1, ":"), text.touchesPrevious(index + 1),
+            text.isSymbol(index + 2, "/"), text.touchesPrevious(index + 2), text.touchesPrevious(index + 3)
+        else { return nil }
+        var last = index + 3
+        while last + 1 < text.count && text.touchesPrevious(last + 1) { last += 1 }
+        while last > index + 3 && text.isTrailingPunctuation(last) { last -= 1 }
+        return last
+    }
+
+    /// A link shortener with its dot left out, "tinyurl com / 4bx9kz7p" or "bit ly 3xKq9Lm": the short
+    /// names need the code after them, the long ones ("tinyurl", "shorturl") say enough on their own.
+    private func spacedShortenerEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        guard text.has(index, .shortener), text.tokens[index].keyLength >= 3, text.has(index + 1, .tld),
+            text.tokens[index + 1].spaceBefore, text.tokens[index + 1].keyLength <= 3,
+            !text.tokens[index + 1].lineBreakBefore
+        else { return nil }
+        var code = index + 2
+        if text.isSymbol(code, "/") || text.has(code, .slashWord) { code += 1 }
+        if text.isWord(code), !text.tokens[code].lineBreakBefore, !text.has(code, .commonWord),
+            text.tokens[code].digits > 0 && text.tokens[code].letters > 0 || code > index + 2
+        {
+            return code
+        }
+        // "paypal me the money" is a sentence; "tinyurl com" is not.
+        return text.tokens[index].keyLength >= 6 && !text.has(index + 1, .wordlikeTLD) ? index + 1 : nil
+    }
+
+    /// Tries every label that is a top-level domain, right to left, as the end of an address; returns the
+    /// last token an address took (its path can run past the labels), so the scan never reads a path twice.
+    private func evaluate(
+        _ text: ContactDetailText, _ labels: [Label], _ connectors: [ContactDetailText.Connector],
+        into matches: inout [ContactDetailMatch]
+    ) -> Int {
+        var consumed = 0
+        var top = labels.count - 1
+        while top >= 1 {
+            let tld = labels[top]
+            guard tld.first == tld.last, text.has(tld.first, .tld) else {
+                top -= 1
+                continue
+            }
+            let connector = connectors[top - 1]
+            // "co.uk", "com.au": the name is the label before the second-level domain.
+            var name = top - 1
+            if name >= 1 && labels[name].first == labels[name].last
+                && (text.has(labels[name].first, .genericTLD) || text.keyEquals(labels[name].first, "co"))
+                && connectors[name - 1].isObfuscated == connector.isObfuscated
+            {
+                name -= 1
+            }
+            var first = name
+            while first > 0 && top - first < 6 && connectors[first - 1].isObfuscated == connector.isObfuscated {
+                first -= 1
+            }
+            let www = text.has(labels[first].first, .www)
+            let pathEnd = text.pathEnd(after: tld.last)
+            if accepts(
+                text, name: labels[name], tld: tld.first, connector: connector, www: www,
+                path: pathEnd != nil)
+            {
+                let nameToken = labels[name].first
+                let messaging =
+                    text.has(nameToken, .messagingHost)
+                    && (text.tokens[nameToken].keyLength >= 3 || text.keyEquals(tld.first, "me"))
+                matches.append(
+                    ContactDetailMatch(
+                        start: text.tokens[labels[first].first].start, end: text.tokens[pathEnd ?? tld.last].end,
+                        kind: messaging ? .handle : .web))
+                consumed = max(consumed, pathEnd ?? tld.last)
+                top = first - 1
+            } else {
+                top -= 1
+            }
+        }
+        return consumed
+    }
+
+    private func accepts(
+        _ text: ContactDetailText, name: Label, tld: Int, connector: ContactDetailText.Connector, www: Bool,
+        path: Bool
+    ) -> Bool {
+        if www { return true }
+        let nameToken = text.tokens[name.first]
+        guard nameToken.letters > 0 || name.last > name.first else { return false }
+        switch connector {
+        case .tight where !path && name.first == name.last && isFrameworkName(text, name.first, tld: tld):
+            return false
+        case .tight:
+            if text.has(tld, .wordlikeTLD) {
+                return path || (name.first == name.last && text.has(name.first, [.shortener, .messagingHost]))
+            }
+            // One-letter names are real only under the big generic domains (x.com); "e.g" is not one.
+            return path || nameToken.keyLength >= 2 || name.last > name.first || text.has(tld, .genericTLD)
+        case .bracketed:
+            return !text.has(tld, .wordlikeTLD) || path
+        case .foreign:
+            // "moebel-schmidt punkt de", "tienda punto es"; but Spanish "mi punto es que…" is a sentence.
+            guard text.has(tld, [.genericTLD, .spokenTLD]) else { return false }
+            if name.last > name.first { return true }
+            guard !text.has(name.first, [.commonWord, .possessive, .article]) else { return false }
+            return text.has(tld, .copula) ? nameToken.keyLength >= 4 : nameToken.keyLength >= 2
+        case .spoken, .spaced:
+            guard text.has(tld, .spokenTLD), !text.has(name.first, .commonWord) || name.last > name.first else {
+                return false
+            }
+            return nameToken.keyLength >= (connector == .spaced ? 3 : 2) || name.last > name.first
+        }
+    }
+
+    /// "ASP.NET", "VB.NET", "ado.net": frameworks whose names are written like domains. A known framework
+    /// name, or ".NET" in capitals after a short name in capitals, is not an address without a path.
+    private func isFrameworkName(_ text: ContactDetailText, _ name: Int, tld: Int) -> Bool {
+        if text.has(name, .techName) { return true }
+        let nameToken = text.tokens[name]
+        let tldToken = text.tokens[tld]
+        return text.keyEquals(tld, "net") && tldToken.capitals == tldToken.letters
+            && nameToken.capitals == nameToken.letters && nameToken.letters <= 4
+    }
+}

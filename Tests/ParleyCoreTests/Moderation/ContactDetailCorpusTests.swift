@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+@testable import ParleyCore
+
+/// Message-level precision and recall of ``ContactDetailDetector`` on labelled messages, printed on
+/// every run. Four sets, told apart by how much the rules have seen of them (docs/moderation.md):
+/// - `contact-details-corpus.jsonl`: the detector author's own, written before the rules; its
+///   `holdout` third was not looked at while tuning, but its author wrote the rules too.
+/// - `contact-details-blind-a.jsonl`: written by someone who never saw the rules; its misses were
+///   then studied and fixed (as families, not lines), so it is no longer blind.
+/// - `contact-details-blind-b.jsonl` and `contact-details-blind-2.jsonl`: written the same way and
+///   kept sealed until the rules were done. Their first measurement is the honest figure.
+@Suite("Contact details in labelled messages")
+struct ContactDetailCorpusTests {
+    struct Line: Decodable {
+        let text: String
+        let contact: Bool
+        let kind: String?
+        let split: String
+    }
+
+    struct Score {
+        var truePositives = 0
+        var falsePositives = 0
+        var falseNegatives = 0
+        var trueNegatives = 0
+        var misclassified: [String] = []
+
+        var precision: Double {
+            truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives)
+        }
+        var recall: Double {
+            truePositives + falseNegatives == 0 ? 1 : Double(truePositives) / Double(truePositives + falseNegatives)
+        }
+        var summary: String {
+            String(
+                format: "TP %d FP %d FN %d TN %d, precision %.3f, recall %.3f", truePositives, falsePositives,
+                falseNegatives, trueNegatives, precision, recall)
+        }
+
+        mutating func add(_ line: Line, found: Bool) {
+            switch (line.contact, found) {
+            case (true, true): truePositives += 1
+            case (false, false): trueNegatives += 1
+            case (false, true):
+                falsePositives += 1
+                misclassified.append("  false positive: \(line.text)")
+            case (true, false):
+                falseNegatives += 1
+                misclassified.append("  missed \(line.kind ?? ""): \(line.text)")
+            }
+        }
+    }
+
+    static func lines(_ file: String) throws -> [Line] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(file)
+        let decoder = JSONDecoder()
+        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+            try decoder.decode(Line.self, from: Data($0.utf8))
+        }
+    }
+
+    /// Scores per split, printed with the lines it got wrong.
+    static func score(_ file: String) throws -> [String: Score] {
+        let detector = ContactDetailDetector()
+        var scores: [String: Score] = [:]
+        for line in try lines(file) {
+            scores[line.split, default: Score()].add(line, found: detector.containsContactDetails(line.text))
+        }
+        for (split, score) in scores.sorted(by: { $0.key < $1.key }) {
+            print("contact details, \(split): \(score.summary)")
+            if !score.misclassified.isEmpty { print(score.misclassified.joined(separator: "\n")) }
+        }
+        return scores
+    }
+
+    @Test func theCorpusIsLabelledAsDocumented() throws {
+        let lines = try Self.lines("contact-details-corpus.jsonl")
+        #expect(lines.count >= 300)
+        let positives = lines.filter(\.contact)
+        #expect(Double(positives.count) / Double(lines.count) > 0.4)
+        #expect(Set(positives.compactMap(\.kind)) == Set(ContactDetailKind.allCases.map(\.rawValue)))
+        #expect(lines.allSatisfy { $0.contact == ($0.kind != nil) })
+        #expect(Set(lines.map(\.split)) == ["dev", "holdout"])
+        for file in ["contact-details-blind-a.jsonl", "contact-details-blind-b.jsonl", "contact-details-blind-2.jsonl"]
+        {
+            let blind = try Self.lines(file)
+            #expect(blind.count >= 100 && blind.allSatisfy { $0.contact == ($0.kind != nil) }, "\(file)")
+        }
+    }
+
+    @Test func theProjectCorpusMeetsTheGoal() throws {
+        for (split, score) in try Self.score("contact-details-corpus.jsonl") {
+            #expect(score.precision >= 0.98, "\(split)")
+            #expect(score.recall >= 0.95, "\(split)")
+        }
+    }
+
+    @Test func theStudiedBlindSetMeetsTheGoal() throws {
+        let score = try #require(try Self.score("contact-details-blind-a.jsonl")["blind-a"])
+        #expect(score.precision >= 0.98 && score.recall >= 0.95)
+    }
+
+    /// The sealed sets do not meet the goal (docs/moderation.md has their first measurement);
+    /// these floors, at that measurement, catch a change that makes the detector worse on text its
+    /// rules were not written for.
+    @Test func theSealedBlindSetsDoNotFallBelowTheirFirstMeasurement() throws {
+        let b = try #require(try Self.score("contact-details-blind-b.jsonl")["blind-b"])
+        let second = try #require(try Self.score("contact-details-blind-2.jsonl")["blind-2"])
+        #expect(b.precision >= 1.0 && b.recall >= 0.878)
+        #expect(second.precision >= 0.984 && second.recall >= 0.722)
+    }
+}
