@@ -9,7 +9,10 @@ final class TCPProxy: Sendable {
     let port: Int
     private let target: (host: String, port: Int)
     private let listener = NIOLockedValueBox<(any Channel)?>(nil)
-    private let relayed = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+    /// The relayed connections, and whether the proxy is cut: one lock for both, so that a
+    /// connection accepted just before a cut, whose relay is set up after it, is refused rather
+    /// than left open.
+    private let relayed = NIOLockedValueBox<(isCut: Bool, channels: [ObjectIdentifier: any Channel])>((false, [:]))
 
     private init(port: Int, target: (host: String, port: Int)) {
         self.port = port
@@ -38,17 +41,20 @@ final class TCPProxy: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] inbound in relay(inbound) }
             .bind(host: "127.0.0.1", port: port).get()
+        relayed.withLockedValue { $0.isCut = false }
         listener.withLockedValue { $0 = channel }
     }
 
     /// Stops listening and closes every relayed connection.
     func cut() async throws {
+        let channels = relayed.withLockedValue { state in
+            defer { state = (true, [:]) }
+            return state.channels.values
+        }
         try await listener.withLockedValue { channel in
             defer { channel = nil }; return channel
         }?.close()
-        for channel in relayed.withLockedValue({ channels in
-            defer { channels = [:] }; return channels.values
-        }) {
+        for channel in channels {
             try? await channel.close()
         }
     }
@@ -57,18 +63,32 @@ final class TCPProxy: Sendable {
         ClientBootstrap(group: inbound.eventLoop)
             .connect(host: target.host, port: target.port)
             .flatMap { outbound in
-                self.track(inbound)
-                self.track(outbound)
+                guard self.track(inbound, outbound) else {
+                    outbound.close(promise: nil)
+                    return inbound.close()
+                }
                 return inbound.pipeline.addHandler(Relay(partner: outbound)).flatMap {
                     outbound.pipeline.addHandler(Relay(partner: inbound))
                 }
             }
     }
 
-    private func track(_ channel: any Channel) {
-        let id = ObjectIdentifier(channel)
-        relayed.withLockedValue { $0[id] = channel }
-        channel.closeFuture.whenComplete { [self] _ in relayed.withLockedValue { _ = $0.removeValue(forKey: id) } }
+    /// Records a relayed pair, unless the proxy has been cut meanwhile; returns whether it did.
+    private func track(_ inbound: any Channel, _ outbound: any Channel) -> Bool {
+        let admitted = relayed.withLockedValue { state -> Bool in
+            guard !state.isCut else { return false }
+            state.channels[ObjectIdentifier(inbound)] = inbound
+            state.channels[ObjectIdentifier(outbound)] = outbound
+            return true
+        }
+        guard admitted else { return false }
+        for channel in [inbound, outbound] {
+            let id = ObjectIdentifier(channel)
+            channel.closeFuture.whenComplete { [self] _ in
+                relayed.withLockedValue { _ = $0.channels.removeValue(forKey: id) }
+            }
+        }
+        return true
     }
 
     /// Copies what one side reads to the other and closes both together.
