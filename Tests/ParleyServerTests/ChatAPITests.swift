@@ -342,7 +342,8 @@ struct ChatAPITests {
                     "/api/v1/auth/token", "/api/v1/config", "/api/v1/chat-sessions", "/api/v1/chat-sessions/{id}",
                     "/api/v1/chat-sessions/{id}/messages", "/api/v1/chat-sessions/{id}/read", "/api/v1/unread-count",
                     "/api/v1/realtime", "/api/v1/products", "/api/v1/chat-sessions/{id}/mute", "/api/v1/devices",
-                    "/api/v1/devices/{token}", "/api/v1/me/preferences",
+                    "/api/v1/devices/{token}", "/api/v1/me/preferences", "/api/v1/chat-sessions/{id}/block",
+                    "/api/v1/chat-sessions/{id}/reports",
                 ])
         }
     }

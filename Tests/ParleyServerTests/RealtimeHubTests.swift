@@ -8,8 +8,9 @@ import Testing
 @Suite("Realtime hub")
 struct RealtimeHubTests {
     final class Socket: RealtimeConnection, @unchecked Sendable {
+        var closedWith: RealtimeCloseReason?
         func send(_ text: String) {}
-        func close(_ reason: RealtimeCloseReason) {}
+        func close(_ reason: RealtimeCloseReason) { closedWith = reason }
     }
 
     @Test func oneUserCannotHoldMoreThanTheMaximumOfSockets() {
@@ -21,5 +22,17 @@ struct RealtimeHubTests {
         hub.disconnect(userID: 7, sockets[0])
         #expect(hub.connect(userID: 7, sockets[3]), "a closed socket frees its place")
         #expect(hub.connectionCount(userID: 7) == 3)
+    }
+
+    @Test func aBanClosesEveryOneOfTheUsersSocketsAndNoOneElses() {
+        let hub = RealtimeHub(events: InProcessEventBus(), logger: Logger(label: "test"), maximumPerUser: 3)
+        let theirs = [Socket(), Socket()]
+        let other = Socket()
+        for socket in theirs { _ = hub.connect(userID: 7, socket) }
+        _ = hub.connect(userID: 8, other)
+        hub.deliver(.userBanned(userID: 7))
+        #expect(theirs.allSatisfy { $0.closedWith == .banned })
+        #expect(other.closedWith == nil)
+        #expect(hub.connectionCount(userID: 7) == 0)
     }
 }

@@ -17,6 +17,8 @@ extension ChatEvent: Codable {
         case .sessionDeleted: "session.deleted"
         case .chatAvailabilityChanged: "chat.availability_changed"
         case .accessChanged: "user.access_changed"
+        case .userBanned: "user.banned"
+        case .moderationQueueChanged: "moderation.queue_changed"
         }
     }
 
@@ -43,6 +45,8 @@ extension ChatEvent: Codable {
         case "chat.availability_changed":
             self = .chatAvailabilityChanged(enabled: try container.decode(Bool.self, forKey: .enabled))
         case "user.access_changed": self = .accessChanged(userID: try container.decode(Int64.self, forKey: .userID))
+        case "user.banned": self = .userBanned(userID: try container.decode(Int64.self, forKey: .userID))
+        case "moderation.queue_changed": self = .moderationQueueChanged
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown event type \(type)")
@@ -71,8 +75,10 @@ extension ChatEvent: Codable {
             try container.encode(previous, forKey: .previous)
         case .chatAvailabilityChanged(let enabled):
             try container.encode(enabled, forKey: .enabled)
-        case .accessChanged(let userID):
+        case .accessChanged(let userID), .userBanned(let userID):
             try container.encode(userID, forKey: .userID)
+        case .moderationQueueChanged:
+            break
         }
     }
 }

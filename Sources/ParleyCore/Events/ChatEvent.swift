@@ -16,6 +16,11 @@ public enum ChatEvent: Sendable, Equatable {
     /// A user's tokens or account changed (a token revoked, a role or password changed): whatever
     /// an instance remembers about who holds which token must be looked up again.
     case accessChanged(userID: Int64)
+    /// An administrator banned the user: their sockets close on every instance, and their tokens
+    /// are gone (``accessChanged(userID:)`` is implied).
+    case userBanned(userID: Int64)
+    /// A report arrived or a moderator decided one: the queue's open count may have moved.
+    case moderationQueueChanged
 
     /// The session the event is about, after the change (before it, for a deletion).
     public var session: ChatSession? {
@@ -24,7 +29,7 @@ public enum ChatEvent: Sendable, Equatable {
             .messageDeleted(_, let session), .sessionCreated(let session), .sessionUpdated(let session, _),
             .sessionDeleted(let session):
             session
-        case .chatAvailabilityChanged, .accessChanged:
+        case .chatAvailabilityChanged, .accessChanged, .userBanned, .moderationQueueChanged:
             nil
         }
     }

@@ -23,6 +23,8 @@ public enum CopiedTables {
         "unread_reminders",
         "devices",
         "chat_session_mutes",
+        "user_blocks",
+        "moderation_cases",
     ]
 
     /// The migrator's own record of what it applied; each database keeps its own.

@@ -22,6 +22,7 @@ public struct Migrator: Sendable {
         CreateNotificationOutbox(),
         AddNotificationPreferences(),
         AddUnreadTotalIndexes(),
+        AddModeration(),
     ]
 
     let database: Database

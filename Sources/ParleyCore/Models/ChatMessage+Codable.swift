@@ -5,7 +5,8 @@ import Foundation
 extension ChatMessage: Codable {
     enum CodingKeys: String, CodingKey {
         case id, sessionID = "chat_session_id", senderID = "sender_id", senderRole = "sender_role", body
-        case readAt = "read_at", createdAt = "created_at", clientMessageID = "client_message_id"
+        case readAt = "read_at", createdAt = "created_at", clientMessageID = "client_message_id", flags
+        case originalBody = "original_body"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -18,7 +19,9 @@ extension ChatMessage: Codable {
             body: try container.decode(String.self, forKey: .body),
             readAt: try container.decodeIfPresent(Int64.self, forKey: .readAt).map(Date.init(epochMilliseconds:)),
             createdAt: Date(epochMilliseconds: try container.decode(Int64.self, forKey: .createdAt)),
-            clientMessageID: try container.decodeIfPresent(String.self, forKey: .clientMessageID))
+            clientMessageID: try container.decodeIfPresent(String.self, forKey: .clientMessageID),
+            flags: try container.decodeIfPresent([MessageFlag].self, forKey: .flags) ?? [],
+            originalBody: try container.decodeIfPresent(String.self, forKey: .originalBody))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -31,5 +34,7 @@ extension ChatMessage: Codable {
         try container.encodeIfPresent(readAt?.epochMilliseconds, forKey: .readAt)
         try container.encode(createdAt.epochMilliseconds, forKey: .createdAt)
         try container.encodeIfPresent(clientMessageID, forKey: .clientMessageID)
+        if !flags.isEmpty { try container.encode(flags, forKey: .flags) }
+        try container.encodeIfPresent(originalBody, forKey: .originalBody)
     }
 }

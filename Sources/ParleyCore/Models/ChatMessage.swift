@@ -12,12 +12,17 @@ public struct ChatMessage: Sendable, Equatable, Identifiable {
     public var createdAt: Date
     /// The sender's own id for the message, when their client gave one.
     public var clientMessageID: String?
+    /// What the message was flagged for; empty for most.
+    public var flags: [MessageFlag]
+    /// The text as written, kept only when its contact details were hidden from the participants
+    /// (``ContactDetailPolicy/hide``); for administrators, never for the participants.
+    public var originalBody: String?
 
     public var isRead: Bool { readAt != nil }
 
     public init(
         id: Int64, sessionID: Int64, senderID: Int64, senderRole: ParticipantRole, body: String, readAt: Date?,
-        createdAt: Date, clientMessageID: String?
+        createdAt: Date, clientMessageID: String?, flags: [MessageFlag] = [], originalBody: String? = nil
     ) {
         self.id = id
         self.sessionID = sessionID
@@ -27,9 +32,18 @@ public struct ChatMessage: Sendable, Equatable, Identifiable {
         self.readAt = readAt
         self.createdAt = createdAt
         self.clientMessageID = clientMessageID
+        self.flags = flags
+        self.originalBody = originalBody
     }
 
-    static let columns = "id, chat_session_id, sender_id, sender_role, body, read_at, created_at, client_message_id"
+    /// The text as its sender wrote it: what administrators read.
+    public var writtenBody: String { originalBody ?? body }
+
+    static let columns =
+        "id, chat_session_id, sender_id, sender_role, body, read_at, created_at, client_message_id, flags, "
+        + "original_body"
+    /// ``columns`` of a table named `m`.
+    static let columnsOfM = columns.split(separator: ", ").map { "m." + $0 }.joined(separator: ", ")
 
     init(row: any SQLRow) throws {
         id = try row.int64("id")
@@ -45,5 +59,7 @@ public struct ChatMessage: Sendable, Equatable, Identifiable {
         readAt = try row.optionalDate("read_at")
         createdAt = try row.date("created_at")
         clientMessageID = try row.decode(column: "client_message_id", as: String?.self)
+        flags = MessageFlag.parse(try row.decode(column: "flags", as: String.self))
+        originalBody = try row.decode(column: "original_body", as: String?.self)
     }
 }

@@ -3,6 +3,9 @@ struct NewChatMessage: Sendable {
     let sessionID: Int64
     let senderID: Int64
     let senderRole: ParticipantRole
-    let body: String
+    var body: String
     let clientMessageID: String?
+    var flags: [MessageFlag] = []
+    /// The text as written, when `body` has parts hidden.
+    var originalBody: String? = nil
 }

@@ -10,8 +10,12 @@ public struct User: Sendable, Equatable, Identifiable {
     public var passwordHash: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// When an administrator banned the account; nil while it may sign in and send.
+    public var bannedAt: Date?
 
-    static let columns = "id, name, email, role, password_hash, created_at, updated_at"
+    public var isBanned: Bool { bannedAt != nil }
+
+    static let columns = "id, name, email, role, password_hash, created_at, updated_at, banned_at"
 
     init(row: any SQLRow) throws {
         id = try row.int64("id")
@@ -25,5 +29,6 @@ public struct User: Sendable, Equatable, Identifiable {
         passwordHash = try row.string("password_hash")
         createdAt = try row.date("created_at")
         updatedAt = try row.date("updated_at")
+        bannedAt = try row.optionalDate("banned_at")
     }
 }

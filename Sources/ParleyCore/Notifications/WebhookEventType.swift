@@ -27,7 +27,9 @@ public enum WebhookEventType: String, Sendable, CaseIterable, Codable {
         case .messagesRead: self = .messagesRead
         case .sessionCreated: self = .chatSessionCreated
         case .sessionDeleted: self = .chatSessionDeleted
-        case .messageDeleted, .sessionUpdated, .chatAvailabilityChanged, .accessChanged: return nil
+        case .messageDeleted, .sessionUpdated, .chatAvailabilityChanged, .accessChanged, .userBanned,
+            .moderationQueueChanged:
+            return nil
         }
     }
 

@@ -34,9 +34,7 @@ public struct ConversationReader: Sendable {
         try await database.read { db in
             try await db.raw(
                 """
-                SELECT m.id, m.chat_session_id, m.sender_id, m.sender_role, m.body, m.read_at, m.created_at,
-                    m.client_message_id,
-                    u.name AS sender_name
+                SELECT \(unsafeRaw: ChatMessage.columnsOfM), u.name AS sender_name
                 FROM chat_messages m JOIN users u ON u.id = m.sender_id
                 WHERE m.chat_session_id = \(bind: sessionID)
                 ORDER BY m.id LIMIT \(bind: limit) OFFSET \(bind: offset)
@@ -52,9 +50,7 @@ public struct ConversationReader: Sendable {
         try await database.read { db in
             try await db.raw(
                 """
-                SELECT m.id, m.chat_session_id, m.sender_id, m.sender_role, m.body, m.read_at, m.created_at,
-                    m.client_message_id,
-                    u.name AS sender_name
+                SELECT \(unsafeRaw: ChatMessage.columnsOfM), u.name AS sender_name
                 FROM chat_messages m JOIN users u ON u.id = m.sender_id
                 WHERE m.chat_session_id = \(bind: sessionID)
                 ORDER BY m.id DESC LIMIT \(bind: limit)

@@ -10,6 +10,9 @@ public struct ParticipantChatSummary: Sendable, Equatable {
     public var lastMessage: ChatMessage?
     /// Whether the user reading the list muted this conversation.
     public var isMuted: Bool = false
+    /// Whether the reader blocked the other participant, and the other way round.
+    public var isBlockedByReader = false
+    public var isBlockedByOther = false
 }
 
 /// The position after which the next page of a participant's conversations starts.
@@ -153,11 +156,16 @@ public struct ParticipantChatListing: Sendable {
             latest[message.sessionID] = message
         }
         let muted = try await ChatSessionMuteRepository(db).muted(among: sessionIDs, by: user.id)
+        let blocks = try await UserBlockRepository(db).blocks(involving: user.id, among: userIDs)
         return sessions.map { session in
-            ParticipantChatSummary(
+            let other = session.customerID == user.id ? session.vendorID : session.customerID
+            let takesPart = session.role(of: user.id) != nil
+            return ParticipantChatSummary(
                 session: session, productName: products[session.productID] ?? "",
                 customerName: users[session.customerID] ?? "", vendorName: users[session.vendorID] ?? "",
-                lastMessage: latest[session.id], isMuted: muted.contains(session.id))
+                lastMessage: latest[session.id], isMuted: muted.contains(session.id),
+                isBlockedByReader: takesPart && blocks.blocked.contains(other),
+                isBlockedByOther: takesPart && blocks.blockedBy.contains(other))
         }
     }
 }

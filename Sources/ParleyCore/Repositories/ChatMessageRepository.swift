@@ -86,12 +86,14 @@ public struct ChatMessageRepository: Sendable {
             values =
                 values
                 + "(\(bind: message.sessionID), \(bind: message.senderID), \(bind: message.senderRole.rawValue), "
-                + "\(bind: message.body), \(bind: stamp), \(bind: message.clientMessageID))"
+                + "\(bind: message.body), \(bind: stamp), \(bind: message.clientMessageID), "
+                + "\(bind: MessageFlag.stored(message.flags)), \(bind: message.originalBody))"
         }
         // One statement numbers its rows in VALUES order on both engines, so ids sort like the input.
         let inserted = try await db.raw(
             """
-            INSERT INTO chat_messages (chat_session_id, sender_id, sender_role, body, created_at, client_message_id)
+            INSERT INTO chat_messages (
+                chat_session_id, sender_id, sender_role, body, created_at, client_message_id, flags, original_body)
             VALUES \(values) RETURNING \(unsafeRaw: ChatMessage.columns)
             """
         ).all().map(ChatMessage.init(row:)).sorted { $0.id < $1.id }

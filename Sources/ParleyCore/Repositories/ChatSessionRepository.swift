@@ -38,14 +38,23 @@ public struct ChatSessionRepository: Sendable {
     /// batch of sends needs before it writes.
     func lockParticipants(ids: some Collection<Int64>) async throws -> [Int64: ChatParticipants] {
         guard !ids.isEmpty else { return [:] }
+        // Blocks come with the lock, through user_blocks' primary key: no extra round trip per batch.
         return try await db.raw(
             """
-            SELECT id, customer_id, vendor_id FROM chat_sessions WHERE id IN (\(binds: ids.sorted()))
+            SELECT id, customer_id, vendor_id,
+                CASE WHEN EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = chat_sessions.customer_id
+                    AND b.blocked_id = chat_sessions.vendor_id) THEN 1 ELSE 0 END AS customer_blocked,
+                CASE WHEN EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = chat_sessions.vendor_id
+                    AND b.blocked_id = chat_sessions.customer_id) THEN 1 ELSE 0 END AS vendor_blocked
+            FROM chat_sessions WHERE id IN (\(binds: ids.sorted()))
             ORDER BY id\(unsafeRaw: engine.dialect.lockingSelectedRows)
             """
         ).all().reduce(into: [:]) { participants, row in
-            participants[try row.int64("id")] = ChatParticipants(
+            var conversation = ChatParticipants(
                 customerID: try row.int64("customer_id"), vendorID: try row.int64("vendor_id"))
+            if try row.int64("customer_blocked") != 0 { conversation.blockers.insert(.customer) }
+            if try row.int64("vendor_blocked") != 0 { conversation.blockers.insert(.vendor) }
+            participants[try row.int64("id")] = conversation
         }
     }
 

@@ -5,6 +5,7 @@ import SQLKit
 public struct SettingsRepository: Sendable {
     public static let chatEnabledKey = "chat_enabled"
     public static let emailRemindersEnabledKey = "email_reminders_enabled"
+    public static let contactDetailsKey = "contact_details"
 
     let db: any SQLDatabase
 
@@ -34,5 +35,11 @@ public struct SettingsRepository: Sendable {
     /// Whether unread reminders go out by email at all; on unless an administrator turned them off.
     public func isEmailRemindersEnabled() async throws -> Bool {
         try await value(for: Self.emailRemindersEnabledKey) != "false"
+    }
+
+    /// What happens to messages with contact details; ``ContactDetailPolicy/allow`` until an
+    /// administrator chooses otherwise.
+    public func contactDetailPolicy() async throws -> ContactDetailPolicy {
+        try await value(for: Self.contactDetailsKey).flatMap(ContactDetailPolicy.init(rawValue:)) ?? .allow
     }
 }

@@ -33,7 +33,8 @@ public struct APITokenService: Sendable {
         return token
     }
 
-    /// The user a token belongs to, or nil for an unknown or revoked token.
+    /// The user a token belongs to, or nil for an unknown or revoked token, or a banned user's (a ban
+    /// deletes their tokens; this also covers one issued in the moment before).
     public func user(for token: String) async throws -> User? {
         let columns = User.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }
             .joined(separator: ", ")
@@ -41,7 +42,7 @@ public struct APITokenService: Sendable {
             try await db.raw(
                 """
                 SELECT \(unsafeRaw: columns) FROM api_tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.token_hash = \(bind: SecretToken.hash(token))
+                WHERE t.token_hash = \(bind: SecretToken.hash(token)) AND u.banned_at IS NULL
                 """
             ).first().map(User.init(row:))
         }

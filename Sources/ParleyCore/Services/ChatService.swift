@@ -191,8 +191,12 @@ public struct ChatService: Sendable {
         {
             throw ChatError.invalidClientMessageID(limit: Self.maximumClientMessageIDLength)
         }
+        // Detection runs here, outside the batch's transaction and its locks.
+        let hidden = ContactDetailDetector().redacted(text)
         return try await sendQueue.submit(
-            .init(sessionID: sessionID, senderID: senderID, body: text, clientMessageID: clientMessageID))
+            .init(
+                sessionID: sessionID, senderID: senderID, body: text, clientMessageID: clientMessageID,
+                hiddenBody: hidden == text ? nil : hidden))
     }
 
     /// Sends as `sender`, who must take part in the session (``ChatAccess``): someone else's session
@@ -311,20 +315,48 @@ public struct ChatService: Sendable {
         let now = clock()
         let engine = database.engine
         try await database.write(publishingTo: events, at: now) { db in
-            let sessions = ChatSessionRepository(db, engine: engine)
-            guard try await sessions.findForUpdate(id: sessionID) != nil else {
-                throw ChatError.sessionNotFound(id: sessionID)
-            }
-            let messages = ChatMessageRepository(db)
-            guard let message = try await messages.find(id: id), message.sessionID == sessionID else {
-                throw ChatError.messageNotFound(id: id)
-            }
-            try await messages.delete(id: id)
-            guard let updated = try await sessions.recordDeletion(of: message, at: now) else {
-                throw ChatError.sessionNotFound(id: sessionID)
-            }
-            return ((), [.messageDeleted(messageID: id, session: updated)])
+            ((), [try await Self.deleteMessage(id: id, sessionID: sessionID, at: now, engine: engine, on: db)])
         }
+    }
+
+    /// Deletes a message inside the caller's transaction and returns its event.
+    static func deleteMessage(
+        id: Int64, sessionID: Int64, at now: Date, engine: DatabaseEngine, on db: any SQLDatabase
+    ) async throws -> ChatEvent {
+        let sessions = ChatSessionRepository(db, engine: engine)
+        guard try await sessions.findForUpdate(id: sessionID) != nil else {
+            throw ChatError.sessionNotFound(id: sessionID)
+        }
+        let messages = ChatMessageRepository(db)
+        guard let message = try await messages.find(id: id), message.sessionID == sessionID else {
+            throw ChatError.messageNotFound(id: id)
+        }
+        try await messages.delete(id: id)
+        guard let updated = try await sessions.recordDeletion(of: message, at: now) else {
+            throw ChatError.sessionNotFound(id: sessionID)
+        }
+        return .messageDeleted(messageID: id, session: updated)
+    }
+
+    /// Writes a moderator's warning into a conversation, addressed to `recipient`'s side: it counts
+    /// as unread for them and reaches them like any message, flagged ``MessageFlag/system``.
+    static func writeWarning(
+        _ text: String, to recipient: ParticipantRole, sessionID: Int64, moderatorID: Int64, at now: Date,
+        engine: DatabaseEngine, on db: any SQLDatabase
+    ) async throws -> ChatEvent {
+        let sessions = ChatSessionRepository(db, engine: engine)
+        guard try await sessions.findForUpdate(id: sessionID) != nil else {
+            throw ChatError.sessionNotFound(id: sessionID)
+        }
+        let message = NewChatMessage(
+            sessionID: sessionID, senderID: moderatorID, senderRole: recipient.counterpart, body: text,
+            clientMessageID: nil, flags: [.system])
+        let inserted = try await ChatMessageRepository(db).insert([message], sentAt: now)
+        let updated = try await sessions.recordMessages(inserted, sentAt: now)
+        guard let written = inserted.first, let session = updated[sessionID] else {
+            throw ChatError.sessionNotFound(id: sessionID)
+        }
+        return .messageCreated(written, session: session)
     }
 
     // MARK: Validation

@@ -22,6 +22,8 @@ public final class MessageSendBatcher: Service, Sendable {
         let senderID: Int64
         let body: String
         let clientMessageID: String?
+        /// `body` with its contact details hidden, when the detector found any.
+        var hiddenBody: String? = nil
     }
 
     /// A send's result: its message with the session after the batch, or with nil when an earlier
@@ -232,6 +234,10 @@ public final class MessageSendBatcher: Service, Sendable {
                 results[index] = .failure(ChatError.notParticipant(userID: send.senderID, sessionID: send.sessionID))
                 continue
             }
+            guard session.blockers.isEmpty else {
+                results[index] = .failure(ModerationError.blocked(byMe: session.blockers.contains(role)))
+                continue
+            }
             roles[index] = role
         }
 
@@ -265,13 +271,25 @@ public final class MessageSendBatcher: Service, Sendable {
             inserts.append(index)
         }
 
+        // The setting is read only when a message needs it, inside the transaction, so every
+        // instance applies the administrator's latest choice.
+        let policy =
+            inserts.contains { sends[$0].hiddenBody != nil }
+            ? try await SettingsRepository(db).contactDetailPolicy() : .allow
         let inserted = try await messageRepository.insert(
             inserts.map { index in
                 let send = sends[index]
-                return NewChatMessage(
+                var message = NewChatMessage(
                     sessionID: send.sessionID, senderID: send.senderID, senderRole: roles[index]!, body: send.body,
                     clientMessageID: send.clientMessageID)
+                if let hidden = send.hiddenBody, policy != .allow {
+                    message.flags = [.contactDetails]
+                    if policy == .hide { (message.body, message.originalBody) = (hidden, send.body) }
+                }
+                return message
             }, sentAt: now)
+        try await ModerationCaseRepository(db).openForDetectedContactDetails(
+            inserted.filter { $0.flags.contains(.contactDetails) }, at: now)
         let updated = try await sessionRepository.recordMessages(inserted, sentAt: now)
         for (index, message) in zip(inserts, inserted) {
             results[index] = .success((message, updated[message.sessionID]))

@@ -45,4 +45,19 @@ public struct SettingsService: Sendable {
             return ((), [])
         }
     }
+
+    public func contactDetailPolicy() async throws -> ContactDetailPolicy {
+        try await database.read { db in try await SettingsRepository(db).contactDetailPolicy() }
+    }
+
+    /// Chooses what happens to messages with contact details from now on. No event: each batch of
+    /// sends reads the setting inside its own transaction, on whichever instance.
+    public func setContactDetailPolicy(_ policy: ContactDetailPolicy) async throws {
+        let now = clock()
+        try await database.write(publishingTo: events, at: now) { db in
+            try await SettingsRepository(db).setValue(
+                policy.rawValue, for: SettingsRepository.contactDetailsKey, at: now)
+            return ((), [])
+        }
+    }
 }

@@ -37,6 +37,7 @@ enum APIModel {
         let clientMessageId: String?
         let readAt: Date?
         let createdAt: Date
+        let flags: [String]
 
         init(_ message: ChatMessage) {
             id = message.id
@@ -47,6 +48,7 @@ enum APIModel {
             clientMessageId = message.clientMessageID
             readAt = message.readAt
             createdAt = message.createdAt
+            flags = message.flags.map(\.rawValue)
         }
     }
 
@@ -68,6 +70,9 @@ enum APIModel {
         let unreadCount: Int64
         /// Whether the caller muted it (never, for a session they only read).
         let muted: Bool
+        /// Whether the caller blocked the other participant, or was blocked by them.
+        let blockedByMe: Bool
+        let blockedByOther: Bool
         let createdAt: Date
         let updatedAt: Date
 
@@ -86,6 +91,8 @@ enum APIModel {
             messagesCount = session.messagesCount
             unreadCount = session.role(of: viewerID) == nil ? session.unreadCount : session.unreadCount(for: viewerID)
             muted = summary.isMuted
+            blockedByMe = summary.isBlockedByReader
+            blockedByOther = summary.isBlockedByOther
             createdAt = session.createdAt
             updatedAt = session.updatedAt
         }

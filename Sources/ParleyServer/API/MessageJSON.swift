@@ -16,7 +16,12 @@ enum MessageJSON {
             json += #","client_message_id":"#
             appendString(clientMessageID, to: &json)
         }
-        json += #","created_at":"\#(APIJSON.timestamp(message.createdAt))","id":\#(message.id)"#
+        json += #","created_at":"\#(APIJSON.timestamp(message.createdAt))","flags":["#
+        for (position, flag) in message.flags.enumerated() {
+            json += position == 0 ? #"""# : #",""#
+            json += flag.rawValue + #"""#
+        }
+        json += #"],"id":\#(message.id)"#
         if let readAt = message.readAt {
             json += #","read_at":"\#(APIJSON.timestamp(readAt))""#
         }

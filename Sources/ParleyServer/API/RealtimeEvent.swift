@@ -52,7 +52,7 @@ enum RealtimeEvent {
         case .sessionCreated: "session.created"
         case .sessionUpdated: "session.updated"
         case .sessionDeleted: "session.deleted"
-        case .chatAvailabilityChanged, .accessChanged: nil
+        case .chatAvailabilityChanged, .accessChanged, .userBanned, .moderationQueueChanged: nil
         }
     }
 
@@ -70,7 +70,7 @@ enum RealtimeEvent {
             data = try? encoder.encode(MessageDeleted(chatSessionId: session.id, messageId: messageID))
         case .sessionCreated(let session), .sessionUpdated(let session, _), .sessionDeleted(let session):
             data = try? encoder.encode(SessionRef(session))
-        case .chatAvailabilityChanged, .accessChanged:
+        case .chatAvailabilityChanged, .accessChanged, .userBanned, .moderationQueueChanged:
             data = nil
         }
         return data.map { String(decoding: $0, as: UTF8.self) }

@@ -8,6 +8,7 @@ public struct AppDependencies: Sendable {
     public let users: UserService
     /// System settings; changes publish on ``events``.
     public let settings: SettingsService
+    public let moderation: ModerationService
     /// Devices registered for push.
     public let devices: DeviceService
     /// Muted conversations and each user's choice of email reminders.
@@ -42,6 +43,7 @@ public struct AppDependencies: Sendable {
         self.chat = ChatService(database: database, events: events, metrics: metrics)
         self.users = UserService(database: database, events: events, bcryptCost: bcryptCost)
         self.settings = SettingsService(database: database, events: events)
+        self.moderation = ModerationService(database: database, events: events)
         self.devices = DeviceService(database: database)
         self.preferences = NotificationPreferenceService(database: database)
     }

@@ -16,7 +16,10 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let renderer = try await PageRenderer.load()
-    let badge = UnreadBadge(database: dependencies.database, events: dependencies.events, logger: logger)
+    let badge = SidebarCount.unreadMessages(
+        database: dependencies.database, events: dependencies.events, logger: logger)
+    let moderationCount = SidebarCount.openModerationCases(
+        database: dependencies.database, events: dependencies.events, logger: logger)
     let hub = RealtimeHub(events: dependencies.events, logger: logger)
     let events = dependencies.events
     let access = APIAccess(
@@ -25,7 +28,8 @@ public func buildApplication(
         chatSwitch: ChatSwitch(settings: dependencies.settings, events: events),
         sendLimiter: dependencies.sendRateLimit.map { SendRateLimiter($0, events: events) })
     let router = buildRouter(
-        dependencies: dependencies, pages: AdminPages(renderer: renderer, badge: badge), access: access,
+        dependencies: dependencies,
+        pages: AdminPages(renderer: renderer, badge: badge, moderationCount: moderationCount), access: access,
         trustedProxies: connections.trustedProxies, metricsToken: metricsToken)
     // Realtime sockets are checked after the upgrade: a refused upgrade could only answer a bare
     // 400, while a close frame can say why (`unauthorized`, `chat_disabled`).
@@ -59,6 +63,7 @@ public func buildApplication(
     if let limiter = access.sendLimiter { services.append(limiter) }
     services.append(dependencies.chat.sendQueue)
     services.append(badge)
+    services.append(moderationCount)
     services.append(hub)
     return Application(
         router: router,
@@ -126,7 +131,8 @@ func buildRouter(
     chatSessions.addRoutes(to: admin)
     AdminChatMessageController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminLookupController(lookup: Lookup(database: dependencies.database)).addRoutes(to: admin)
-    AdminEventsController(badge: pages.badge).addRoutes(to: admin)
+    AdminEventsController(badge: pages.badge, moderationCount: pages.moderationCount).addRoutes(to: admin)
+    AdminModerationController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminSettingsController(chatSwitch: access.chatSwitch, settings: dependencies.settings, pages: pages).addRoutes(
@@ -150,6 +156,8 @@ func buildRouter(
         .addRoutes(to: chatAPI)
     ProductAPIController(lookup: Lookup(database: dependencies.database)).addRoutes(to: chatAPI)
     ChatMuteAPIController(preferences: dependencies.preferences).addRoutes(to: chatAPI)
+    ModerationAPIController(database: dependencies.database, moderation: dependencies.moderation)
+        .addRoutes(to: chatAPI)
     RealtimeController.addPlainRoute(to: chatAPI)
     // Last, so that it only sees requests no route took.
     router.add(middleware: MethodNotAllowedMiddleware(allowed: AllowedMethods(router.routes)))

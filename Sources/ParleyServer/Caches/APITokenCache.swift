@@ -61,7 +61,10 @@ final class APITokenCache: Service, Sendable {
         let changes = events.subscribe(bufferSize: 4096)
         await cancelWhenGracefulShutdown {
             for await event in changes {
-                if case .accessChanged(let userID) = event { self.forget(userID: userID) }
+                switch event {
+                case .accessChanged(let userID), .userBanned(let userID): self.forget(userID: userID)
+                default: break
+                }
             }
         }
     }

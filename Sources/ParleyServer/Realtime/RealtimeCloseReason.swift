@@ -4,6 +4,8 @@
 enum RealtimeCloseReason: String, Sendable {
     case chatDisabled = "chat_disabled"
     case serverShuttingDown = "server_shutting_down"
+    /// An administrator banned the account: do not reconnect.
+    case banned
 
     var isGoingAway: Bool { self == .serverShuttingDown }
 }

@@ -69,11 +69,23 @@ final class RealtimeHub: Service, Sendable {
             if !enabled { closeAll(.chatDisabled) }
             return
         }
+        if case .userBanned(let userID) = event {
+            close(userID: userID, .banned)
+            return
+        }
         guard let json = RealtimeEvent.json(for: event) else { return }
         let recipients = registry.withLockedValue { registry in
             event.audience.flatMap { userID in (registry.byUser[userID] ?? [:]).values }
         }
         for connection in recipients { connection.send(json) }
+    }
+
+    /// Closes every socket `userID` holds on this instance.
+    func close(userID: Int64, _ reason: RealtimeCloseReason) {
+        let theirs = registry.withLockedValue { registry in
+            registry.byUser.removeValue(forKey: userID).map { Array($0.values) } ?? []
+        }
+        for connection in theirs { connection.close(reason) }
     }
 
     func closeAll(_ reason: RealtimeCloseReason) {

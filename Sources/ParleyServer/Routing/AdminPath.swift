@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ParleyCore
 
 /// Every admin panel address, declared once: routes are registered from these patterns and links
 /// and redirects are filled in from the same patterns, so a renamed path cannot leave a dead link.
@@ -32,6 +33,9 @@ enum AdminPath {
         static let editWebhook = "/admin/webhooks/:id/edit"
         static let deleteWebhook = "/admin/webhooks/:id/delete"
         static let resendWebhookDelivery = "/admin/webhooks/:id/deliveries/:deliveryID/resend"
+        static let moderationCase = "/admin/moderation/:id"
+        static let banUser = "/admin/users/:id/ban"
+        static let unbanUser = "/admin/users/:id/unban"
     }
 
     static func chatSession(_ id: Int64) -> String { fill(Pattern.chatSession, id) }
@@ -75,6 +79,19 @@ enum AdminPath {
     static func deleteWebhook(_ id: Int64) -> String { fill(Pattern.deleteWebhook, id) }
     static func resendWebhookDelivery(_ endpointID: Int64, _ deliveryID: Int64) -> String {
         fill(fill(Pattern.resendWebhookDelivery, deliveryID, ":deliveryID"), endpointID)
+    }
+
+    static let moderation = "/admin/moderation"
+    static func moderationCase(_ id: Int64) -> String { fill(Pattern.moderationCase, id) }
+    static func banUser(_ id: Int64) -> String { fill(Pattern.banUser, id) }
+    static func unbanUser(_ id: Int64) -> String { fill(Pattern.unbanUser, id) }
+    /// A page of the moderation queue with its filters.
+    static func moderationQueue(state: ModerationCaseState?, reason: ModerationReason?, page: Int) -> String {
+        var parts: [String] = []
+        if let state { parts.append("state=" + state.rawValue) }
+        if let reason { parts.append("reason=" + reason.rawValue) }
+        if page > 1 { parts.append("page=\(page)") }
+        return moderation + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
     }
 
     static let settings = "/admin/settings"

@@ -20,6 +20,8 @@ enum AppPath {
         static let messages = "chat-sessions/:id/messages"
         static let read = "chat-sessions/:id/read"
         static let mute = "chat-sessions/:id/mute"
+        static let block = "chat-sessions/:id/block"
+        static let reports = "chat-sessions/:id/reports"
         static let unreadCount = "unread-count"
         static let products = "products"
         static let realtime = "realtime"

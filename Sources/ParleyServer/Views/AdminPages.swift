@@ -4,12 +4,13 @@ import ParleyCore
 /// Puts page models into the layout and renders them.
 struct AdminPages: Sendable {
     let renderer: PageRenderer
-    let badge: UnreadBadge
+    let badge: SidebarCount
+    let moderationCount: SidebarCount
 
     func layout(for request: Request, session: WebSession, section: LayoutModel.Section) async -> LayoutModel {
         LayoutModel(
             session: session, section: section, notice: FlashNotice.read(from: request),
-            unreadBadge: await badge.current())
+            unreadBadge: await badge.current(), openCases: await moderationCount.current())
     }
 
     /// Renders a page; a notice shown on it is cleared so it shows only once.

@@ -11,6 +11,7 @@ struct LayoutModel {
         let icon: String
         let isActive: Bool
         let showsUnreadBadge: Bool
+        var showsModerationBadge = false
     }
 
     struct NavigationGroup {
@@ -19,7 +20,7 @@ struct LayoutModel {
     }
 
     enum Section {
-        case users, chatSessions, products, settings, webhooks, none
+        case users, chatSessions, moderation, products, settings, webhooks, none
     }
 
     let links = PageLinks()
@@ -31,14 +32,19 @@ struct LayoutModel {
     let unreadBadgeText: String
     /// Mustache treats 0 as true, so the badge's visibility is its own flag.
     let hasUnreadBadge: Bool
+    /// The moderation queue's open cases, shown beside its entry.
+    let openCasesText: String
+    let hasOpenCases: Bool
 
-    init(session: WebSession, section: Section, notice: String?, unreadBadge: Int64) {
+    init(session: WebSession, section: Section, notice: String?, unreadBadge: Int64, openCases: Int64 = 0) {
         csrfToken = session.csrfToken
         adminName = session.user.name
         self.notice = notice
         self.unreadBadge = unreadBadge
         unreadBadgeText = Formatting.count(Int(unreadBadge))
         hasUnreadBadge = unreadBadge > 0
+        openCasesText = Formatting.count(Int(openCases))
+        hasOpenCases = openCases > 0
         navigation = [
             NavigationGroup(
                 heading: "User Management",
@@ -49,6 +55,9 @@ struct LayoutModel {
                     .init(
                         label: "Chat Sessions", url: AdminPath.chatSessions, icon: "chat",
                         isActive: section == .chatSessions, showsUnreadBadge: true),
+                    .init(
+                        label: "Moderation", url: AdminPath.moderation, icon: "flag",
+                        isActive: section == .moderation, showsUnreadBadge: false, showsModerationBadge: true),
                 ]),
             NavigationGroup(
                 heading: "Catalog",

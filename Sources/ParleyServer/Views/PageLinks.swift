@@ -9,6 +9,7 @@ struct PageLinks {
     let products = AdminPath.products
     let newProduct = AdminPath.newProduct
     let settings = AdminPath.settings
+    let moderation = AdminPath.moderation
     let webhooks = AdminPath.webhooks
     let newWebhook = AdminPath.newWebhook
     let login = AdminPath.login

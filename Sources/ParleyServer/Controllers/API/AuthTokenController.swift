@@ -34,6 +34,7 @@ struct AuthTokenController {
             authenticate: { try await users.authenticate(email: email, password: credentials.password) })
         {
         case .succeeded(let signedIn):
+            guard !signedIn.isBanned else { throw APIError(ModerationError.banned) }
             user = signedIn
         case .failed:
             throw APIError(

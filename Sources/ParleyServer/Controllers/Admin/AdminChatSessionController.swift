@@ -143,7 +143,8 @@ struct AdminChatSessionController {
             messagesCount: Formatting.counted(Int(stored.messagesCount), "message"),
             messages: messages.map {
                 .init(
-                    senderName: $0.senderName, senderRole: $0.message.senderRole.rawValue, body: $0.message.body,
+                    senderName: $0.senderName, senderRole: $0.message.senderRole.rawValue,
+                    bodyHTML: MessageBodyHTML.render($0.message), flags: MessageBodyHTML.labels($0.message),
                     sentAt: TimeModel($0.message.createdAt, now: now), isRead: $0.message.isRead)
             },
             hasEarlier: stored.messagesCount > Int64(messages.count),

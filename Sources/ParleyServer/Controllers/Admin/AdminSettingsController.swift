@@ -1,8 +1,8 @@
 import Hummingbird
 import ParleyCore
 
-/// System Settings: the switch that turns chat in the mobile app on or off, and the one that turns
-/// unread reminders by email on or off for everyone.
+/// System Settings: the switch that turns chat in the mobile app on or off, the one that turns
+/// unread reminders by email on or off for everyone, and what happens to contact details in messages.
 struct AdminSettingsController {
     let chatSwitch: ChatSwitch
     let settings: SettingsService
@@ -18,7 +18,8 @@ struct AdminSettingsController {
         let model = SettingsModel(
             layout: await pages.layout(for: request, session: session, section: .settings),
             chatEnabled: try await chatSwitch.isEnabled(),
-            emailRemindersEnabled: try await settings.isEmailRemindersEnabled())
+            emailRemindersEnabled: try await settings.isEmailRemindersEnabled(),
+            contactDetails: try await settings.contactDetailPolicy())
         return pages.page("settings", model, request: request)
     }
 
@@ -33,6 +34,10 @@ struct AdminSettingsController {
         if let reminders = form.all("email_reminders_enabled").last.map({ $0 == "1" }) {
             try await settings.setEmailRemindersEnabled(reminders)
             notice += reminders ? " Email reminders are on." : " Email reminders are off."
+        }
+        if let policy = form.all("contact_details").last.flatMap(ContactDetailPolicy.init(rawValue:)) {
+            try await settings.setContactDetailPolicy(policy)
+            notice += " Contact details in messages: \(policy.rawValue)."
         }
         return Responses.redirect(to: AdminPath.settings, notice: notice)
     }

@@ -14,5 +14,16 @@ export function followUnreadBadge(root) {
       badge.hidden = total === 0;
     }
   });
+  // Other counts beside sidebar entries, named by their data-live-count and the event's name.
+  for (const name of ["moderation"]) {
+    const counts = root.querySelectorAll(`[data-live-count="${name}"]`);
+    source.addEventListener(name, (event) => {
+      const total = Number.parseInt(event.data, 10) || 0;
+      for (const count of counts) {
+        count.textContent = format.format(total);
+        count.hidden = total === 0;
+      }
+    });
+  }
   window.addEventListener("pagehide", () => source.close());
 }

@@ -75,7 +75,9 @@ struct ChatMessagesModel {
 
     struct Row {
         let id: Int64
-        let body: String
+        /// Escaped, with detected contact details marked (``MessageBodyHTML``).
+        let bodyHTML: String
+        let flags: [MessageBodyHTML.FlagLabel]
         let senderName: String
         let senderRole: String
         let roleClass: String
@@ -114,7 +116,8 @@ struct ChatMessagesModel {
         self.layout = layout
         rows = messages.map { item in
             Row(
-                id: item.message.id, body: item.message.body, senderName: item.senderName,
+                id: item.message.id, bodyHTML: MessageBodyHTML.render(item.message),
+                flags: MessageBodyHTML.labels(item.message), senderName: item.senderName,
                 senderRole: item.message.senderRole.rawValue,
                 roleClass: item.message.senderRole == .customer ? "badge--info" : "badge--primary",
                 sentAt: TimeModel(item.message.createdAt, now: now), isRead: item.message.isRead,
@@ -148,7 +151,9 @@ struct ConversationModel {
     struct Message {
         let senderName: String
         let senderRole: String
-        let body: String
+        /// Escaped, with detected contact details marked (``MessageBodyHTML``).
+        let bodyHTML: String
+        let flags: [MessageBodyHTML.FlagLabel]
         let sentAt: TimeModel
         let isRead: Bool
     }

@@ -14,6 +14,11 @@ struct UserIndexModel {
         let createdAt: TimeModel
         let editURL: String
         let sessionsURL: String
+        let isBanned: Bool
+        /// Customers and vendors can be banned; administrators cannot.
+        let canBan: Bool
+        let banURL: String
+        let unbanURL: String
     }
 
     let layout: LayoutModel
@@ -34,7 +39,10 @@ struct UserIndexModel {
                 createdAt: TimeModel(user.createdAt, now: now), editURL: AdminPath.editUser(user.id),
                 sessionsURL: ChatSessionListQuery().with {
                     if user.role == .vendor { $0.vendorID = user.id } else { $0.customerID = user.id }
-                }.url())
+                }.url(),
+                isBanned: user.isBanned, canBan: user.role != .admin && !user.isBanned,
+                banURL: AdminPath.banUser(user.id),
+                unbanURL: AdminPath.unbanUser(user.id))
         }
         hasRows = !rows.isEmpty
         previousURL = page > 1 ? AdminPath.directory(AdminPath.users, search: search, page: page - 1) : nil

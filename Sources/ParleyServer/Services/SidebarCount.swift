@@ -2,15 +2,17 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import ParleyCore
+import SQLKit
 import ServiceLifecycle
 
-/// The total of unread messages across all sessions, shown in the sidebar and pushed live.
+/// A count the sidebar shows and pushes live: unread messages across all sessions
+/// (``unreadMessages(database:events:logger:)``), or the moderation queue's open cases.
 ///
 /// Summing a million rows on every page view would cost more than the rest of the page, so the
-/// total is kept here and recomputed when chat events (this instance's and, through the bus,
+/// count is kept here and recomputed when chat events (this instance's and, through the bus,
 /// other instances') say it may have moved: at most about ten times a second however busy the
 /// chat is, and once a minute regardless.
-final class UnreadBadge: Service, Sendable {
+final class SidebarCount: Service, Sendable {
     private struct State {
         var value: Int64?
         var listeners: [UUID: AsyncStream<Int64>.Continuation] = [:]
@@ -19,12 +21,34 @@ final class UnreadBadge: Service, Sendable {
     private let database: Database
     private let events: any ChatEventBus
     private let logger: Logger
+    /// What is counted, for the log.
+    private let name: String
+    private let count: @Sendable (any SQLDatabase, Database) async throws -> Int64
     private let state = NIOLockedValueBox(State())
 
-    init(database: Database, events: any ChatEventBus, logger: Logger) {
+    init(
+        database: Database, events: any ChatEventBus, logger: Logger, name: String,
+        count: @escaping @Sendable (any SQLDatabase, Database) async throws -> Int64
+    ) {
         self.database = database
         self.events = events
         self.logger = logger
+        self.name = name
+        self.count = count
+    }
+
+    /// Unread messages across all sessions (index chat_sessions_*_unread_idx).
+    static func unreadMessages(database: Database, events: any ChatEventBus, logger: Logger) -> SidebarCount {
+        SidebarCount(database: database, events: events, logger: logger, name: "unread total") { db, database in
+            try await ChatSessionRepository(db, engine: database.engine).unreadTotal()
+        }
+    }
+
+    /// Moderation cases no moderator has decided (moderation_cases_state_idx).
+    static func openModerationCases(database: Database, events: any ChatEventBus, logger: Logger) -> SidebarCount {
+        SidebarCount(database: database, events: events, logger: logger, name: "open moderation cases") { db, _ in
+            try await ModerationCaseRepository(db).openCount()
+        }
     }
 
     /// The last known total, read from the database the first time.
@@ -37,9 +61,7 @@ final class UnreadBadge: Service, Sendable {
     @discardableResult
     func refresh() async -> Int64 {
         do {
-            let total = try await database.read { db in
-                try await ChatSessionRepository(db, engine: database.engine).unreadTotal()
-            }
+            let total = try await database.read { [count, database] db in try await count(db, database) }
             let (changed, listeners) = state.withLockedValue { state in
                 let changed = state.value != total
                 state.value = total
@@ -51,7 +73,7 @@ final class UnreadBadge: Service, Sendable {
             // The server is stopping (or never started): nothing to report.
             return state.withLockedValue { $0.value } ?? 0
         } catch {
-            logger.warning("Could not compute the unread total: \(error)")
+            logger.warning("Could not compute the \(name): \(error)")
             return state.withLockedValue { $0.value } ?? 0
         }
     }
