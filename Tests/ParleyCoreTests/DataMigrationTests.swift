@@ -47,8 +47,9 @@ struct DataMigrationTests {
 
     /// `parley seed --demo`, then what the demo leaves empty: tokens, sign-in sessions and
     /// failures, changed settings, devices, a muted session and a declined reminder preference, a
-    /// webhook endpoint with a queued delivery, a due reminder, a
-    /// session without messages, a client message id, and text that COPY has to escape.
+    /// webhook endpoint with a queued delivery, a due reminder, a block, a report, a message with
+    /// hidden contact details, a ban, a session without messages, a client message id, and text
+    /// that COPY has to escape.
     static func fillEveryTable(_ database: Database) async throws {
         let events = InProcessEventBus()
         _ = try await DemoSeeder(database: database, events: events, bcryptCost: 4).seed()
@@ -66,10 +67,19 @@ struct DataMigrationTests {
         let preferences = NotificationPreferenceService(database: database)
         _ = try await preferences.update(emailReminders: false, for: vendor)
         try await preferences.setMuted(true, sessionID: session.id, by: customer)
+        let moderation = ModerationService(database: database, events: events)
+        try await moderation.block(sessionID: session.id, by: customer)
+        _ = try await moderation.report(sessionID: session.id, by: customer, reason: "spam", messageID: nil, note: "n")
         let other = try await fixtures.conversation(chat: chat)
         _ = try await chat.send(
             sessionID: other.session.id, senderID: other.customer.id, body: "Zoë's \\ back\\slash, straße 😀",
             clientMessageID: "c-1")
+        // A message whose contact details were hidden keeps its text as written, and a banned user.
+        try await SettingsService(database: database).setContactDetailPolicy(.hide)
+        _ = try await chat.send(
+            sessionID: other.session.id, senderID: other.vendor.id, body: "mail me: a@example.com",
+            clientMessageID: nil)
+        try await moderation.ban(userID: other.vendor.id)
         try await database.write { db in
             try await db.raw(
                 """

@@ -27,4 +27,27 @@ struct MessageJSONTests {
             #expect((event["data"] as? [String: Any])?["body"] as? String == body)
         }
     }
+
+    @Test(arguments: [[MessageFlag](), [.contactDetails], [.system], [.contactDetails, .system]])
+    func flagsAreWrittenAsTheEncoderWritesThem(flags: [MessageFlag]) throws {
+        let message = ChatMessage(
+            id: 1, sessionID: 2, senderID: 3, senderRole: .customer, body: "b", readAt: nil, createdAt: Date(),
+            clientMessageID: nil, flags: flags)
+        let byEncoder = String(decoding: try APIJSON.encoder().encode(APIModel.Message(message)), as: UTF8.self)
+        #expect(MessageJSON.encode(message) == byEncoder)
+    }
+
+    @Test func theTextAsWrittenNeverReachesParticipants() throws {
+        let message = ChatMessage(
+            id: 1, sessionID: 2, senderID: 3, senderRole: .customer, body: "call [contact details hidden]",
+            readAt: nil, createdAt: Date(), clientMessageID: nil, flags: [.contactDetails],
+            originalBody: "call 0412 345 678")
+        for json in [
+            MessageJSON.encode(message), MessageJSON.createdEvent(message),
+            String(decoding: try APIJSON.encoder().encode(APIModel.Message(message)), as: UTF8.self),
+        ] {
+            #expect(!json.contains("0412"))
+            #expect(!json.contains("original"))
+        }
+    }
 }

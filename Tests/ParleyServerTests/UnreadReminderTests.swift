@@ -104,6 +104,21 @@ struct UnreadReminderTests {
         }
     }
 
+    @Test func aReminderQuotesAMessageWithItsContactDetailsHidden() async throws {
+        try await Self.run { rig in
+            try await SettingsService(database: rig.context.database).setContactDetailPolicy(.hide)
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            let message = try await rig.context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "write to me at jo.smith@example.org")
+            try await rig.settle(5, afterDue: message)
+            let mail = try #require(rig.mail.only)
+            let text = try #require(mail.parts.first { $0.contentType == "text/plain" }?.text)
+            let html = try #require(mail.parts.first { $0.contentType == "text/html" }?.text)
+            #expect(text.contains("write to me at \(ContactDetailDetector.redaction)"))
+            #expect(!text.contains("jo.smith") && !html.contains("jo.smith"))
+        }
+    }
+
     static func lastMessageID(_ rig: Rig) async throws -> Int64 {
         try await rig.context.database.read { db in
             try await db.raw("SELECT MAX(id) AS id FROM chat_messages").first()?.decode(column: "id", as: Int64.self)

@@ -95,6 +95,24 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test func aMessageWhoseContactDetailsWereHiddenIsPostedHidden() async throws {
+        try await Self.run { rig in
+            try await SettingsService(database: rig.context.database).setContactDetailPolicy(.hide)
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(
+                    sessionID: session.id, senderID: customer.id, body: "ring me: +1 415 555 0132")
+                try await rig.deliver()
+                let request = try #require(receiver.requests.only)
+                #expect(request.data["body"] as? String == "ring me: \(ContactDetailDetector.redaction)")
+                #expect(request.data["flags"] as? [String] == ["contact_details"])
+                #expect(!String(decoding: request.body, as: UTF8.self).contains("555"))
+            }
+        }
+    }
+
     @Test func aNewMessageCarriesItsRecipientsDevicesForPushServices() async throws {
         try await Self.run { rig in
             let receiver = WebhookReceiver()

@@ -147,6 +147,11 @@ def contact_policy(driver):
     return driver.find_element(By.CSS_SELECTOR, "input[name=contact_details]:checked").get_attribute("value")
 
 
+def contact_policy_now(driver, server):
+    driver.get(server + "/admin/settings")
+    return contact_policy(driver)
+
+
 def save_contact_policy(driver, server, value):
     driver.get(server + "/admin/settings")
     driver.find_element(By.CSS_SELECTOR, f"input[name=contact_details][value={value}]").click()
@@ -208,11 +213,6 @@ def test_hide_mode_hides_a_phone_number_from_the_other_participant_and_highlight
     finally:
         if contact_policy_now(driver, server) != previous:
             save_contact_policy(driver, server, previous)
-
-
-def contact_policy_now(driver, server):
-    driver.get(server + "/admin/settings")
-    return contact_policy(driver)
 
 
 def test_dismissing_a_case_moves_it_out_of_the_open_filter(signed_in, server, chat):

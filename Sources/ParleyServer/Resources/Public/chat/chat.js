@@ -2,6 +2,7 @@
 // the realtime WebSocket. Everything it knows comes from /api/v1, the same API the mobile app uses.
 import { api, ApiError, session as auth } from "./api.js";
 import { Realtime } from "./realtime.js";
+import { openReport, renderBlock, submitReport, toggleBlock } from "./safety.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -187,6 +188,7 @@ async function startConversation(productID) {
 function closeConversation() {
   state.current = null;
   $("[data-mute]").hidden = true;
+  renderBlock(null, { takesPart: false });
   $("[data-conversation-open]").hidden = true;
   $("[data-conversation-placeholder]").hidden = false;
   $("[data-message-list]").replaceChildren();
@@ -195,11 +197,18 @@ function closeConversation() {
 function messageElement(message) {
   const item = document.createElement("li");
   const mine = message.sender_id === state.user.id;
-  item.className = `message ${mine ? "message--mine" : "message--theirs"}`;
+  const system = message.flags?.includes("system");
+  item.className = `message ${system ? "message--system" : mine ? "message--mine" : "message--theirs"}`;
   item.dataset.messageId = String(message.id);
   const body = document.createElement("p");
   body.className = "message__body";
   body.textContent = message.body;
+  if (system) {
+    const from = document.createElement("p");
+    from.className = "message__from";
+    from.textContent = "From the marketplace's moderators";
+    item.append(from);
+  }
   const meta = document.createElement("p");
   meta.className = "message__meta";
   const time = document.createElement("time");
@@ -212,6 +221,13 @@ function messageElement(message) {
     receipt.dataset.receipt = message.read_at ? "read" : "sent";
     receipt.textContent = message.read_at ? "Read" : "Sent";
     meta.append(" · ", receipt);
+  } else if (!system && takesPart(state.sessions.get(message.chat_session_id) ?? { customer: {}, vendor: {} })) {
+    const report = document.createElement("button");
+    report.type = "button";
+    report.className = "message__report";
+    report.dataset.reportMessage = String(message.id);
+    report.textContent = "Report";
+    meta.append(" · ", report);
   }
   item.append(body, meta);
   return item;
@@ -328,6 +344,8 @@ async function send(event) {
   } catch (failure) {
     error.textContent = failure.message;
     error.hidden = false;
+    // A block the other side made since the session was fetched: show it as it now stands.
+    if (failure.code === "blocked") refreshSession(current.id).catch(() => {});
   }
 }
 
@@ -366,6 +384,7 @@ function renderMute() {
   const button = $("[data-mute]");
   const session = state.current && state.sessions.get(state.current.id);
   button.hidden = !session || !takesPart(session);
+  renderBlock(session, { takesPart: !!session && takesPart(session) });
   if (button.hidden) return;
   button.setAttribute("aria-pressed", String(session.muted));
   button.textContent = session.muted ? "Muted" : "Mute";
@@ -525,6 +544,25 @@ function wire() {
   });
   $("[data-load-older]").addEventListener("click", loadOlder);
   $("[data-mute]").addEventListener("click", toggleMute);
+  $("[data-block]").addEventListener("click", async () => {
+    const session = state.current && state.sessions.get(state.current.id);
+    if (!session) return;
+    try {
+      state.sessions.set(session.id, await toggleBlock(session));
+      renderMute();
+    } catch (failure) {
+      banner(failure.message);
+    }
+  });
+  $("[data-report]").addEventListener("click", () => state.current && openReport(state.current.id));
+  $("[data-message-list]").addEventListener("click", (event) => {
+    const button = event.target.closest("[data-report-message]");
+    if (button && state.current) openReport(state.current.id, Number(button.dataset.reportMessage));
+  });
+  $("[data-report-form]").addEventListener("submit", async (event) => {
+    if (await submitReport(event)) banner("Thank you. The moderators will look at your report.");
+  });
+  $("[data-report-cancel]").addEventListener("click", () => $("[data-report-dialog]").close());
   $("[data-email-reminders]").addEventListener("change", changeEmailReminders);
   $("[data-load-more-sessions]").addEventListener("click", () => loadSessions({ more: true }));
   $("[data-product-search]").addEventListener("input", searchProducts);

@@ -54,7 +54,9 @@ export class Realtime {
     socket.addEventListener("close", (close) => {
       if (this.socket !== socket || this.stopped) return;
       this.socket = null;
-      if (close.reason === "chat_disabled") {
+      if (close.reason === "banned") {
+        this.onStatus("offline", "unauthorized");
+      } else if (close.reason === "chat_disabled") {
         this.onStatus("disabled");
         this.waitForChat();
       } else {
