@@ -4,6 +4,7 @@ public enum ModerationError: ParleyError, Equatable {
     case blocked(byMe: Bool)
     case invalidReason
     case noteTooLong(limit: Int)
+    case noteControlCharacters
     case tooManyOpenReports(limit: Int)
     case caseNotFound(id: Int64)
     case caseClosed(id: Int64)
@@ -15,7 +16,7 @@ public enum ModerationError: ParleyError, Equatable {
     public var kind: ParleyErrorKind {
         switch self {
         case .blocked, .administratorsCannotBeBanned, .banned: .forbidden
-        case .invalidReason, .noteTooLong, .emptyWarning: .invalid
+        case .invalidReason, .noteTooLong, .noteControlCharacters, .emptyWarning: .invalid
         case .tooManyOpenReports, .caseClosed: .conflict
         case .caseNotFound, .userNotFound: .notFound
         }
@@ -26,6 +27,7 @@ public enum ModerationError: ParleyError, Equatable {
         case .blocked: "blocked"
         case .invalidReason: "invalid_reason"
         case .noteTooLong: "note_too_long"
+        case .noteControlCharacters: "invalid_characters"
         case .tooManyOpenReports: "too_many_reports"
         case .caseNotFound: "case_not_found"
         case .caseClosed: "case_closed"
@@ -39,7 +41,7 @@ public enum ModerationError: ParleyError, Equatable {
     public var field: String? {
         switch self {
         case .invalidReason: "reason"
-        case .noteTooLong: "note"
+        case .noteTooLong, .noteControlCharacters: "note"
         case .emptyWarning: "warning"
         default: nil
         }
@@ -53,6 +55,7 @@ public enum ModerationError: ParleyError, Equatable {
                 : "This person blocked you, so your messages cannot be delivered."
         case .invalidReason: "Choose a reason: spam, scam, harassment, off_platform or other."
         case .noteTooLong(let limit): "Keep the note to \(limit) characters or fewer."
+        case .noteControlCharacters: "Remove the control characters from the note: only line breaks and tabs are allowed."
         case .tooManyOpenReports(let limit):
             "You have \(limit) reports waiting for a moderator; send more once some are handled."
         case .caseNotFound(let id): "There is no moderation case #\(id)."

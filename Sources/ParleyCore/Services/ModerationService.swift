@@ -170,13 +170,14 @@ public struct ModerationService: Sendable {
     // MARK: Rules
 
     static func validatedNote(_ note: String) throws -> String? {
-        let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = note.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         guard trimmed.unicodeScalars.count <= maximumNoteLength else {
             throw ModerationError.noteTooLong(limit: maximumNoteLength)
         }
         guard !trimmed.unicodeScalars.contains(where: MessageText.isRefusedControl) else {
-            throw ChatError.controlCharacters
+            throw ModerationError.noteControlCharacters
         }
         return trimmed
     }

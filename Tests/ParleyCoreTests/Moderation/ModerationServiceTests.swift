@@ -111,6 +111,10 @@ struct ModerationServiceTests {
                     sessionID: session.id, by: customer, reason: "spam", messageID: nil,
                     note: String(repeating: "a", count: ModerationService.maximumNoteLength + 1))
             }
+            await #expect(throws: ModerationError.noteControlCharacters) {
+                try await moderation.report(
+                    sessionID: session.id, by: customer, reason: "spam", messageID: nil, note: "bell \u{07}")
+            }
             await #expect(throws: ChatError.messageNotFound(id: foreign.id)) {
                 try await moderation.report(
                     sessionID: session.id, by: customer, reason: "spam", messageID: foreign.id, note: nil)
