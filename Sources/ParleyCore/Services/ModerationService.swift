@@ -24,21 +24,22 @@ public struct ModerationService: Sendable {
     // MARK: Participants
 
     /// `user` blocks the other participant of a session they take part in: from now on neither
-    /// can send to the other in any conversation, until `user` unblocks.
+    /// can send to the other in any conversation, until `user` unblocks. Both hear `session.updated`
+    /// for the session, so open clients show the block at once.
     public func block(sessionID: Int64, by user: User) async throws {
         let now = clock()
         try await database.write(publishingTo: events, at: now) { db in
-            let other = try await Self.counterpart(in: sessionID, of: user, on: db, engine: database.engine)
+            let (session, other) = try await Self.counterpart(in: sessionID, of: user, on: db, engine: database.engine)
             try await UserBlockRepository(db).insert(blockerID: user.id, blockedID: other, at: now)
-            return ((), [])
+            return ((), [.sessionUpdated(session, previous: session)])
         }
     }
 
     public func unblock(sessionID: Int64, by user: User) async throws {
         try await database.write(publishingTo: events, at: clock()) { db in
-            let other = try await Self.counterpart(in: sessionID, of: user, on: db, engine: database.engine)
+            let (session, other) = try await Self.counterpart(in: sessionID, of: user, on: db, engine: database.engine)
             try await UserBlockRepository(db).delete(blockerID: user.id, blockedID: other)
-            return ((), [])
+            return ((), [.sessionUpdated(session, previous: session)])
         }
     }
 
@@ -56,7 +57,7 @@ public struct ModerationService: Sendable {
         let note = try note.flatMap(Self.validatedNote)
         let now = clock()
         return try await database.write(publishingTo: events, at: now) { db in
-            let other = try await Self.counterpart(in: sessionID, of: user, on: db, engine: database.engine)
+            let (_, other) = try await Self.counterpart(in: sessionID, of: user, on: db, engine: database.engine)
             if let messageID {
                 guard let message = try await ChatMessageRepository(db).find(id: messageID),
                     message.sessionID == sessionID
@@ -182,18 +183,18 @@ public struct ModerationService: Sendable {
         return trimmed
     }
 
-    /// The other participant of a session `user` takes part in. Someone else's session answers
+    /// A session `user` takes part in and its other participant. Someone else's session answers
     /// ``ChatError/sessionNotFound(id:)``; one `user` reads without taking part (an administrator's),
     /// ``ChatError/notParticipant(userID:sessionID:)``.
     private static func counterpart(
         in sessionID: Int64, of user: User, on db: any SQLDatabase, engine: DatabaseEngine
-    ) async throws -> Int64 {
+    ) async throws -> (ChatSession, Int64) {
         guard let session = try await ChatSessionRepository(db, engine: engine).find(id: sessionID),
             ChatAccess.canRead(session, user)
         else { throw ChatError.sessionNotFound(id: sessionID) }
         switch session.role(of: user.id) {
-        case .customer?: return session.vendorID
-        case .vendor?: return session.customerID
+        case .customer?: return (session, session.vendorID)
+        case .vendor?: return (session, session.customerID)
         case nil: throw ChatError.notParticipant(userID: user.id, sessionID: sessionID)
         }
     }
