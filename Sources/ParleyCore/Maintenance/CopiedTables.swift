@@ -23,6 +23,7 @@ public enum CopiedTables {
         "unread_reminders",
         "devices",
         "chat_session_mutes",
+        "audit_log",
     ]
 
     /// The migrator's own record of what it applied; each database keeps its own.

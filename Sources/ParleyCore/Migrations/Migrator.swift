@@ -22,6 +22,7 @@ public struct Migrator: Sendable {
         CreateNotificationOutbox(),
         AddNotificationPreferences(),
         AddUnreadTotalIndexes(),
+        CreateAuditLog(),
     ]
 
     let database: Database
