@@ -10,6 +10,7 @@ struct PageLinks {
     let newProduct = AdminPath.newProduct
     let settings = AdminPath.settings
     let webhooks = AdminPath.webhooks
+    let audit = AdminPath.audit
     let newWebhook = AdminPath.newWebhook
     let login = AdminPath.login
     let logout = AdminPath.logout
