@@ -8,7 +8,7 @@ struct Parley: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DoctorCommand.self, CreateUserCommand.self,
             ResetPasswordCommand.self,
-            SeedCommand.self, MigrateDataCommand.self, WebhooksCommand.self, SettingsCommand.self,
+            SeedCommand.self, MigrateDataCommand.self, WebhooksCommand.self, SettingsCommand.self, UsersCommand.self,
         ]
     )
 }

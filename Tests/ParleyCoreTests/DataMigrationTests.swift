@@ -62,6 +62,10 @@ struct DataMigrationTests {
         try await SignInThrottle(database: database).recordFailure(email: customer.email, client: "192.0.2.7")
         try await SettingsService(database: database).setChatEnabled(false)
         try await SettingsService(database: database).setEmailRemindersEnabled(false)
+        try await AuditTrail(database: database).record(
+            AuditRecord(
+                actor: AuditActor(vendor), action: .settingsChanged, target: .settings, summary: "chat: on → off",
+                clientAddress: "192.0.2.8"))
         _ = try await DeviceService(database: database).register(platform: "ios", token: "apns-1", for: customer)
         _ = try await DeviceService(database: database).register(platform: "web", token: "https://p/x?y", for: vendor)
         let preferences = NotificationPreferenceService(database: database)

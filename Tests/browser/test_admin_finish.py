@@ -177,7 +177,7 @@ def test_header_sidebar_empty_state_and_modal_use_inline_svg_icons(signed_in, se
         assert control.find_elements(By.CSS_SELECTOR, "svg use")
         assert rect(driver, control)["width"] <= 48, name
     links = driver.find_elements(By.CSS_SELECTOR, ".sidebar__link")
-    assert len(links) == 6 and all(link.find_elements(By.CSS_SELECTOR, "svg use") for link in links)
+    assert len(links) == 7 and all(link.find_elements(By.CSS_SELECTOR, "svg use") for link in links)
 
     rows(driver)[0].find_element(By.CSS_SELECTOR, "[data-modal-url]").click()
     dialog = wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "dialog.modal--wide[open]")))

@@ -55,7 +55,8 @@ public enum ModerationError: ParleyError, Equatable {
                 : "This person blocked you, so your messages cannot be delivered."
         case .invalidReason: "Choose a reason: spam, scam, harassment, off_platform or other."
         case .noteTooLong(let limit): "Keep the note to \(limit) characters or fewer."
-        case .noteControlCharacters: "Remove the control characters from the note: only line breaks and tabs are allowed."
+        case .noteControlCharacters:
+            "Remove the control characters from the note: only line breaks and tabs are allowed."
         case .tooManyOpenReports(let limit):
             "You have \(limit) reports waiting for a moderator; send more once some are handled."
         case .caseNotFound(let id): "There is no moderation case #\(id)."

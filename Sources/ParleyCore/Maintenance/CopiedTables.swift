@@ -25,6 +25,7 @@ public enum CopiedTables {
         "chat_session_mutes",
         "user_blocks",
         "moderation_cases",
+        "audit_log",
     ]
 
     /// The migrator's own record of what it applied; each database keeps its own.

@@ -23,6 +23,7 @@ public struct Migrator: Sendable {
         AddNotificationPreferences(),
         AddUnreadTotalIndexes(),
         AddModeration(),
+        CreateAuditLog(),
     ]
 
     let database: Database

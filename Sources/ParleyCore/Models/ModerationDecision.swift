@@ -10,7 +10,7 @@ public enum ModerationDecision: Sendable, Equatable {
     case ban
 
     /// The few words the queue shows for a decided case.
-    var resolution: String {
+    public var resolution: String {
         switch self {
         case .dismiss: "dismissed"
         case .deleteMessage: "message deleted"

@@ -112,7 +112,9 @@ public struct UserService: Sendable {
         let user = try await database.read { db in try await UserRepository(db).find(email: email) }
         // A password bcrypt would cut short never matches, but still costs one verification.
         let tooLong = password.utf8.count > Self.maximumPasswordBytes
-        let hash = tooLong ? decoyHash : user?.passwordHash ?? decoyHash
+        // An erased account's hash is not bcrypt at all (PersonalDataService): the decoy stands in.
+        let stored = user?.passwordHash.hasPrefix("$2") == true ? user?.passwordHash : nil
+        let hash = tooLong ? decoyHash : stored ?? decoyHash
         let matches = try await PasswordHashingPool.run {
             Bcrypt.verify(password, hash: hash)
         }

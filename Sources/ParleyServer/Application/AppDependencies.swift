@@ -23,6 +23,10 @@ public struct AppDependencies: Sendable {
     public let webhooks: WebhookService
     /// Where reminder emails go; nil sends none.
     public let mailer: SMTPClient?
+    /// The audit log of administrators' actions.
+    public let audit: AuditTrail
+    /// Exports and erases what Parley holds about one user.
+    public let personalData: PersonalDataService
 
     /// Without `events`, the bus that fits the database (``Database/makeEventBus(logger:)``); the
     /// application runs it when it is a service.
@@ -46,5 +50,7 @@ public struct AppDependencies: Sendable {
         self.moderation = ModerationService(database: database, events: events)
         self.devices = DeviceService(database: database)
         self.preferences = NotificationPreferenceService(database: database)
+        self.audit = AuditTrail(database: database)
+        self.personalData = PersonalDataService(database: database, events: events)
     }
 }

@@ -119,7 +119,7 @@ func buildRouter(
     let throttle = SignInThrottle(database: dependencies.database)
     AdminLoginController(
         users: dependencies.users, sessions: webSessions, throttle: throttle,
-        renderer: pages.renderer
+        renderer: pages.renderer, audit: dependencies.audit
     ).addRoutes(to: router)
 
     let admin = router.group()
@@ -127,7 +127,7 @@ func buildRouter(
         .add(middleware: AdminErrorMiddleware(pages: pages))
     let chatSessions = AdminChatSessionController(dependencies: dependencies, pages: pages)
     // Export routes first: "export.csv" must not be taken for a session id.
-    AdminChatSessionExportController(database: dependencies.database).addRoutes(to: admin)
+    AdminChatSessionExportController(database: dependencies.database, audit: dependencies.audit).addRoutes(to: admin)
     chatSessions.addRoutes(to: admin)
     AdminChatMessageController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminLookupController(lookup: Lookup(database: dependencies.database)).addRoutes(to: admin)
@@ -135,9 +135,12 @@ func buildRouter(
     AdminModerationController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
-    AdminSettingsController(chatSwitch: access.chatSwitch, settings: dependencies.settings, pages: pages).addRoutes(
+    AdminSettingsController(
+        chatSwitch: access.chatSwitch, settings: dependencies.settings, audit: dependencies.audit, pages: pages
+    ).addRoutes(to: admin)
+    AdminWebhookController(webhooks: dependencies.webhooks, audit: dependencies.audit, pages: pages).addRoutes(
         to: admin)
-    AdminWebhookController(webhooks: dependencies.webhooks, pages: pages).addRoutes(to: admin)
+    AdminAuditController(audit: dependencies.audit, pages: pages).addRoutes(to: admin)
 
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())
     ConfigController(settings: dependencies.settings).addRoutes(to: api)

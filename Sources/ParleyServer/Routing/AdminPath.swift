@@ -27,6 +27,8 @@ enum AdminPath {
         static let deleteMessage = "/admin/chat-sessions/:id/messages/:messageID/delete"
         static let user = "/admin/users/:id"
         static let editUser = "/admin/users/:id/edit"
+        static let userPersonalData = "/admin/users/:id/personal-data.json"
+        static let eraseUser = "/admin/users/:id/erase"
         static let product = "/admin/products/:id"
         static let editProduct = "/admin/products/:id/edit"
         static let webhook = "/admin/webhooks/:id"
@@ -56,6 +58,8 @@ enum AdminPath {
     static let newUser = "/admin/users/create"
     static func user(_ id: Int64) -> String { fill(Pattern.user, id) }
     static func editUser(_ id: Int64) -> String { fill(Pattern.editUser, id) }
+    static func userPersonalData(_ id: Int64) -> String { fill(Pattern.userPersonalData, id) }
+    static func eraseUser(_ id: Int64) -> String { fill(Pattern.eraseUser, id) }
 
     static let products = "/admin/products"
     static let newProduct = "/admin/products/create"
@@ -95,6 +99,8 @@ enum AdminPath {
     }
 
     static let settings = "/admin/settings"
+    static let audit = "/admin/audit"
+    static let auditExportCSV = "/admin/audit/export.csv"
     static let userLookup = "/admin/lookup/users"
     static let productLookup = "/admin/lookup/products"
 

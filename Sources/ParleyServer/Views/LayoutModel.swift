@@ -20,7 +20,7 @@ struct LayoutModel {
     }
 
     enum Section {
-        case users, chatSessions, moderation, products, settings, webhooks, none
+        case users, chatSessions, moderation, products, settings, webhooks, audit, none
     }
 
     let links = PageLinks()
@@ -74,6 +74,9 @@ struct LayoutModel {
                         isActive: section == .settings, showsUnreadBadge: false),
                     .init(
                         label: "Webhooks", url: AdminPath.webhooks, icon: "link", isActive: section == .webhooks,
+                        showsUnreadBadge: false),
+                    .init(
+                        label: "Audit log", url: AdminPath.audit, icon: "eye", isActive: section == .audit,
                         showsUnreadBadge: false),
                 ]),
         ]

@@ -11,6 +11,7 @@ struct PageLinks {
     let settings = AdminPath.settings
     let moderation = AdminPath.moderation
     let webhooks = AdminPath.webhooks
+    let audit = AdminPath.audit
     let newWebhook = AdminPath.newWebhook
     let login = AdminPath.login
     let logout = AdminPath.logout

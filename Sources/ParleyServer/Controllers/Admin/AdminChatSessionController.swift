@@ -10,6 +10,7 @@ struct AdminChatSessionController {
 
     var chat: ChatService { dependencies.chat }
     var database: Database { dependencies.database }
+    var audit: AuditTrail { dependencies.audit }
     var formPage: ChatSessionFormPage { ChatSessionFormPage(dependencies: dependencies, pages: pages) }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -72,6 +73,9 @@ struct AdminChatSessionController {
             let created = try await chat.createSession(
                 productID: parsed.productID, customerID: parsed.customerID, vendorID: parsed.vendorID,
                 lastMessageAt: parsed.lastMessageAt)
+            try await audit.record(
+                .sessionCreated, by: context, target: .chatSession, ids: [created.id],
+                summary: "product #\(created.productID), customer #\(created.customerID), vendor #\(created.vendorID)")
             await pages.badge.refresh()
             if form["intent"] == "create_another" {
                 return Responses.redirect(
@@ -108,9 +112,20 @@ struct AdminChatSessionController {
                 request: request, session: session, sessionID: stored.id, input: input, errors: errors)
         }
         do {
-            _ = try await chat.updateSession(
+            let updated = try await chat.updateSession(
                 id: stored.id, productID: parsed.productID, customerID: parsed.customerID, vendorID: parsed.vendorID,
                 lastMessageAt: parsed.lastMessageAt)
+            try await audit.record(
+                .sessionEdited, by: context, target: .chatSession, ids: [stored.id],
+                summary: AuditSummary.changes([
+                    (label: "product", old: "#\(stored.productID)", new: "#\(updated.productID)"),
+                    (label: "customer", old: "#\(stored.customerID)", new: "#\(updated.customerID)"),
+                    (label: "vendor", old: "#\(stored.vendorID)", new: "#\(updated.vendorID)"),
+                    (
+                        label: "last message at", old: stored.lastMessageAt.map(Formatting.export) ?? "none",
+                        new: updated.lastMessageAt.map(Formatting.export) ?? "none"
+                    ),
+                ]))
             return Responses.redirect(
                 to: AdminPath.editChatSession(stored.id), notice: "Chat session #\(stored.id) saved.")
         } catch let error as ChatError where error.kind != .notFound {
@@ -123,6 +138,8 @@ struct AdminChatSessionController {
         _ = try context.requireSession()
         let id = try context.chatSessionID()
         try await chat.deleteSession(id: id)
+        try await audit.record(
+            .sessionsDeleted, by: context, target: .chatSession, ids: [id], summary: "1 chat session")
         await pages.badge.refresh()
         let form = try await FormData.from(request, context: context)
         return Responses.redirect(
@@ -173,6 +190,9 @@ struct AdminChatSessionController {
         switch form["action"] {
         case "mark_read":
             let changed = try await chat.markAllRead(sessionIDs: ids)
+            try await audit.record(
+                .messagesMarkedRead, by: context, target: .chatSession, ids: ids,
+                summary: "\(Formatting.counted(Int(changed), "message")) in every selected chat session")
             await pages.badge.refresh()
             return Responses.redirect(
                 to: back,
@@ -180,12 +200,17 @@ struct AdminChatSessionController {
                     + "\(Formatting.counted(ids.count, "chat session")).")
         case "delete":
             let deleted = try await chat.deleteSessions(ids: ids)
+            try await audit.record(
+                .sessionsDeleted, by: context, target: .chatSession, ids: deleted.map(\.id),
+                summary: Formatting.counted(deleted.count, "chat session"))
             await pages.badge.refresh()
             return Responses.redirect(to: back, notice: "\(Formatting.counted(deleted.count, "chat session")) deleted.")
-        case "export_csv":
-            return ChatSessionExport(database: database).response(selected: ids, listedAt: back, format: .csv)
-        case "export_xlsx":
-            return ChatSessionExport(database: database).response(selected: ids, listedAt: back, format: .xlsx)
+        case "export_csv", "export_xlsx":
+            let format: ChatSessionExport.Format = form["action"] == "export_csv" ? .csv : .xlsx
+            try await audit.record(
+                .export, by: context, target: .chatSession, ids: ids,
+                summary: "\(format.rawValue.uppercased()) of \(Formatting.counted(ids.count, "selected chat session"))")
+            return ChatSessionExport(database: database).response(selected: ids, listedAt: back, format: format)
         default:
             throw HTTPError(.badRequest, message: "Choose one of the bulk actions.")
         }

@@ -12,6 +12,7 @@ struct AdminLoginController {
     let sessions: WebSessionService
     let throttle: SignInThrottle
     let renderer: PageRenderer
+    let audit: AuditTrail
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(AdminPath.login), use: show)
@@ -51,11 +52,13 @@ struct AdminLoginController {
         case .succeeded(let admin):
             user = admin
         case .failed:
+            try await recordFailure(email: email, context: context, summary: "wrong email or password")
             return render(
                 context: context, email: email, next: next,
                 error: "That email and password do not match an administrator account.", notice: nil,
                 status: .unauthorized)
         case .throttled(let wait):
+            try await recordFailure(email: email, context: context, summary: "refused: too many failed attempts")
             var response = render(
                 context: context, email: email, next: next,
                 error: "Too many failed attempts. Try again in \(SignInThrottle.describe(wait)).",
@@ -64,6 +67,10 @@ struct AdminLoginController {
             return response
         }
         let (token, _) = try await sessions.start(for: user)
+        try await audit.record(
+            AuditRecord(
+                actor: AuditActor(user), action: .signIn, target: .user, targetIDs: [user.id],
+                clientAddress: context.client.address))
         var response = Responses.redirect(to: Self.safeNext(next))
         response.setCookie(
             AdminSessionMiddleware.cookie(token: token, secure: context.client.isSecure))
@@ -79,10 +86,22 @@ struct AdminLoginController {
                 throw HTTPError(.forbidden, message: "Reload the page and sign out again.")
             }
             try await sessions.end(token: token)
+            try await audit.record(
+                AuditRecord(
+                    actor: AuditActor(session.user), action: .signOut, target: .user, targetIDs: [session.user.id],
+                    clientAddress: context.client.address))
         }
         var response = Responses.redirect(to: AdminPath.login, notice: "You have signed out.")
         response.setCookie(AdminSessionMiddleware.clearingCookie(secure: context.client.isSecure))
         return response
+    }
+
+    /// A failed sign-in has no actor: the log keeps the email that was typed, never the password.
+    private func recordFailure(email: String, context: AppRequestContext, summary: String) async throws {
+        try await audit.record(
+            AuditRecord(
+                actor: .unknown(email: email), action: .signInFailed, summary: summary,
+                clientAddress: context.client.address))
     }
 
     private func render(

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import ParleyCore
 
 /// Users: list, search, create and edit, so every dropdown points at records an administrator
@@ -14,6 +15,8 @@ struct AdminUserController {
         group.post(RouterPath(AdminPath.users), use: create)
         group.get(RouterPath(AdminPath.Pattern.editUser), use: edit)
         group.post(RouterPath(AdminPath.Pattern.user), use: update)
+        group.get(RouterPath(AdminPath.Pattern.userPersonalData), use: exportPersonalData)
+        group.post(RouterPath(AdminPath.Pattern.eraseUser), use: erasePersonalData)
     }
 
     @Sendable func index(request: Request, context: AppRequestContext) async throws -> Response {
@@ -47,6 +50,8 @@ struct AdminUserController {
         }
         do {
             let user = try await dependencies.users.createUser(name: name, email: email, role: role, password: password)
+            try await dependencies.audit.record(
+                .userCreated, by: context, target: .user, ids: [user.id], summary: "role: \(user.role.rawValue)")
             return Responses.redirect(to: AdminPath.users, notice: "User \(user.name) created.")
         } catch let error as UserError {
             return await self.form(
@@ -77,12 +82,61 @@ struct AdminUserController {
         do {
             let updated = try await dependencies.users.updateUser(
                 id: user.id, name: name, email: email, role: role, password: password)
+            try await dependencies.audit.record(
+                .userEdited, by: context, target: .user, ids: [user.id], summary: Self.changes(user, updated, password))
             return Responses.redirect(to: AdminPath.users, notice: "User \(updated.name) saved.")
         } catch let error as UserError where error.kind != .notFound {
             return await self.form(
                 request: request, session: session, userID: user.id, name: name, email: email, role: role,
                 errors: [error])
         }
+    }
+
+    /// Everything held about the user, as a JSON download.
+    @Sendable func exportPersonalData(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try await requireUser(context)
+        let data = try await dependencies.personalData.export(
+            userID: user.id, by: context.auditActor, clientAddress: context.client.address)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"parley-user-\(user.id).json\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Erases the user's personal data; the form asks for confirmation first.
+    @Sendable func erasePersonalData(request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try context.requireSession()
+        let user = try await requireUser(context)
+        let form = try await FormData.from(request, context: context)
+        guard form["confirm"] == "1" else {
+            return Responses.redirect(
+                to: AdminPath.editUser(user.id), notice: "Nothing was erased: tick the box to confirm first.")
+        }
+        do {
+            let erasure = try await dependencies.personalData.erase(
+                userID: user.id, by: context.auditActor, clientAddress: context.client.address)
+            return Responses.redirect(
+                to: AdminPath.editUser(user.id),
+                notice: "The personal data of user #\(user.id) was erased; "
+                    + "\(Formatting.counted(erasure.messagesRedacted, "message")) redacted.")
+        } catch let error as PersonalDataError {
+            return await pages.error(
+                request: request, session: session, status: .conflict, heading: "Not erased",
+                message: error.message)
+        }
+    }
+
+    /// Which fields an edit changed; names and emails are personal data, so only that they changed.
+    static func changes(_ before: User, _ after: User, _ password: String?) -> String {
+        var changed: [String] = []
+        if before.name != after.name { changed.append("name changed") }
+        if before.email != after.email { changed.append("email changed") }
+        if before.role != after.role { changed.append("role: \(before.role.rawValue) → \(after.role.rawValue)") }
+        if password != nil { changed.append("password changed") }
+        return changed.isEmpty ? "no change" : changed.joined(separator: "; ")
     }
 
     private func requireUser(_ context: AppRequestContext) async throws -> User {
@@ -98,7 +152,8 @@ struct AdminUserController {
     ) async -> Response {
         let model = UserFormModel(
             layout: await pages.layout(for: request, session: session, section: .users), userID: userID, name: name,
-            email: email, role: role, errors: errors, formError: stale ? AdminSessionMiddleware.staleFormMessage : nil)
+            email: email, role: role, errors: errors, formError: stale ? AdminSessionMiddleware.staleFormMessage : nil,
+            isSelf: userID == session.user.id)
         let status: HTTPResponse.Status =
             stale
             ? .forbidden

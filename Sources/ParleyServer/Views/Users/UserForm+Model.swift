@@ -17,10 +17,19 @@ struct UserFormModel {
     let roles: [RoleOption]
     let errors: [String: String]
     let formError: String?
+    /// Personal data links of an existing user: the JSON download and the erase form.
+    let personalData: PersonalData?
+
+    struct PersonalData {
+        let exportURL: String
+        let eraseURL: String
+        /// An administrator cannot erase the account they are signed in with.
+        let canErase: Bool
+    }
 
     init(
         layout: LayoutModel, userID: Int64?, name: String, email: String, role: UserRole, errors: [UserError],
-        formError: String? = nil
+        formError: String? = nil, isSelf: Bool = false
     ) {
         self.layout = layout
         heading = userID.map { "Edit user #\($0)" } ?? "New user"
@@ -37,5 +46,9 @@ struct UserFormModel {
         }
         self.errors = byField
         self.formError = formError ?? errors.first { $0.field == nil }?.message
+        personalData = userID.map {
+            PersonalData(
+                exportURL: AdminPath.userPersonalData($0), eraseURL: AdminPath.eraseUser($0), canErase: !isSelf)
+        }
     }
 }

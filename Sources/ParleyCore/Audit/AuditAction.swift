@@ -1,0 +1,58 @@
+/// What an administrator did, as the audit log records it (`audit_log.action`).
+public enum AuditAction: String, Sendable, CaseIterable {
+    case signIn = "sign_in"
+    case signInFailed = "sign_in_failed"
+    case signOut = "sign_out"
+    case sessionCreated = "session_created"
+    case sessionEdited = "session_edited"
+    case sessionsDeleted = "sessions_deleted"
+    case messageSent = "message_sent"
+    case messageDeleted = "message_deleted"
+    case messagesMarkedRead = "messages_marked_read"
+    case settingsChanged = "settings_changed"
+    case webhookCreated = "webhook_created"
+    case webhookEdited = "webhook_edited"
+    case webhookDeleted = "webhook_deleted"
+    case webhookDeliveryResent = "webhook_delivery_resent"
+    case userCreated = "user_created"
+    case userEdited = "user_edited"
+    case productCreated = "product_created"
+    case productEdited = "product_edited"
+    case export = "export"
+    // Moderation and personal data.
+    case userBanned = "user_banned"
+    case userUnbanned = "user_unbanned"
+    case moderationDecision = "moderation_decision"
+    case userErased = "user_erased"
+    case userExported = "user_exported"
+
+    /// How the admin panel names it.
+    public var label: String {
+        switch self {
+        case .signIn: "Signed in"
+        case .signInFailed: "Failed sign-in"
+        case .signOut: "Signed out"
+        case .sessionCreated: "Chat session created"
+        case .sessionEdited: "Chat session edited"
+        case .sessionsDeleted: "Chat sessions deleted"
+        case .messageSent: "Message sent"
+        case .messageDeleted: "Message deleted"
+        case .messagesMarkedRead: "Messages marked read"
+        case .settingsChanged: "Settings changed"
+        case .webhookCreated: "Webhook created"
+        case .webhookEdited: "Webhook edited"
+        case .webhookDeleted: "Webhook deleted"
+        case .webhookDeliveryResent: "Webhook delivery resent"
+        case .userCreated: "User created"
+        case .userEdited: "User edited"
+        case .productCreated: "Product created"
+        case .productEdited: "Product edited"
+        case .export: "Export"
+        case .userBanned: "User banned"
+        case .userUnbanned: "User unbanned"
+        case .moderationDecision: "Moderation decision"
+        case .userErased: "Personal data erased"
+        case .userExported: "Personal data exported"
+        }
+    }
+}
