@@ -80,9 +80,10 @@ public final class Database: Sendable {
     /// Runs one operation, turning a connection failure into ``DatabaseUnreachable`` and noting
     /// when an outage starts and ends. Errors of the queries themselves pass through unchanged.
     private func reaching<T>(_ operation: () async throws -> T) async throws -> T {
+        let began = outage.current
         do {
             let result = try await operation()
-            outage.succeeded()
+            outage.succeeded(since: began)
             return result
         } catch {
             guard DatabaseUnreachable.isUnreachable(error) else { throw error }

@@ -20,9 +20,11 @@ struct SuspendedIndexes: Sendable {
             SELECT c.conrelid::regclass::text AS tbl, c.conname AS name, c.contype AS kind,
                 pg_get_constraintdef(c.oid) AS definition
             FROM pg_constraint c
-            WHERE c.conrelid = ANY (CAST(\(bind: tables) AS regclass[]))
-                AND (c.contype IN ('f', 'u', 'c')
-                    OR (c.contype = 'p' AND c.conrelid = ANY (CAST(\(bind: keyed) AS regclass[]))))
+            WHERE (c.conrelid = ANY (CAST(\(bind: tables) AS regclass[]))
+                    AND (c.contype IN ('f', 'u', 'c')
+                        OR (c.contype = 'p' AND c.conrelid = ANY (CAST(\(bind: keyed) AS regclass[])))))
+                -- Other tables' foreign keys onto a key that goes (moderation_cases onto chat_messages).
+                OR (c.contype = 'f' AND c.confrelid = ANY (CAST(\(bind: keyed) AS regclass[])))
             ORDER BY c.contype, c.conname
             """
         ).all().map {
