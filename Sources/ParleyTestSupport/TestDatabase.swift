@@ -42,6 +42,22 @@ public enum TestDatabase {
         return result
     }
 
+    /// Opens an existing database, runs `body` and closes it however `body` ends: a database
+    /// dropped open trips SQLiteNIO's assertion and takes the whole test process down.
+    public static func withOpen<T>(
+        _ location: DatabaseConfiguration.Location, poolSize: Int = 2, _ body: (Database) async throws -> T
+    ) async throws -> T {
+        let database = try await Database.open(.init(location: location, poolSize: poolSize), logger: logger)
+        do {
+            let result = try await body(database)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
     /// A location for a new database, with nothing in it yet.
     public static func makeLocation() async throws -> DatabaseConfiguration.Location {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)

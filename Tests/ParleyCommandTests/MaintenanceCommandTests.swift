@@ -14,14 +14,15 @@ struct MaintenanceCommandTests {
         let environment = ["DATABASE_URL": "sqlite://\(path)"]
         #expect(try await ParleyProcess.run(["migrate"], in: directory, environment: environment).status == 0)
 
-        let database = try await Database.open(.init(location: .sqlite(path: path)), logger: Logger(label: "test"))
-        let chat = ChatService(database: database, events: InProcessEventBus())
-        let (customer, _, _, session) = try await Fixtures(database: database).conversation(chat: chat)
-        _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello")
-        try await database.write { db in
-            try await db.raw("UPDATE chat_sessions SET messages_count = 5 WHERE id = \(bind: session.id)").run()
+        let session = try await TestDatabase.withOpen(.sqlite(path: path)) { database in
+            let chat = ChatService(database: database, events: InProcessEventBus())
+            let (customer, _, _, session) = try await Fixtures(database: database).conversation(chat: chat)
+            _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello")
+            try await database.write { db in
+                try await db.raw("UPDATE chat_sessions SET messages_count = 5 WHERE id = \(bind: session.id)").run()
+            }
+            return session
         }
-        await database.close()
 
         let found = try await ParleyProcess.run(["doctor"], in: directory, environment: environment)
         #expect(found.status == 1)

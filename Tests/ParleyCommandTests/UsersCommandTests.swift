@@ -12,11 +12,12 @@ struct UsersCommandTests {
         let path = directory.appendingPathComponent("users.sqlite").path
         let environment = ["DATABASE_URL": "sqlite://\(path)"]
         #expect(try await ParleyProcess.run(["migrate"], in: directory, environment: environment).status == 0)
-        let database = try await Database.open(.init(location: .sqlite(path: path)), logger: Logger(label: "test"))
-        let chat = ChatService(database: database, events: InProcessEventBus())
-        let (customer, _, _, session) = try await Fixtures(database: database).conversation(chat: chat)
-        _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "private words")
-        await database.close()
+        let (customer, session) = try await TestDatabase.withOpen(.sqlite(path: path)) { database in
+            let chat = ChatService(database: database, events: InProcessEventBus())
+            let (customer, _, _, session) = try await Fixtures(database: database).conversation(chat: chat)
+            _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "private words")
+            return (customer, session)
+        }
 
         let exported = try await ParleyProcess.run(
             ["users", "export", "--id", "\(customer.id)"], in: directory, environment: environment)
@@ -38,11 +39,13 @@ struct UsersCommandTests {
             ["users", "export", "--id", "999999"], in: directory, environment: environment)
         #expect(missing.status == 1 && missing.errors.contains("There is no user #999999."))
 
-        let reopened = try await Database.open(.init(location: .sqlite(path: path)), logger: Logger(label: "test"))
-        let user = try await reopened.read { db in try await UserRepository(db).find(id: customer.id) }
-        let bodies = try await Fixtures(database: reopened).messages(in: session.id).map(\.body)
-        let entries = try await AuditTrail(database: reopened).page(.init(), page: 1, perPage: 10).entries
-        await reopened.close()
+        let (user, bodies, entries) = try await TestDatabase.withOpen(.sqlite(path: path)) { reopened in
+            (
+                try await reopened.read { db in try await UserRepository(db).find(id: customer.id) },
+                try await Fixtures(database: reopened).messages(in: session.id).map(\.body),
+                try await AuditTrail(database: reopened).page(.init(), page: 1, perPage: 10).entries
+            )
+        }
         #expect(user?.name == "Deleted user" && bodies == [PersonalDataService.redactedBody])
         #expect(entries.map(\.action) == [.userErased, .userExported])
         #expect(entries.allSatisfy { $0.actorName == "parley (command line)" })
