@@ -58,6 +58,7 @@ public struct ContactDetailDetector: Sendable {
         EmailAddressScanner().scan(text, into: &matches)
         WebAddressScanner().scan(text, into: &matches)
         MessagingHandleScanner().scan(text, into: &matches)
+        AccountNameScanner().scan(text, into: &matches)
         return merged(matches, utf8: utf8)
     }
 

@@ -17,6 +17,7 @@ struct ContactDetailText {
         (tokens, keys) = ContactDetailTokenizer.tokenize(utf8, vocabulary: vocabulary)
         joinSpacedCharacters()
         joinBrokenNames()
+        joinSplitNames()
         dropPaddingAroundMarkers()
         collapseDoubledMarks()
     }
@@ -174,7 +175,7 @@ struct ContactDetailText {
             var characters = 1
             var plainLast = index
             var punctuated = false
-            if tokens[index].isSingleCharacter {
+            if tokens[index].isSingleCharacter && !isLoneLetterBeforeDigits(index) {
                 while isSpacedNeighbour(last + 1, of: last) {
                     if tokens[last + 1].isSingleCharacter {
                         last += 1
@@ -201,6 +202,20 @@ struct ContactDetailText {
             index = last + 1
         }
         if let result { tokens = result }
+    }
+
+    /// "my digits r 2 1 3": a letter that is a word ("r", "u", "a") before spaced-out digits, which letters
+    /// drawn like digits ("O 7 7 0 0", "l 2 3") are not.
+    private func isLoneLetterBeforeDigits(_ index: Int) -> Bool {
+        guard tokens[index].letters == 1, isSpacedNeighbour(index + 1, of: index), tokens[index + 1].digits == 1,
+            tokens[index + 1].isSingleCharacter
+        else { return false }
+        switch keys[tokens[index].keyStart] {
+        case UInt8(ascii: "o"), UInt8(ascii: "l"), UInt8(ascii: "i"), UInt8(ascii: "s"), UInt8(ascii: "b"),
+            UInt8(ascii: "z"):
+            return false
+        default: return true
+        }
     }
 
     private func isSpacedNeighbour(_ index: Int, of previous: Int) -> Bool {
@@ -291,6 +306,62 @@ struct ContactDetailText {
                 entry.classes.rawValue & ContactDetailWordClass.serviceName.rawValue != 0
             else { return nil }
             return (entry, Array(bytes))
+        }
+    }
+
+    /// Joins a messenger's or mail service's name split by a space ("g mail", "hot mail", "insta gram",
+    /// "snap chat") into the one word it spells; a first part that is an everyday word ("we chat") stays.
+    private mutating func joinSplitNames() {
+        var index = 0
+        var result: [ContactDetailToken]? = nil
+        while index < tokens.count {
+            let first = tokens[index]
+            if index + 1 < tokens.count, first.digits == 0, first.letters > 0, first.keyLength <= 6,
+                first.classes.rawValue & ContactDetailWordClass.serviceName.rawValue == 0,
+                !first.classes.contains(.commonWord) || first.keyLength == 1
+            {
+                let second = tokens[index + 1]
+                if second.classes.contains(.namePart), second.spaceBefore, !second.lineBreakBefore,
+                    second.start - first.end == 1, second.keyLength <= 8,
+                    let entry = splitName(first, second)
+                {
+                    if result == nil { result = Array(tokens[..<index]) }
+                    var token = first
+                    token.end = second.end
+                    token.keyStart = keys.count
+                    keys.append(contentsOf: keys[first.keyStart..<first.keyEnd])
+                    keys.append(contentsOf: keys[second.keyStart..<second.keyEnd])
+                    token.keyEnd = keys.count
+                    token.letters += second.letters
+                    token.classes = entry.classes
+                    token.digitValue = entry.digit
+                    result!.append(token)
+                    index += 2
+                    continue
+                }
+            }
+            result?.append(tokens[index])
+            index += 1
+        }
+        if let result { tokens = result }
+    }
+
+    /// The messenger or mail provider that two words spell together, hashed without a copy.
+    private func splitName(_ first: ContactDetailToken, _ second: ContactDetailToken) -> ContactDetailVocabulary.Entry?
+    {
+        var hash = ContactDetailVocabulary.hashSeed
+        for offset in first.keyStart..<first.keyEnd { hash = ContactDetailVocabulary.hash(hash, keys[offset]) }
+        for offset in second.keyStart..<second.keyEnd { hash = ContactDetailVocabulary.hash(hash, keys[offset]) }
+        let count = first.keyLength + second.keyLength
+        var buffer: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &buffer) { raw in
+            for offset in 0..<first.keyLength { raw[offset] = keys[first.keyStart + offset] }
+            for offset in 0..<second.keyLength { raw[first.keyLength + offset] = keys[second.keyStart + offset] }
+            let bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+            guard let entry = vocabulary.entry(hash: hash, keys: bytes, range: 0..<count),
+                !entry.classes.isDisjoint(with: [.platform, .emailProvider])
+            else { return nil }
+            return entry
         }
     }
 

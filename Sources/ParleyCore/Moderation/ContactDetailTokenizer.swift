@@ -256,6 +256,8 @@ struct ContactDetailTokenizer {
             word.digitValue = entry.digit
         } else if word.letters > 0 && word.digits > 0, let entry = leetEntry(keys) {
             word.classes = entry.classes.intersection(Self.leetClasses)
+            // "sn4p", "s1gnal"; but "5c" or "W4" are models, not "sc" or "wa".
+            if word.keyLength >= 4 && entry.classes.contains(.weakPlatform) { word.classes.insert(.weakPlatform) }
         }
         tokens.append(word)
     }

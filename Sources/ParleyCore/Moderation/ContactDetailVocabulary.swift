@@ -27,11 +27,14 @@ struct ContactDetailVocabulary: Sendable {
 
     private init() {
         let digitWords: [(Int8, String)] = [
-            (0, "zero null nul zéro cero"), (1, "one eins uno"), (2, "two zwei zwo deux dos due"),
-            (3, "three drei trois tres tre"), (4, "four vier quatre cuatro quattro"),
-            (5, "five fünf fuenf cinq cinco cinque"), (6, "six sechs seis sei"),
-            (7, "seven sieben sept siete sette"), (8, "eight acht huit ocho otto"),
-            (9, "nine neun neuf nueve nove"),
+            (0, "zero null nul zéro cero sıfır sifir"), (1, "one eins uno een één jeden um"),
+            (2, "two zwei zwo deux dos due twee dwa dois duas iki"),
+            (3, "three drei trois tres tre drie trzy três üç"),
+            (4, "four vier quatre cuatro quattro quatro cztery dört dort"),
+            (5, "five fünf fuenf cinq cinco cinque vijf pięć piec beş"), (6, "six sechs seis sei zes sześć szesc altı"),
+            (7, "seven sieben sept siete sette zeven siedem sete yedi"),
+            (8, "eight acht huit ocho otto osiem oito sekiz"),
+            (9, "nine neun neuf nueve nove negen dziewięć dziewiec dokuz"),
         ]
         for (value, words) in digitWords { add(words, .digit, digit: value) }
         add("o oh", [.weakZero], digit: 0)
@@ -44,26 +47,34 @@ struct ContactDetailVocabulary: Sendable {
                 ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen dix onze douze
                 treize quatorze quinze diez doce trece catorce quince dieciséis dieciseis diecisiete dieciocho
                 diecinueve zehn zwölf zwoelf dreizehn vierzehn fünfzehn sechzehn siebzehn achtzehn neunzehn dieci
-                undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove
+                undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove tien twaalf
+                dertien veertien vijftien zestien zeventien achttien negentien dez onze doze treze catorze
+                quatorze dezesseis dezessete dezoito dezenove
                 """
             ),
-            (2, "twenty vingt veinte zwanzig venti"), (3, "thirty trente treinta dreißig dreissig trenta"),
-            (4, "forty fourty quarante cuarenta vierzig quaranta"),
-            (5, "fifty cinquante cincuenta fünfzig fuenfzig cinquanta"),
-            (6, "sixty soixante sesenta sechzig sessanta"), (7, "seventy setenta siebzig settanta"),
-            (8, "eighty ochenta achtzig ottanta"), (9, "ninety noventa neunzig novanta"),
+            (2, "twenty vingt veinte zwanzig venti twintig vinte yirmi"),
+            (3, "thirty trente treinta dreißig dreissig trenta dertig trinta otuz"),
+            (4, "forty fourty quarante cuarenta vierzig quaranta veertig quarenta kırk kirk"),
+            (5, "fifty cinquante cincuenta fünfzig fuenfzig cinquanta vijftig cinquenta elli"),
+            (6, "sixty soixante sesenta sechzig sessanta zestig sessenta altmış altmis"),
+            (7, "seventy setenta siebzig settanta zeventig yetmiş yetmis"),
+            (8, "eighty ochenta achtzig ottanta tachtig oitenta seksen"),
+            (9, "ninety noventa neunzig novanta negentig doksan"),
         ]
         for (value, words) in twoDigitWords {
             add(words, value == 1 ? .twoDigitNumber : [.twoDigitNumber, .tens], digit: value)
         }
+        addCompoundNumbers()
+        add("once elf seize", .everydayNumber, digit: 1)
         add("hundred hundert cien", .hundred)
         add(
             """
             then and und et y e dann puis luego poi next followed by rest second third last part parts
-            bit bits half first is ist est es the
+            bit bits half first is ist est es the finally lastly after that afterwards danach ensuite enfin
+            después despues dopo infine depois daarna dan en potem ends ending with
             """, .numberJoiner)
-        add("double", .multiplier, digit: 2)
-        add("triple", .multiplier, digit: 3)
+        add("double doble doppio doppel dubbel dupla", .multiplier, digit: 2)
+        add("triple treble triplo tripla dreifach", .multiplier, digit: 3)
         add("plus", .plus)
         add(
             """
@@ -75,7 +86,8 @@ struct ContactDetailVocabulary: Sendable {
             commande facture pedido factura postcode zip plz postleitzahl id code voucher coupon pin otp batch
             size sizes größe taille talla page pages room rooms bus route flight train gate seat version ver
             firmware fw build patch ios android bios windows macos software release product style qty quantity
-            quantities
+            quantities tallas tailles größen groessen maten misure taglie taglia rozmiar rozmiary beden bedenler
+            tamanho tamanhos maat
             """, .idContext)
         add(
             """
@@ -83,9 +95,11 @@ struct ContactDetailVocabulary: Sendable {
             mobil cell cellphone cel celular cellulare handy landline text texts txt sms whatsapp viber dial
             buzz hmu reach contact anrufen ruf rufen rufe portable appelle appelez appeler llama llámame
             llamame chiamami chiama escríbeme escribeme bel fax mobilnummer telefonnummer handynummer rufnummer
-            tlf tlfn ph phn imessage facetime whats wa wasap guasap wsp
+            tlf tlfn ph phn imessage facetime whats wa wasap guasap wsp bellen bel belt zadzwoń zadzwon
+            dzwoń dzwon telefonu komórka komorka numara ara arayın arayin ligue liga ligar telemóvel telemovel
+            chamar
             """, .phoneContext)
-        add("number num numbr nr nummer numéro numero número", .numberNoun)
+        add("number num numbr nr nummer numéro numero número digits digitos dígitos cijfers numer", .numberNoun)
         add("my mein meine meiner mon ma mi our unser unsere mijn", .possessive)
         add(
             """
@@ -107,7 +121,10 @@ struct ContactDetailVocabulary: Sendable {
             hablame escribe contáctame contactame llámame scrivimi scrivi contattami chiamami mandami
             continuer continuons parler parlons parle discuter discutons passer passons hablar hablamos hablemos
             seguir seguimos sigamos pasar pasamos continuar continuamos reden weiterschreiben weiter wechseln
-            continuare continuiamo parlare parliamo sentiamoci passiamo dms slide
+            continuare continuiamo parlare parliamo sentiamoci passiamo dms slide agrégame agregame añádeme
+            anademe agrégate agregate ajoute ajoutez ajoutes contacte-moi écrivez-moi aggiungimi scrivetemi
+            adicione adiciona chama fala manda escreve escreva napisz napiszcie pisz odezwij dodaj
+            stuur appen voeg contacteer yaz ekle holla
             """, .contactVerb)
         add(
             """
@@ -119,9 +136,9 @@ struct ContactDetailVocabulary: Sendable {
             move moving switch switching continue go take come head continuer continuons passer passons pasar
             pasamos seguir seguimos continuar wechseln continuare passiamo
             """, .movementVerb)
-        add("me us mir moi mich uns nous", .objectPronoun)
+        add("me us mir moi mich uns nous comigo", .objectPronoun)
         add("im lets let", .firstPerson)
-        add("on via over through thru auf über ueber per sur par por en", .preposition)
+        add("on via over through thru auf über ueber per sur par por en al na przez op pelo nel sul su", .preposition)
         add("to zu", .towards)
         add("a an the un una une ein eine einen den die der le la el", .article)
         add(
@@ -129,13 +146,31 @@ struct ContactDetailVocabulary: Sendable {
             whatsapp whatsap watsapp watsap whatapp whatsupp telegram viber wechat weixin snapchat instagram
             insta instgram skype kik threema facetime imessage tiktok discord messenger facebook fb ig twitter
             reddit linkedin wickr wasap wassap wasapp guasap guassap wsp wpp whatsup whatsaap whtsapp wtsapp
-            wtsp watzap telegramm tellygram telegarm telgram tlgrm instagramm snapchatt
+            wtsp watzap telegramm tellygram telegarm telgram tlgrm instagramm snapchatt messengerze
+            whatsappie whatsapie wasapie telegramie instagramie insty instagramı whatsapptan whatsappdan
+            telegramdan instagramdan whatsappa telegrama messengera instagrama vibera zapzap
             """, .platform)
-        add("signal line snap wa tele tg sc", .weakPlatform)
+        add("signal line snap wa tele tg sc gram zap", .weakPlatform)
+        // "the green app", "the blue app": messengers named by their icon's colour.
+        add("green blue grün grune grüne verde vert verte groen zielona yeşil yesil ghost", .iconColour)
+        add("faster easier quicker simpler better einfacher schneller facile fácil facil rápido rapido", .comparative)
+        add("same mismo misma même meme gleiche gleichen stesso stessa zelfde mesmo", .same)
+        add(
+            "username usernames user handle nick nickname usuario benutzername pseudo nazwa kullanıcı",
+            .strongHandleNoun)
         add("whats", .whats)
         add("app", .app)
         add("id name username user handle account acc profile nick nickname tag number nummer", .handleNoun)
+        // The second halves of service names people split with a space: "g mail", "insta gram", "snap chat".
+        add("mail gram chat book look cloud hoo app sapp tok cord gramm pe ber", .namePart)
+        add(
+            """
+            thanks thank thx ty cheers hi hey hello danke merci gracias grazie obrigado obrigada bedankt dzięki
+            dzieki teşekkürler tesekkurler hola ciao hallo
+            """, .greeting)
         add("is ist es est", .copula)
+        // Turkish puts the verb after the messenger: "whatsapptan yaz", "instagramdan ekle".
+        add("yaz yazın yazin ekle ekleyin ara arayın arayin", .trailingContactVerb)
         add(
             """
             the a an and or but is are was be been to of in on at for with from by it its this that these those
@@ -144,11 +179,12 @@ struct ContactDetailVocabulary: Sendable {
             closed deleted working slow fine ok okay good bad great better easier quicker faster best back up
             now then soon later today tomorrow ready free open public available where what when how why who
             der die das ist und nicht kaputt le la les et pas el los y dont does do did can will would should
-            least most all any some one office school least night weekend
+            least most all any some one office school least night weekend nope nah yep yeah sure maybe never
+            sometimes thanks please pls
             """, .commonWord)
-        add("at arobase arroba ät chiocciola klammeraffe aapje snabela", .atWord)
-        add("dot d0t dott", .dotWord)
-        add("point punto punkt ponto punt punktum pkt", .foreignDotWord)
+        add("at arobase arroba ät chiocciola klammeraffe aapje snabela małpa malpa apenstaartje chez", .atWord)
+        add("dot d0t dott period", .dotWord)
+        add("point punto punkt ponto punt punktum pkt kropka nokta", .foreignDotWord)
         add("slash", .slashWord)
         add("http https hxxp hxxps", .scheme)
         add("www", .www)
@@ -160,21 +196,29 @@ struct ContactDetailVocabulary: Sendable {
             wa t m ig fb telegram instagram facebook snapchat tiktok twitter discord whatsapp signal viber wechat
             kik line
             """, .messagingHost)
-        add("have got use using hast haben habt hat tienes tiene usas as avez has hab", .possessionQuestion)
+        add(
+            """
+            have got use using hast haben habt hat tienes tiene usas as avez has hab hai avete heb hebt masz macie
+            tem
+            """, .possessionQuestion)
+        // "prefer WhatsApp", "WhatsApp only": the writer would rather talk there.
+        add("prefer prefers rather prefiero preferiría préfère prefere preferisco lieber liever wolę", .preference)
+        add("only solo sólo nur seulement solamente uniquement alleen tylko sadece", .only)
         add("you u ya du tu vous usted ihr", .secondPerson)
         add(
             """
             gmail googlemail hotmail yahoo outlook icloud gmx protonmail proton aol yandex libero orange msn
             zoho fastmail tutanota posteo freenet arcor wanadoo laposte btinternet virginmedia comcast verizon
-            ymail rocketmail
+            ymail rocketmail wp onet interia seznam tiscali virgilio gmial gmai gmal gamil gnail hotmial hotmal
+            hotmai yahho yaho outlok outllok iclod
             """, .emailProvider)
-        add("email mail emailadresse mailadresse addy correo courriel", .mailbox)
+        add("email mail emailadresse mailadresse addy correo courriel maila mejl mejla eposta", .mailbox)
         // A street address uses these words too, so they only make "kate at gmail" an address.
         add("address adresse adress direccion dirección indirizzo", .mailVerb)
         add(
             """
             gmail googlemail hotmail yahoo icloud gmx protonmail yandex ymail rocketmail btinternet virginmedia
-            posteo tutanota
+            posteo tutanota interia seznam gmial gmai gamil gnail hotmial hotmal hotmai outlok iclod
             """, .distinctiveProvider)
         add(
             "asp ado vb node vue react next nuxt angular ember express three chart d3 socket backbone svelte deno",
@@ -185,13 +229,44 @@ struct ContactDetailVocabulary: Sendable {
             """
             shop store online site website tech app dev design art blog club live xyz top link space studio cc
             gg se dk fi pt ru cn jp br nz za mx ar cz sk hu ro gr tr il sg hk kr tw ua lu lt lv ee si hr bg rs
-            cl ve uy cr vn th pk ng ke eg ae sa qa kw ae nyc london berlin
+            cl ve uy cr vn th pk ng ke eg ae sa qa kw ae nyc london berlin gle page
             """, .tld)
         add(
             """
             it is in me to at be no so us my am as by do go he hi id if la lo ma mo ne nu or pe re sh st tv ly
             gl ai py md zip mov ps cv ad ag al fm im ms vc ws gd tk ml ga cf gq ee gy
             """, [.tld, .wordlikeTLD])
+    }
+
+    /// Two-digit numbers said as one word: "vierendertig", "einundzwanzig", "veintidós", "trentotto".
+    private mutating func addCompoundNumbers() {
+        let dutchUnits = ["een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
+        let dutchTens = ["twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig"]
+        let germanUnits = ["ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"]
+        let germanTens = ["zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig"]
+        let italianUnits = ["uno", "due", "tre", "tré", "quattro", "cinque", "sei", "sette", "otto", "nove"]
+        let italianTens = ["venti", "trenta", "quaranta", "cinquanta", "sessanta", "settanta", "ottanta", "novanta"]
+        for (offset, tens) in dutchTens.enumerated() {
+            let digit = Int8(offset + 2)
+            for unit in dutchUnits {
+                let joint = unit.hasSuffix("e") ? "ën" : "en"
+                add(unit + joint + tens + " " + unit + "en" + tens, .twoDigitNumber, digit: digit)
+            }
+        }
+        for (offset, tens) in germanTens.enumerated() {
+            for unit in germanUnits { add(unit + "und" + tens, .twoDigitNumber, digit: Int8(offset + 2)) }
+        }
+        for (offset, tens) in italianTens.enumerated() {
+            for unit in italianUnits {
+                let elided = unit == "uno" || unit == "otto" ? String(tens.dropLast()) : tens
+                add(elided + unit, .twoDigitNumber, digit: Int8(offset + 2))
+            }
+        }
+        add(
+            """
+            veintiuno veintiún veintidós veintidos veintitrés veintitres veinticuatro veinticinco veintiséis
+            veintiseis veintisiete veintiocho veintinueve
+            """, .twoDigitNumber, digit: 2)
     }
 
     private mutating func add(_ words: String, _ classes: ContactDetailWordClass, digit: Int8 = -1) {

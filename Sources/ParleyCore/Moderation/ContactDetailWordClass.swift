@@ -57,6 +57,32 @@ struct ContactDetailWordClass: OptionSet, Sendable {
     /// Mail providers that are not also everyday words, so "kate at gmail" needs no other cue.
     static let distinctiveProvider = Self(rawValue: 1 << 47)
 
+    /// "green", "blue", "ghost": a messenger's icon, which "the green app" names.
+    static let iconColour = Self(rawValue: 1 << 48)
+    /// "faster", "easier": "WhatsApp is easier" proposes moving there.
+    static let comparative = Self(rawValue: 1 << 49)
+    /// "same", as in "same name as here".
+    static let same = Self(rawValue: 1 << 50)
+    /// "username", "handle", "nick": nouns that only name an account.
+    static let strongHandleNoun = Self(rawValue: 1 << 51)
+
+    /// A contact verb that follows the messenger it invites to ("whatsapptan yaz").
+    static let trailingContactVerb = Self(rawValue: 1 << 52)
+
+    /// The second half of a service name split by a space ("g mail", "insta gram").
+    static let namePart = Self(rawValue: 1 << 53)
+
+    /// "prefer", "rather": a wish to talk somewhere else.
+    static let preference = Self(rawValue: 1 << 54)
+    /// "only", "nur": "WhatsApp only" names the one way to reach the writer.
+    static let only = Self(rawValue: 1 << 55)
+
+    /// "once", "elf", "seize": numbers that are everyday words in another language.
+    static let everydayNumber = Self(rawValue: 1 << 56)
+
+    /// "thanks", "hi": words that address someone in the thread ("thanks @john_s").
+    static let greeting = Self(rawValue: 1 << 57)
+
     /// A spelled-out "at" or "dot" in any language.
     static let spelledMarker: Self = [.atWord, .dotWord, .foreignDotWord]
     /// A messenger or mail service, which people break up with symbols ("sn@p", "e-mail").

@@ -10,7 +10,9 @@ struct EmailAddressScanner {
         var index = 0
         while index < text.count {
             guard let (marker, markerLast) = marker(text, at: index) else {
-                if let (start, last) = addressWithoutMarker(text, provider: index) {
+                if let (start, last) =
+                    addressWithoutMarker(text, provider: index) ?? localPartNamedBefore(text, provider: index)
+                {
                     // The local part was already passed over as an ordinary word; only the span starts there.
                     matches.append(
                         ContactDetailMatch(start: text.tokens[start].start, end: text.tokens[last].end, kind: .email))
@@ -49,7 +51,9 @@ struct EmailAddressScanner {
             return text.touchesPrevious(index) && text.touchesPrevious(index + 1) ? (.hash, index) : nil
         case 0:
             guard token.classes.contains(.atWord) else { return nil }
-            return text.keyEquals(index, "at") ? (.word, index) : (.bracketed, index)
+            // French "chez" is an everyday word like "at", and needs the same cues.
+            let everyday = text.keyEquals(index, "at") || text.keyEquals(index, "chez")
+            return everyday ? (.word, index) : (.bracketed, index)
         default:
             return nil
         }
@@ -112,6 +116,28 @@ struct EmailAddressScanner {
         let start = localPartStart(text, last: provider - 1, spokenDots: true)
         guard text.looksLikeHandle(start, provider - 1) || mentionsMail(text, before: start) else { return nil }
         return (start, last)
+    }
+
+    /// "drop me an email, its ben.carter and its a gmail one": after a mail cue, a name made of parts
+    /// ("ben.carter", "kate_m") and then, in the same sentence, the provider it lives at.
+    private func localPartNamedBefore(_ text: ContactDetailText, provider: Int) -> (Int, Int)? {
+        guard text.has(provider, .distinctiveProvider) else { return nil }
+        var index = provider - 1
+        var words = 0
+        while index >= 0 && words < 8 && !text.isBoundary(index) && !text.tokens[index + 1].lineBreakBefore {
+            if text.isWord(index) {
+                words += 1
+                let start = localPartStart(text, last: index, spokenDots: false)
+                if start < index, (start...index).allSatisfy({ !text.isWord($0) || text.tokens[$0].letters > 0 }),
+                    mentionsMail(text, before: start)
+                {
+                    return (start, provider)
+                }
+                index = start
+            }
+            index -= 1
+        }
+        return nil
     }
 
     /// Whether "email", "mail me", "write to" or the like comes shortly before `index`.

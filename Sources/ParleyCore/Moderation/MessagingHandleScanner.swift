@@ -25,7 +25,7 @@ struct MessagingHandleScanner {
             guard token.isWord,
                 !token.classes.isDisjoint(with: [
                     .platform, .weakPlatform, .whats, .emailProvider,
-                    .mailbox,
+                    .mailbox, .iconColour,
                 ])
             else {
                 index += 1
@@ -33,15 +33,26 @@ struct MessagingHandleScanner {
             }
             var platformLast = index
             var strong = token.classes.contains(.platform)
-            if token.classes.contains(.whats) {
-                guard text.has(index + 1, .app) else {
+            if token.classes.contains(.iconColour) {
+                // "the green app", "the blue app".
+                if text.has(index + 1, .app) {
+                    platformLast = index + 1
+                } else {
                     index += 1
                     continue
                 }
-                platformLast = index + 1
+                strong = true
+            } else if token.classes.contains(.whats) {
+                if text.has(index + 1, .app) {
+                    platformLast = index + 1
+                } else if !isBareWhats(text, index) {
+                    index += 1
+                    continue
+                }
                 strong = true
             }
-            let isMessenger = !token.classes.isDisjoint(with: [.platform, .weakPlatform]) || platformLast > index
+            let isMessenger =
+                !token.classes.isDisjoint(with: [.platform, .weakPlatform]) || strong
             if let (first, last) = possessiveHandle(text, platform: index, platformLast: platformLast) {
                 let mailbox = !isMessenger
                 append(text, first, last, mailbox ? .email : .handle, into: &matches)
@@ -55,6 +66,15 @@ struct MessagingHandleScanner {
             }
             index = platformLast + 1
         }
+    }
+
+    /// "hit me up on whats", "agrégame al whats y te paso fotos": "whats" alone names WhatsApp after a
+    /// preposition when nothing follows it that would make it "what's" ("on what's included").
+    private func isBareWhats(_ text: ContactDetailText, _ index: Int) -> Bool {
+        var before = index - 1
+        if text.has(before, .article) && !text.has(before, .preposition) { before -= 1 }
+        guard text.has(before, [.preposition, .towards]) || isPortugueseOn(text, before) else { return false }
+        return !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore || text.has(index + 1, .numberJoiner)
     }
 
     private func append(
@@ -86,7 +106,9 @@ struct MessagingHandleScanner {
     private func isMention(
         _ text: ContactDetailText, at index: Int, last: Int, messengerNamed: inout Bool?
     ) -> Bool {
-        guard last == index + 1, text.tokens[last].digits == 0 else { return false }
+        // "thanks @john_s", "hi @dan88": greeting or thanking someone names them, whatever their name looks like.
+        let greeted = text.has(index - 1, .greeting) && !text.touchesPrevious(index)
+        guard greeted || (last == index + 1 && text.tokens[last].digits == 0) else { return false }
         var position = index - 1
         var words = 0
         while position >= 0 && words < 3 && !text.isBoundary(position) {
@@ -119,6 +141,15 @@ struct MessagingHandleScanner {
             && text.has(platform - 3, .possessive)
         let possessive = text.has(platform - 1, .possessive) || nounFirst
         let start = nounFirst ? platform - 3 : possessive ? platform - 1 : platform
+        // "skype live:.cid.8f2a1b": Skype's own account names start with "live:".
+        if messenger && text.keyEquals(platformLast + 1, "live") && text.isSymbol(platformLast + 2, ":")
+            && text.touchesPrevious(platformLast + 2) && text.touchesPrevious(platformLast + 3)
+        {
+            var last = platformLast + 3
+            while last + 1 < text.count && text.touchesPrevious(last + 1) { last += 1 }
+            while last > platformLast + 3 && text.isTrailingPunctuation(last) { last -= 1 }
+            return (start, last)
+        }
         // "snap lily_b2004": a made-up name right after the messenger.
         if messenger, !text.tokens[platformLast + 1 < text.count ? platformLast + 1 : platformLast].lineBreakBefore,
             let last = text.identifierEnd(from: platformLast + 1), isMadeUpName(text, platformLast + 1, last)
@@ -134,15 +165,20 @@ struct MessagingHandleScanner {
         }
         var linked = false
         if text.has(index, .copula) {
-            guard possessive else { return nil }
+            // "insta is thrifted.by.mo": without "my", only a name no one writes by accident.
+            guard possessive || (messenger && madeUpNameFollows(text, index + 1)) else { return nil }
             index += 1
             linked = true
         }
         switch text.symbol(index) {
-        case 0x3A, 0x3D, 0x2D, 0x2192, 0x3E:
+        case 0x3A, 0x3D, 0x2D, 0x2192, 0x3E, 0x27A1, 0x2794, 0x21D2, 0x279C, 0x27A4, 0x2B95:
             index += 1
             linked = true
-        default: break
+        default:
+            // "wechat id chen_li2024", "line id tomo88".
+            if nouns > 0, let last = text.identifierEnd(from: index), isMadeUpName(text, index, last) {
+                return (start, last)
+            }
         }
         guard linked, index < text.count, !text.tokens[index].lineBreakBefore else { return nil }
         if let last = atHandleEnd(text, at: index) { return (start, last) }
@@ -150,8 +186,21 @@ struct MessagingHandleScanner {
         if text.tokens[index].isNumber && last == index { return nil }
         let handleLike = text.looksLikeHandle(index, last)
         let mailbox = !messenger
-        guard handleLike || (possessive && !mailbox) else { return nil }
+        // "tg: annasells", "snap: joeyb": a plain name straight after the messenger and a colon, ending the
+        // phrase.
+        let labelled =
+            messenger && !possessive && text.symbol(index - 1) == 0x3A && index - 2 == platformLast + nouns
+            && text.tokens[index].letters >= 3
+            && (!text.isWord(last + 1) || text.tokens[last + 1].lineBreakBefore)
+        guard handleLike || (possessive && !mailbox) || labelled else { return nil }
         return (start, last)
+    }
+
+    /// Whether a made-up name ("velo_garage", "dani88x") starts at token `index`.
+    private func madeUpNameFollows(_ text: ContactDetailText, _ index: Int) -> Bool {
+        guard index < text.count, !text.tokens[index].lineBreakBefore, let last = text.identifierEnd(from: index)
+        else { return false }
+        return isMadeUpName(text, index, last)
     }
 
     /// An identifier no one writes by accident: with "_" or "." inside ("lily_b", "mia.makes"), or three
@@ -169,13 +218,33 @@ struct MessagingHandleScanner {
         if strong && text.has(last + 1, .objectPronoun) && !text.touchesPrevious(last + 1) {
             return (platform, last + 1)
         }
+        if strong, let end = comparisonEnd(text, after: last) { return (platform, end) }
+        if strong && text.has(last + 1, .trailingContactVerb) { return (platform, last + 1) }
+        // "insta DM me", "whatsapp text me".
+        if strong && text.has(last + 1, .contactVerb) && text.has(last + 2, .objectPronoun) {
+            return (platform, last + 2)
+        }
+        // "WhatsApp only pls": the only way, closing the phrase; "seen on Instagram only" is not.
+        if strong && text.has(last + 1, .only) && endsPhrase(text, after: last + 1)
+            && !text.has(platform - 1, .preposition)
+        {
+            return (platform, last + 1)
+        }
+        // "prefer whatsapp, faster", "I'd rather use telegram."; "I prefer Instagram for browsing" is not.
+        if strong && endsPhrase(text, after: last), let cue = preferenceBefore(text, platform) { return (cue, last) }
+        // "whatsapp var mı?": Turkish asks after the messenger.
+        if strong && text.keyEquals(last + 1, "var")
+            && (text.keyEquals(last + 2, "mı") || text.keyEquals(last + 2, "mi"))
+        {
+            return (platform, last + 2)
+        }
         var before = platform - 1
         var skipped = 0
         while skipped < 2 && text.has(before, [.article, .possessive]) && !text.has(before, .preposition) {
             before -= 1
             skipped += 1
         }
-        if text.has(before, .preposition) {
+        if text.has(before, .preposition) || isPortugueseOn(text, before) {
             if let cue = cue(text, before: before, strong: strong, classes: .contactVerb) {
                 return (cue, last)
             }
@@ -201,7 +270,7 @@ struct MessagingHandleScanner {
             var words = 0
             var asks = false
             var you = false
-            while index >= 0 && words < 4 && text.isWord(index) {
+            while index >= 0 && words < 4 && (text.isWord(index) || isHyphenInWord(text, index)) {
                 if text.has(index, .possessionQuestion) {
                     asks = true
                     let atStart = index == 0 || text.isBoundary(index - 1) || text.isSymbol(index - 1, ".")
@@ -216,6 +285,66 @@ struct MessagingHandleScanner {
             if strong && text.has(platform - 1, .preposition) && text.has(platform - 2, .secondPerson) {
                 return (platform, last)
             }
+        }
+        return nil
+    }
+
+    /// Portuguese "no" ("me chama no zap", "fala comigo no whats"), which is English "no" too: read as "on"
+    /// only after "comigo" or a "me" placed before its verb, as Portuguese places it.
+    private func isPortugueseOn(_ text: ContactDetailText, _ index: Int) -> Bool {
+        guard text.keyEquals(index, "no") else { return false }
+        if text.keyEquals(index - 1, "comigo") { return true }
+        var verb = index - 1
+        while verb > index - 4 && text.isWord(verb) {
+            if text.has(verb, .contactVerb) && text.keyEquals(verb - 1, "me") { return true }
+            verb -= 1
+        }
+        return false
+    }
+
+    /// Whether nothing but punctuation, a line break or "pls" follows token `index` in its phrase.
+    private func endsPhrase(_ text: ContactDetailText, after index: Int) -> Bool {
+        !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore || text.keyEquals(index + 1, "pls")
+            || text.keyEquals(index + 1, "please")
+    }
+
+    /// "as-tu whatsapp ?": a hyphen joining a question's verb and pronoun.
+    private func isHyphenInWord(_ text: ContactDetailText, _ index: Int) -> Bool {
+        text.isSymbol(index, "-") && text.touchesPrevious(index) && text.touchesPrevious(index + 1)
+            && text.isWord(index - 1)
+    }
+
+    /// "prefer WhatsApp", "I'd rather use telegram", "prefiero whatsapp": up to two words (an article, "to
+    /// use") between the wish and the messenger.
+    private func preferenceBefore(_ text: ContactDetailText, _ platform: Int) -> Int? {
+        var index = platform - 1
+        var words = 0
+        while words < 3 && text.isWord(index) && !text.tokens[index + 1].lineBreakBefore {
+            if text.has(index, .preference) { return index }
+            guard text.has(index, [.article, .towards, .possessionQuestion, .preposition]) else { return nil }
+            index -= 1
+            words += 1
+        }
+        return nil
+    }
+
+    /// "WhatsApp is faster", "telegram would be easier for me": proposing the messenger over this chat; but
+    /// "WhatsApp is better than Telegram" compares the two.
+    private func comparisonEnd(_ text: ContactDetailText, after last: Int) -> Int? {
+        var index = last + 1
+        var words = 0
+        while words < 3 && text.isWord(index) && !text.tokens[index].lineBreakBefore {
+            if text.has(index, .comparative) {
+                // It proposes when it ends the phrase or says for whom: "is faster 4 me", "would be easier,".
+                guard words > 0 else { return nil }
+                if !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore { return index }
+                if text.has(index + 1, .objectPronoun) { return index + 1 }
+                let forWhom = text.keyEquals(index + 1, "for") || text.keyEquals(index + 1, "4")
+                return forWhom && text.has(index + 2, .objectPronoun) ? index + 2 : nil
+            }
+            guard text.has(index, [.copula, .commonWord]) else { return nil }
+            words += 1
+            index += 1
         }
         return nil
     }

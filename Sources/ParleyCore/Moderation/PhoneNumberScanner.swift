@@ -54,7 +54,11 @@ struct PhoneNumberScanner {
             groups.removeAll(keepingCapacity: true)
             groups.append(unit)
             var last = first
-            while let (next, separator) = nextUnit(text, after: last, previous: groups[groups.count - 1]) {
+            var anySpoken = unit.spoken
+            while let (next, separator) = nextUnit(
+                text, after: last, previous: groups[groups.count - 1], anySpoken: anySpoken)
+            {
+                anySpoken = anySpoken || next.group.spoken
                 var group = next.group
                 // "twenty one" is two digits, not three.
                 if groups[groups.count - 1].tens && group.spoken && group.digits == 1 && group.value > 0
@@ -86,7 +90,7 @@ struct PhoneNumberScanner {
 
     /// The next digit group after the group ending at token `last`, if only separators stand between them.
     private func nextUnit(
-        _ text: ContactDetailText, after last: Int, previous: Group
+        _ text: ContactDetailText, after last: Int, previous: Group, anySpoken: Bool
     )
         -> ((group: Group, index: Int), UInt32)?
     {
@@ -94,13 +98,14 @@ struct PhoneNumberScanner {
         var marks = 0
         var separator = Self.space
         var comma = false
+        var plus = false
         var joiners = 0
         while index < text.count {
             let token = text.tokens[index]
             guard !token.lineBreakBefore else { return nil }
             if token.isWord {
                 // A number given in pieces: "0151, second bit is 234 56789", "0791 then 123 then 4567".
-                guard unit(text, index) == nil else { break }
+                guard unit(text, index) == nil, !(previous.spoken && text.has(index, .everydayNumber)) else { break }
                 guard joiners < 5, token.classes.contains(.numberJoiner) else { return nil }
                 joiners += 1
                 index += 1
@@ -114,24 +119,51 @@ struct PhoneNumberScanner {
             case 0x2E, 0x2026: separator = 0x2E
             case 0x28, 0x29: break
             case 0x2C: comma = true
+            // "07 + 723 + 448 + 019": pieces to be joined, held to the rules of a number given in pieces.
+            case 0x2B: plus = true
             case 0x3A where joiners > 0: break
             default: return nil
             }
             if !ellipsis { marks += 1 }
             index += 1
         }
-        guard index < text.count, !text.tokens[index].lineBreakBefore, var group = unit(text, index) else {
+        guard index < text.count, !text.tokens[index].lineBreakBefore,
+            var group = unit(text, index) ?? (previous.spoken ? everydayNumber(text, index) : nil)
+        else {
             return nil
         }
-        if comma && joiners == 0 && !(previous.spoken && group.spoken) { return nil }
+        // A comma splits a dictated number ("sześć zero jeden, 447, 298") but also lists figures ("sizes 38,
+        // 40"): it joins pieces only once some piece was said in words.
+        if comma && joiners == 0 && !(anySpoken || group.spoken) { return nil }
         if comma { separator = 0x2C }
         // "treinta y cuatro", "forty and two" say one two-digit number, not two pieces.
         let completesTens = previous.tens && joiners == 1 && group.spoken && group.digits == 1 && group.value > 0
-        group.bridged = joiners > 0 && !completesTens
-        // Pieces are both in digits or both in words, and a piece in digits is more than one digit: "+44 7700
-        // 900123 after six" ends at the number.
-        if group.bridged && (group.spoken != previous.spoken || (!group.spoken && group.digits < 2)) { return nil }
+        group.bridged = (joiners > 0 && !completesTens) || plus
+        // A piece reached over words is a run of digits, or one digit that starts a run ("then 0 one 3 two"),
+        // and in words only after words or when it is a run itself: "+44 7700 900123 after six" ends at the
+        // number.
+        if group.bridged {
+            let startsRun = nextStartsRun(text, after: index)
+            if !group.spoken && group.digits < 2 && !startsRun { return nil }
+            if group.spoken && !previous.spoken && group.digits < 2 && !startsRun { return nil }
+        }
         return ((group, index), completesTens ? Self.space : separator)
+    }
+
+    /// "once", "elf", "seize": numbers that are everyday words too, read as two digits only inside a number
+    /// already being said in words ("seis cero cero, once, veintidós").
+    private func everydayNumber(_ text: ContactDetailText, _ index: Int) -> Group? {
+        guard text.has(index, .everydayNumber) else { return nil }
+        let token = text.tokens[index]
+        return Group(
+            digits: 2, value: -1, leadingZero: false, spoken: true, separator: 0,
+            digitSet: 1 << UInt16(max(0, token.digitValue)))
+    }
+
+    /// Whether another digit group follows token `index` after a single space.
+    private func nextStartsRun(_ text: ContactDetailText, after index: Int) -> Bool {
+        index + 1 < text.count && text.tokens[index + 1].spaceBefore && !text.tokens[index + 1].lineBreakBefore
+            && unit(text, index + 1) != nil
     }
 
     /// The digits token `index` stands for, if it stands for digits at all: "0176", "four", "oh", "four15",
@@ -236,14 +268,20 @@ struct PhoneNumberScanner {
         _ text: ContactDetailText, _ groups: [Group], start: Int, last: Int, international: Bool
     ) -> Bool {
         var total = 0
-        var spoken = false
+        var spokenDigits = 0
         var digitSet: UInt16 = 0
-        for group in groups {
+        // "one, two, three, four, five, six, seven" counts; it dials nothing.
+        var counting = true
+        for (offset, group) in groups.enumerated() {
             total += group.digits
-            spoken = spoken || group.spoken
+            if group.spoken { spokenDigits += max(group.digits, 1) }
             digitSet |= group.digitSet
+            if group.digits != 1 || (offset > 0 && group.value != groups[offset - 1].value + 1) { counting = false }
         }
-        guard total >= 7 && total <= 15, !(international && total < 8), digitSet.nonzeroBitCount >= 3 else {
+        // One word before a run of digits ("um, 250000", "een 4567890") is a filler or an article, not a
+        // number said in words.
+        let spoken = spokenDigits >= 2
+        guard total >= 7 && total <= 15, !(international && total < 8), digitSet.nonzeroBitCount >= 3, !counting else {
             return false
         }
         if isGluedToLetters(text, start: start, last: last) { return false }
@@ -252,11 +290,13 @@ struct PhoneNumberScanner {
         // Pieces joined over words must look like one phone number on their own: ten digits or more that
         // start like a dialled number or follow a phone word.
         if groups.contains(where: \.bridged) {
-            guard total >= 10, groups[0].leadingZero || international || context.phone || context.number else {
+            // A number that opens in words ("nine one seven, then 555") is being dictated on purpose.
+            let dialled = groups[0].leadingZero || international || groups[0].spoken
+            guard total >= 10, dialled || context.phone || context.number else {
                 return false
             }
         }
-        if !spoken && hasNonPhoneShape(groups) { return false }
+        if !spoken && hasNonPhoneShape(groups, international: international) { return false }
         if international || context.phone || context.phoneAfter || context.number || spoken { return true }
         if groups[0].leadingZero { return total >= 9 }
         if groups.count > 1 || text.tokens[start].joined { return total >= 10 }
@@ -288,7 +328,7 @@ struct PhoneNumberScanner {
 
     /// Dates (12/03/2025, 2025-03-12), ranges (1000-1200), lists of years or sizes (2019 2020 2021,
     /// 8 10 12 14 16) and versions or addresses (3.2.0.1147): digit runs that are not numbers to dial.
-    private func hasNonPhoneShape(_ groups: [Group]) -> Bool {
+    private func hasNonPhoneShape(_ groups: [Group], international: Bool) -> Bool {
         let count = groups.count
         if count == 3 && groups[1].separator == groups[2].separator && groups[1].separator != Self.space {
             let lengths = (groups[0].digits, groups[1].digits, groups[2].digits)
@@ -310,7 +350,10 @@ struct PhoneNumberScanner {
         }
         // Round figures: "1000 2000 5000".
         if count >= 2 && groups.allSatisfy({ $0.digits >= 3 && $0.value >= 0 && $0.value % 100 == 0 }) { return true }
-        if groups.contains(where: { $0.separator == 0x2E }) && groups.contains(where: { $0.digits == 1 }) {
+        // "3.2.0.1147" is a version; "+1.646.555.0142" and "+33.6.12.34.56.78" are dialled.
+        if !international && groups.contains(where: { $0.separator == 0x2E })
+            && groups.contains(where: { $0.digits == 1 })
+        {
             return true
         }
         return false

@@ -26,6 +26,12 @@ struct WebAddressScanner {
                 index = last + 1
                 continue
             }
+            if let last = spacedWWWEnd(text, at: index) {
+                matches.append(
+                    ContactDetailMatch(start: text.tokens[index].start, end: text.tokens[last].end, kind: .web))
+                index = last + 1
+                continue
+            }
             guard let firstEnd = text.labelEnd(from: index) else {
                 index += 1
                 continue
@@ -49,20 +55,55 @@ struct WebAddressScanner {
         }
     }
 
-    /// "http://…" or "https://…" up to the next space.
+    /// "http://…" or "https://…" up to the next space; spaced out ("h t t p s : / / shop . it"), up to the
+    /// end of the domain that follows.
     private func schemeURLEnd(_ text: ContactDetailText, at index: Int) -> Int? {
-        guard text.has(index, .scheme), text.isSymbol(index + 1, ":"), text.touchesPrevious(index + 1),
-            text.isSymbol(index + 2, "/"), text.touchesPrevious(index + 2), text.touchesPrevious(index + 3)
-        else { return nil }
+        guard text.has(index, .scheme), text.isSymbol(index + 1, ":"), text.isSymbol(index + 2, "/") else {
+            return nil
+        }
+        guard text.touchesPrevious(index + 1), text.touchesPrevious(index + 2), text.touchesPrevious(index + 3)
+        else { return spacedSchemeURLEnd(text, at: index) }
         var last = index + 3
         while last + 1 < text.count && text.touchesPrevious(last + 1) { last += 1 }
         while last > index + 3 && text.isTrailingPunctuation(last) { last -= 1 }
         return last
     }
 
+    /// "h t t p s : / / shop . it": the domain after a spaced-out scheme, joined however its dots are written.
+    private func spacedSchemeURLEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        var first = index + 3
+        if text.isSymbol(first, "/") { first += 1 }
+        guard first < text.count, !text.tokens[first].lineBreakBefore, var last = text.labelEnd(from: first) else {
+            return nil
+        }
+        var labels = 1
+        while labels < 6, let (_, next) = text.connector(after: last), let end = text.labelEnd(from: next) {
+            last = end
+            labels += 1
+        }
+        return labels >= 2 ? last : nil
+    }
+
+    /// "www mysite com", "www oak-and-pine co uk": the dots left out, which "www" before a name and a known
+    /// ending make plain.
+    private func spacedWWWEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        guard text.has(index, .www), let nameEnd = text.labelEnd(from: index + 1), text.tokens[index + 1].spaceBefore,
+            !text.tokens[index + 1].lineBreakBefore
+        else { return nil }
+        var last = nameEnd + 1
+        guard last < text.count, text.tokens[last].spaceBefore, !text.tokens[last].lineBreakBefore,
+            text.has(last, .spokenTLD)
+        else { return nil }
+        if text.keyEquals(last, "co") && text.has(last + 1, .spokenTLD) && text.tokens[last + 1].spaceBefore {
+            last += 1
+        }
+        return last
+    }
+
     /// A link shortener with its dot left out, "tinyurl com / 4bx9kz7p" or "bit ly 3xKq9Lm": the short
     /// names need the code after them, the long ones ("tinyurl", "shorturl") say enough on their own.
     private func spacedShortenerEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        if let last = namedShortenerPathEnd(text, at: index) { return last }
         guard text.has(index, .shortener), text.tokens[index].keyLength >= 3, text.has(index + 1, .tld),
             text.tokens[index + 1].spaceBefore, text.tokens[index + 1].keyLength <= 3,
             !text.tokens[index + 1].lineBreakBefore
@@ -76,6 +117,19 @@ struct WebAddressScanner {
         }
         // "paypal me the money" is a sentence; "tinyurl com" is not.
         return text.tokens[index].keyLength >= 6 && !text.has(index + 1, .wordlikeTLD) ? index + 1 : nil
+    }
+
+    /// "tinyurl then slash cheapsofa99", "tinyurl / 4bx9kz7p": a long shortener name, a slash, and a code.
+    private func namedShortenerPathEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        guard text.has(index, .shortener), text.tokens[index].keyLength >= 6 else { return nil }
+        var slash = index + 1
+        if text.has(slash, .numberJoiner) { slash += 1 }
+        guard text.isSymbol(slash, "/") || text.has(slash, .slashWord) else { return nil }
+        let code = slash + 1
+        guard text.isWord(code), !text.tokens[code].lineBreakBefore, !text.has(code, .commonWord),
+            text.tokens[code].keyLength >= 4
+        else { return nil }
+        return code
     }
 
     /// Tries every label that is a top-level domain, right to left, as the end of an address; returns the
@@ -149,9 +203,19 @@ struct WebAddressScanner {
         case .foreign:
             // "moebel-schmidt punkt de", "tienda punto es"; but Spanish "mi punto es que…" is a sentence.
             guard text.has(tld, [.genericTLD, .spokenTLD]) else { return false }
+            // French "point de vente", Spanish "punto de encuentro": "de" is "of" when a word follows it.
+            if text.keyEquals(tld, "de") && !path && text.isWord(tld + 1) && !text.tokens[tld + 1].lineBreakBefore
+                && text.tokens[tld + 1].letters > 0
+            {
+                return false
+            }
             if name.last > name.first { return true }
             guard !text.has(name.first, [.commonWord, .possessive, .article]) else { return false }
             return text.has(tld, .copula) ? nameToken.keyLength >= 4 : nameToken.keyLength >= 2
+        case .spoken where !text.has(tld, [.spokenTLD, .wordlikeTLD]):
+            // "vintagevault dot shop": a newer domain said aloud, after a name too long to be a word before
+            // "dot" in a sentence ("polka dot art").
+            return nameToken.keyLength >= 6 && !text.has(name.first, .commonWord)
         case .spoken, .spaced:
             guard text.has(tld, .spokenTLD), !text.has(name.first, .commonWord) || name.last > name.first else {
                 return false

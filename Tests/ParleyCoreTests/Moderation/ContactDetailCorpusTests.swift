@@ -4,13 +4,18 @@ import Testing
 @testable import ParleyCore
 
 /// Message-level precision and recall of ``ContactDetailDetector`` on labelled messages, printed on
-/// every run. Four sets, told apart by how much the rules have seen of them (docs/moderation.md):
+/// every run. Five sets, told apart by how much the rules have seen of them (docs/moderation.md):
 /// - `contact-details-corpus.jsonl`: the detector author's own, written before the rules; its
 ///   `holdout` third was not looked at while tuning, but its author wrote the rules too.
 /// - `contact-details-blind-a.jsonl`: written by someone who never saw the rules; its misses were
 ///   then studied and fixed (as families, not lines), so it is no longer blind.
 /// - `contact-details-blind-b.jsonl` and `contact-details-blind-2.jsonl`: written the same way and
-///   kept sealed until the rules were done. Their first measurement is the honest figure.
+///   kept sealed until the rules were done; their first measurement (blind-b P 1.000 R 0.878, blind-2
+///   P 0.985 R 0.722) was the honest figure. Their misses have since been studied and fixed as families,
+///   so they are studied sets now, like blind-a.
+/// - `contact-details-blind-3.jsonl`: 300 messages by a third writer who saw neither the rules nor
+///   the other sets, kept outside the project until the rules above were done and measured once:
+///   the honest figure (docs/moderation.md).
 @Suite("Contact details in labelled messages")
 struct ContactDetailCorpusTests {
     struct Line: Decodable {
@@ -102,13 +107,23 @@ struct ContactDetailCorpusTests {
         #expect(score.precision >= 0.98 && score.recall >= 0.95)
     }
 
-    /// The sealed sets do not meet the goal (docs/moderation.md has their first measurement);
-    /// these floors, at that measurement, catch a change that makes the detector worse on text its
-    /// rules were not written for.
-    @Test func theSealedBlindSetsDoNotFallBelowTheirFirstMeasurement() throws {
+    /// blind-b and blind-2 are studied sets now: their misses were fixed as families of evasion, not line
+    /// by line, and they are no longer a measure of unseen text. These floors, at the figures after that
+    /// study, catch a change that makes the detector worse on them. The misses left in blind-2 are riddles
+    /// ("the price of the lamp followed by 555 0148") and one line labelled against the house rule that
+    /// "do you have Telegram?" invites.
+    @Test func theStudiedBlindSetsDoNotRegress() throws {
         let b = try #require(try Self.score("contact-details-blind-b.jsonl")["blind-b"])
         let second = try #require(try Self.score("contact-details-blind-2.jsonl")["blind-2"])
-        #expect(b.precision >= 1.0 && b.recall >= 0.878)
-        #expect(second.precision >= 0.984 && second.recall >= 0.722)
+        #expect(b.precision >= 1.0 && b.recall >= 1.0)
+        #expect(second.precision >= 0.988 && second.recall >= 0.955)
+    }
+
+    /// blind-3 measured once, sealed, after the rules were finished: precision 0.985, recall 0.914
+    /// (the main branch's rules before that work: 0.983 and 0.829). The recall goal, 0.95, is not met;
+    /// this holds the set at its first measurement.
+    @Test func theSealedBlindSetDoesNotFallBelowItsFirstMeasurement() throws {
+        let score = try #require(try Self.score("contact-details-blind-3.jsonl")["blind-3"])
+        #expect(score.precision >= 0.984 && score.recall >= 0.914)
     }
 }
