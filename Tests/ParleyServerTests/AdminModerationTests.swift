@@ -162,6 +162,19 @@ struct AdminModerationTests {
         }
     }
 
+    @Test func sendingAsAParticipantWhoIsBlockedShowsWhyBesideTheMessage() async throws {
+        try await AdminTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)
+            try await Self.moderation(context).block(sessionID: session.id, by: customer)
+            _ = try await context.browser.get("/admin/chat-sessions/\(session.id)/edit")
+            let refused = try await context.browser.post(
+                "/admin/chat-sessions/\(session.id)/messages", [("body", "Hello from the shop"), ("sender", "vendor")])
+            #expect(refused.status == .forbidden)
+            #expect(refused.text.contains("blocked the other"))
+            #expect(refused.text.contains("Hello from the shop"))
+        }
+    }
+
     @Test func decidingWithoutTheFormsTokenIsRefused() async throws {
         try await AdminTestContext.run { context in
             let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)

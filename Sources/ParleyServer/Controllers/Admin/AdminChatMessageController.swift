@@ -50,6 +50,13 @@ struct AdminChatMessageController {
             return try await formPage.render(
                 request: request, session: session, sessionID: stored.id, input: formPage.input(for: stored),
                 errors: [:], status: .unprocessableContent, messages: state)
+        } catch ModerationError.blocked {
+            state.bodyError =
+                "One of the participants blocked the other, so no message can be sent between them until "
+                + "they unblock."
+            return try await formPage.render(
+                request: request, session: session, sessionID: stored.id, input: formPage.input(for: stored),
+                errors: [:], status: .forbidden, messages: state)
         }
     }
 
