@@ -130,7 +130,8 @@ struct ModerationAPITests {
             let badNote = try await api.send(.post, path, json: #"{"reason":"spam","note":"\#(long)"}"#)
             #expect(badNote.errorCode == "note_too_long")
             let foreign = try await api.send(.post, path, json: #"{"reason":"spam","message_id":999999}"#)
-            #expect(foreign.status == .notFound)
+            #expect(foreign.status == .unprocessableContent)
+            #expect(foreign.errorCode == "unknown_message")
         }
     }
 

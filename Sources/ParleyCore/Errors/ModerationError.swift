@@ -5,6 +5,8 @@ public enum ModerationError: ParleyError, Equatable {
     case invalidReason
     case noteTooLong(limit: Int)
     case noteControlCharacters
+    /// The report names a message that is not one of the conversation's.
+    case unknownMessage(id: Int64)
     case tooManyOpenReports(limit: Int)
     case caseNotFound(id: Int64)
     case caseClosed(id: Int64)
@@ -16,7 +18,7 @@ public enum ModerationError: ParleyError, Equatable {
     public var kind: ParleyErrorKind {
         switch self {
         case .blocked, .administratorsCannotBeBanned, .banned: .forbidden
-        case .invalidReason, .noteTooLong, .noteControlCharacters, .emptyWarning: .invalid
+        case .invalidReason, .noteTooLong, .noteControlCharacters, .unknownMessage, .emptyWarning: .invalid
         case .tooManyOpenReports, .caseClosed: .conflict
         case .caseNotFound, .userNotFound: .notFound
         }
@@ -28,6 +30,7 @@ public enum ModerationError: ParleyError, Equatable {
         case .invalidReason: "invalid_reason"
         case .noteTooLong: "note_too_long"
         case .noteControlCharacters: "invalid_characters"
+        case .unknownMessage: "unknown_message"
         case .tooManyOpenReports: "too_many_reports"
         case .caseNotFound: "case_not_found"
         case .caseClosed: "case_closed"
@@ -42,6 +45,7 @@ public enum ModerationError: ParleyError, Equatable {
         switch self {
         case .invalidReason: "reason"
         case .noteTooLong, .noteControlCharacters: "note"
+        case .unknownMessage: "message_id"
         case .emptyWarning: "warning"
         default: nil
         }
@@ -59,6 +63,8 @@ public enum ModerationError: ParleyError, Equatable {
             "Remove the control characters from the note: only line breaks and tabs are allowed."
         case .tooManyOpenReports(let limit):
             "You have \(limit) reports waiting for a moderator; send more once some are handled."
+        case .unknownMessage(let id):
+            "Message #\(id) is not in this conversation: give one of its messages, or leave message_id out."
         case .caseNotFound(let id): "There is no moderation case #\(id)."
         case .caseClosed(let id): "Case #\(id) was already handled by another moderator."
         case .administratorsCannotBeBanned: "Administrators cannot be banned; change their role first."

@@ -46,7 +46,7 @@ public struct ModerationService: Sendable {
     /// A participant reports the conversation, or one message of it, to the moderators.
     ///
     /// - Throws: ``ModerationError/invalidReason``, ``ModerationError/noteTooLong(limit:)``,
-    ///   ``ChatError/messageNotFound(id:)`` for a message of another session,
+    ///   ``ModerationError/unknownMessage(id:)`` for a message of another session,
     ///   ``ModerationError/tooManyOpenReports(limit:)``.
     public func report(
         sessionID: Int64, by user: User, reason: String, messageID: Int64?, note: String?
@@ -61,7 +61,7 @@ public struct ModerationService: Sendable {
             if let messageID {
                 guard let message = try await ChatMessageRepository(db).find(id: messageID),
                     message.sessionID == sessionID
-                else { throw ChatError.messageNotFound(id: messageID) }
+                else { throw ModerationError.unknownMessage(id: messageID) }
             }
             let cases = ModerationCaseRepository(db)
             guard try await cases.openReportCount(reporterID: user.id) < Self.maximumOpenReports else {

@@ -115,7 +115,7 @@ struct ModerationServiceTests {
                 try await moderation.report(
                     sessionID: session.id, by: customer, reason: "spam", messageID: nil, note: "bell \u{07}")
             }
-            await #expect(throws: ChatError.messageNotFound(id: foreign.id)) {
+            await #expect(throws: ModerationError.unknownMessage(id: foreign.id)) {
                 try await moderation.report(
                     sessionID: session.id, by: customer, reason: "spam", messageID: foreign.id, note: nil)
             }
