@@ -130,6 +130,25 @@ struct PersonalDataTests {
         }
     }
 
+    @Test func anErasedAccountCanNeitherBeEditedNorGivenAPassword() async throws {
+        try await ChatTestContext.run { context in
+            let customer = try await context.fixtures.user(.customer)
+            let service = PersonalDataService(database: context.database, events: context.events)
+            _ = try await service.erase(userID: customer.id, by: .commandLine, clientAddress: "")
+            let users = UserService(database: context.database, events: context.events, bcryptCost: 4)
+            await #expect(throws: UserError.erased(id: customer.id)) {
+                try await users.updateUser(
+                    id: customer.id, name: "Back Again", email: "back@example.com", role: .customer,
+                    password: "a-new-password")
+            }
+            await #expect(throws: UserError.erased(id: customer.id)) {
+                try await users.resetPassword(email: "deleted-\(customer.id)@erased.invalid", password: "new-password1")
+            }
+            let still = try await context.database.read { db in try await UserRepository(db).find(id: customer.id) }
+            #expect(still?.name == PersonalDataService.erasedName)
+        }
+    }
+
     @Test func theLastAdministratorAndOnesOwnAccountAreNotErased() async throws {
         try await ChatTestContext.run { context in
             let service = PersonalDataService(database: context.database, events: context.events)

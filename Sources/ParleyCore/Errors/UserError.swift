@@ -7,11 +7,13 @@ public enum UserError: ParleyError, Equatable {
     case passwordTooLong(maximumBytes: Int)
     case userNotFound(id: Int64)
     case unknownEmail(String)
+    /// The account's personal data was erased; it stays as it is.
+    case erased(id: Int64)
 
     public var kind: ParleyErrorKind {
         switch self {
         case .nameRequired, .invalidEmail, .passwordTooShort, .passwordTooLong: .invalid
-        case .emailTaken: .conflict
+        case .emailTaken, .erased: .conflict
         case .userNotFound, .unknownEmail: .notFound
         }
     }
@@ -24,6 +26,7 @@ public enum UserError: ParleyError, Equatable {
         case .passwordTooShort: "password_too_short"
         case .passwordTooLong: "password_too_long"
         case .userNotFound, .unknownEmail: "user_not_found"
+        case .erased: "erased"
         }
     }
 
@@ -32,7 +35,7 @@ public enum UserError: ParleyError, Equatable {
         case .nameRequired: "name"
         case .invalidEmail, .emailTaken: "email"
         case .passwordTooShort, .passwordTooLong: "password"
-        case .userNotFound: nil
+        case .userNotFound, .erased: nil
         case .unknownEmail: "email"
         }
     }
@@ -47,6 +50,8 @@ public enum UserError: ParleyError, Equatable {
             "Use a password of at most \(maximum) bytes (\(maximum) letters without accents; fewer with them)."
         case .userNotFound(let id): "There is no user #\(id)."
         case .unknownEmail(let email): "No account uses \(email)."
+        case .erased(let id):
+            "User #\(id)'s personal data was erased, so the account can no longer be edited or given a password."
         }
     }
 }

@@ -71,4 +71,10 @@ public struct UserRepository: Sendable {
             """ + hash + " WHERE id = \(bind: id) RETURNING \(unsafeRaw: User.columns)"
         ).first().map(User.init(row:))
     }
+
+    /// Whether the user's personal data was erased (``PersonalDataService``).
+    func isErased(id: Int64) async throws -> Bool {
+        try await db.raw("SELECT erased_at FROM users WHERE id = \(bind: id)").first()?
+            .decode(column: "erased_at", as: Int64?.self) != nil
+    }
 }

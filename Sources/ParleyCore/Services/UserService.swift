@@ -63,6 +63,7 @@ public struct UserService: Sendable {
         do {
             return try await database.write(publishingTo: events, at: now) { db in
                 let users = UserRepository(db)
+                if try await users.isErased(id: id) { throw UserError.erased(id: id) }
                 if let other = try await users.find(email: email), other.id != id { throw UserError.emailTaken(email) }
                 guard
                     let user = try await users.update(
@@ -84,6 +85,7 @@ public struct UserService: Sendable {
         return try await database.write(publishingTo: events, at: now) { db in
             let users = UserRepository(db)
             guard let user = try await users.find(email: email) else { throw UserError.unknownEmail(email) }
+            if try await users.isErased(id: user.id) { throw UserError.erased(id: user.id) }
             try await users.updatePasswordHash(id: user.id, passwordHash: hash, at: now)
             try await db.raw("DELETE FROM web_sessions WHERE user_id = \(bind: user.id)").run()
             try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: user.id)").run()
