@@ -71,13 +71,14 @@ print(json.dumps({"schemaVersion": "0.2.0", "auth": [
     {"name": name, "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {token}"}]} for name, token in users]}))
 EOF
 
-# DELETE /auth/token is left out: it would revoke the token the run signs in with. One worker: with
+# DELETE /auth/token (revokeToken) is left out: it would revoke the token the run signs in with; the
+# other DELETEs (unmute, unblock, remove a device) are fuzzed like the rest. One worker: with
 # more, Hypothesis describes its filters from several threads at once and Python 3.11's parser trips
 # ("AST constructor recursion depth mismatch"). About a minute and a half per engine.
 # In the background and waited for, so that a signal to this script stops it (and the server) at once.
 schemathesis --config-file .ci/schemathesis.toml run "$base/api/v1/openapi.json" --url "$base" \
   --checks all --phases coverage,fuzzing,stateful --max-examples 75 --workers 1 \
-  --exclude-method DELETE --no-color &
+  --exclude-operation-id revokeToken --no-color &
 tester=$!
 status=0
 wait "$tester" || status=$?

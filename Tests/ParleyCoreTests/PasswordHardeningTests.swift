@@ -45,6 +45,30 @@ struct PasswordHardeningTests {
         }
     }
 
+    /// Both run one bcrypt verification of the same cost. Medians of interleaved tries, so a busy
+    /// machine slows both alike; without the decoy the unknown email answers some 100 times sooner.
+    @Test func anUnknownEmailTakesAsLongAsAWrongPassword() async throws {
+        try await ChatTestContext.run { context async throws in
+            let users = UserService(database: context.database, bcryptCost: 9)
+            _ = try await users.createUser(
+                name: "T", email: "t@example.com", role: .customer, password: "right-password")
+            func time(_ email: String) async throws -> Duration {
+                let started = ContinuousClock.now
+                _ = try await users.authenticate(email: email, password: "wrong-password")
+                return ContinuousClock.now - started
+            }
+            _ = try await time("nobody@example.com")  // makes the decoy hash
+            var known: [Duration] = []
+            var unknown: [Duration] = []
+            for _ in 0..<7 {
+                known.append(try await time("t@example.com"))
+                unknown.append(try await time("nobody@example.com"))
+            }
+            let ratio = unknown.sorted()[3] / known.sorted()[3]
+            #expect(ratio > 0.5 && ratio < 2, "unknown email / wrong password: \(ratio)")
+        }
+    }
+
     @Test func demoAccountsAreHashedAtTheConfiguredCost() async throws {
         try await ChatTestContext.run { context async throws in
             _ = try await DemoSeeder(database: context.database, events: context.events, bcryptCost: 5).seed()

@@ -178,4 +178,31 @@ struct AdminAuthenticationTests {
             #expect(signedIn.status == .seeOther)
         }
     }
+
+    /// The admin form and `POST /api/v1/auth/token` check the same password, so they spend the same
+    /// allowance of failures: a guesser gains nothing by alternating between them.
+    @Test func failuresAtEitherSignInDoorCountTogether() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            func apiSignIn(_ password: String) async throws -> HTTPResponse.Status {
+                let json = #"{"email":"\#(AdminTestContext.adminEmail)","password":"\#(password)"}"#
+                return try await context.browser.client.executeRequest(
+                    uri: "/api/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: json)
+                ).status
+            }
+            func formSignIn(_ password: String) async throws -> HTTPResponse.Status {
+                try await context.browser.get("/admin/login")
+                return try await context.browser.post(
+                    "/admin/login", [("email", AdminTestContext.adminEmail), ("password", password)]
+                ).status
+            }
+            for attempt in 0..<SignInThrottle.freeFailuresPerAccount {
+                let status =
+                    attempt.isMultiple(of: 2) ? try await formSignIn("wrong-guess") : try await apiSignIn("wrong-guess")
+                #expect(status != .tooManyRequests, "attempt \(attempt)")
+            }
+            #expect(try await apiSignIn(AdminTestContext.adminPassword) == .tooManyRequests)
+            #expect(try await formSignIn(AdminTestContext.adminPassword) == .tooManyRequests)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
-import ParleyCore
+@testable import ParleyCore
+@testable import ParleyServer
 import ParleyTestSupport
 import Testing
 
@@ -65,6 +66,44 @@ struct AdminModerationTests {
             #expect(!filtered.text.contains(#"data-case-id="\#(report.id - 1)""#))
             let dismissed = try await context.browser.get("/admin/moderation?state=dismissed")
             #expect(!dismissed.text.contains("data-case-id="))
+        }
+    }
+
+    @Test func aFlaggedMessageLinksToItsOwnPageOfTheConversation() async throws {
+        try await AdminTestContext.run { context in
+            try await SettingsService(database: context.database).setContactDetailPolicy(.flag)
+            let (customer, vendor, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)
+            for index in 0..<ChatMessagesModel.pageSize {
+                _ = try await context.chat.chat.sendMessage(
+                    sessionID: session.id, senderID: customer.id, body: "question \(index)")
+            }
+            let flagged = try await context.chat.chat.sendMessage(
+                sessionID: session.id, senderID: vendor.id, body: "call 415 555 0132")
+            let page = try await context.browser.get("/admin/moderation")
+            #expect(page.text.contains("/admin/chat-sessions/\(session.id)/edit?messages_page=2#message-\(flagged.id)"))
+        }
+    }
+
+    @Test func theSidebarCountsRecountOnlyOnEventsThatCanMoveThem() async throws {
+        try await AdminTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)
+            func message(_ flags: [MessageFlag]) -> ChatEvent {
+                .messageCreated(
+                    ChatMessage(
+                        id: 1, sessionID: session.id, senderID: customer.id, senderRole: .customer, body: "hi",
+                        readAt: nil, createdAt: Date(), clientMessageID: nil, flags: flags),
+                    session: session)
+            }
+            let read = ChatEvent.messagesRead(session: session, readerID: customer.id, count: 1, upToMessageID: 1)
+            #expect(SidebarCount.movesOpenModerationCases(message([.contactDetails])))
+            #expect(!SidebarCount.movesOpenModerationCases(message([])))
+            #expect(SidebarCount.movesOpenModerationCases(.moderationQueueChanged))
+            #expect(SidebarCount.movesOpenModerationCases(.sessionDeleted(session)))
+            #expect(!SidebarCount.movesOpenModerationCases(read))
+            #expect(SidebarCount.movesUnreadMessages(message([])))
+            #expect(SidebarCount.movesUnreadMessages(read))
+            #expect(!SidebarCount.movesUnreadMessages(.moderationQueueChanged))
+            #expect(!SidebarCount.movesUnreadMessages(.accessChanged(userID: customer.id)))
         }
     }
 

@@ -125,6 +125,18 @@ struct ConnectionLimitsTests {
         }
     }
 
+    /// Behind a proxy every client arrives from the proxy's address, so a trusted proxy is not held
+    /// to one address's allowance.
+    @Test func aTrustedProxyIsNotHeldToTheAddressAllowance() async throws {
+        try await APITestContext.run(connections: try Self.limits().trusting("127.0.0.2")) { context in
+            let port = try Self.port(context)
+            // `open` waits for each connection's answer, and fails if the server closes it instead.
+            let held = try await (0..<5).asyncMap { _ in try await HeldConnection.open(port: port) }
+            for connection in held { connection.close() }
+            #expect(held.count == 5)
+        }
+    }
+
     @Test func aRealtimeSocketOutlivesTheHTTPDeadlines() async throws {
         let limits = Self.limits(header: .seconds(1), bodyStall: .seconds(1), body: .seconds(1), keepAlive: .seconds(1))
         try await APITestContext.run(connections: limits) { context in

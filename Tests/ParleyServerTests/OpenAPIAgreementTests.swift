@@ -70,6 +70,42 @@ struct OpenAPIAgreementTests {
         }
     }
 
+    @Test func theDocumentsBodyLimitIsTheServers() throws {
+        let body = Self.schema(try Self.document(), "components/schemas/SendMessage/properties/body")
+        #expect(body["maxLength"] as? Int == ChatService.maximumBodyLength)
+    }
+
+    /// The longest body the rule allows, in its longest JSON form (each character an escaped
+    /// surrogate pair, 12 bytes), stays under the 64 KiB upload limit: a long message meets the 422
+    /// that names its length, never the 413.
+    @Test func theLongestAllowedBodyFitsTheUploadLimitHoweverItIsEscaped() async throws {
+        try await APITestContext.run { context in
+            let (customer, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
+            let api = try await context.api.signIn(customer.email)
+            let path = "/api/v1/chat-sessions/\(session.id)/messages"
+            let escaped = String(repeating: #"\ud83d\ude00"#, count: ChatService.maximumBodyLength)
+            let longest = try await api.send(.post, path, json: #"{"body":"\#(escaped)"}"#)
+            #expect(longest.status == .created)
+            let longer = try await api.send(.post, path, json: #"{"body":"\#(escaped)\ud83d\ude00"}"#)
+            #expect(longer.status == .unprocessableContent && longer.errorCode == "body_too_long")
+        }
+    }
+
+    /// The access rules' refusals (ChatAccessAPITests) are in the document: only customers open a
+    /// conversation, only its participants send in it or mark it read.
+    @Test func theAccessRulesRefusalsAreDocumented() throws {
+        let document = try Self.document()
+        for (pointer, code) in [
+            ("paths/~1api~1v1~1chat-sessions/post", "customers_only"),
+            ("paths/~1api~1v1~1chat-sessions~1{id}~1messages/post", "not_participant"),
+            ("paths/~1api~1v1~1chat-sessions~1{id}~1read/post", "not_participant"),
+        ] {
+            let responses = Self.schema(document, pointer)["responses"] as? [String: Any] ?? [:]
+            let forbidden = responses["403"] as? [String: Any] ?? [:]
+            #expect((forbidden["description"] as? String)?.contains(code) == true, "\(pointer): \(forbidden)")
+        }
+    }
+
     @Test func stringsTheServerRefusesWhenEmptyHaveAMinimumLength() throws {
         let document = try Self.document()
         for path in [

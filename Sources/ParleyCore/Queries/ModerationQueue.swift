@@ -11,6 +11,8 @@ public struct ModerationQueueItem: Sendable, Equatable {
     public var reportedUserBanned: Bool
     public var message: ChatMessage?
     public var messageSenderName: String?
+    /// How many of its conversation's messages come before the message: where the admin panel shows it.
+    public var messagePosition: Int?
 
     init(
         moderationCase: ModerationCase, productName: String, reporterName: String?, reportedUserName: String?,
@@ -67,19 +69,21 @@ public struct ModerationQueue: Sendable {
             }
             let messageIDs = items.compactMap(\.moderationCase.messageID)
             if !messageIDs.isEmpty {
-                var messages: [Int64: (ChatMessage, String)] = [:]
+                var messages: [Int64: (ChatMessage, String, Int)] = [:]
                 for row in try await db.raw(
                     """
-                    SELECT \(unsafeRaw: ChatMessage.columnsOfM), u.name AS sender_name
+                    SELECT \(unsafeRaw: ChatMessage.columnsOfM), u.name AS sender_name,
+                        (SELECT COUNT(*) FROM chat_messages e
+                         WHERE e.chat_session_id = m.chat_session_id AND e.id < m.id) AS position
                     FROM chat_messages m JOIN users u ON u.id = m.sender_id WHERE m.id IN (\(binds: messageIDs))
                     """
                 ).all() {
                     let message = try ChatMessage(row: row)
-                    messages[message.id] = (message, try row.string("sender_name"))
+                    messages[message.id] = (message, try row.string("sender_name"), Int(try row.int64("position")))
                 }
                 for index in items.indices {
                     guard let id = items[index].moderationCase.messageID, let found = messages[id] else { continue }
-                    (items[index].message, items[index].messageSenderName) = (found.0, found.1)
+                    (items[index].message, items[index].messageSenderName, items[index].messagePosition) = found
                 }
             }
             return (items, Int(total))

@@ -84,22 +84,36 @@ public struct ModerationCaseRepository: Sendable {
 
     /// Closes every other open case about the same message with the same decision: deleting a
     /// message or banning its sender answers them all.
+    /// Closes the other open cases about a message, decided with the case `id`.
     func resolveOthers(
-        messageID: Int64?, reportedUserID: Int64?, except id: Int64, as state: ModerationCaseState,
-        resolution: String, by moderatorID: Int64, at now: Date
+        aboutMessage messageID: Int64, except id: Int64, as state: ModerationCaseState, resolution: String,
+        by moderatorID: Int64, at now: Date
     ) async throws {
-        var condition = SQLQueryString("")
-        if let messageID { condition = "message_id = \(bind: messageID)" }
-        if let reportedUserID {
-            condition = condition + (messageID == nil ? "" : " OR ") + "reported_user_id = \(bind: reportedUserID)"
-        }
-        guard messageID != nil || reportedUserID != nil else { return }
+        try await resolveOpen(
+            where: "message_id = \(bind: messageID)", except: id, as: state, resolution: resolution, by: moderatorID,
+            at: now)
+    }
+
+    /// Closes the other open cases about a person, decided with the case `id`.
+    func resolveOthers(
+        aboutUser userID: Int64, except id: Int64, as state: ModerationCaseState, resolution: String,
+        by moderatorID: Int64, at now: Date
+    ) async throws {
+        try await resolveOpen(
+            where: "reported_user_id = \(bind: userID)", except: id, as: state, resolution: resolution,
+            by: moderatorID, at: now)
+    }
+
+    private func resolveOpen(
+        where condition: SQLQueryString, except id: Int64, as state: ModerationCaseState, resolution: String,
+        by moderatorID: Int64, at now: Date
+    ) async throws {
         try await db.raw(
             """
             UPDATE moderation_cases SET state = \(bind: state.rawValue), resolution = \(bind: resolution),
                 resolved_by = \(bind: moderatorID), resolved_at = \(bind: now.epochMilliseconds)
-            WHERE state = 'open' AND id <> \(bind: id) AND (
-            """ + condition + ")"
+            WHERE state = 'open' AND id <> \(bind: id) AND 
+            """ + condition
         ).run()
     }
 }

@@ -72,6 +72,23 @@ public struct UserRepository: Sendable {
         ).first().map(User.init(row:))
     }
 
+    /// Sets or clears the user's ban (`at` nil lifts it); an earlier ban keeps its time. Nil for an
+    /// unknown user.
+    func setBanned(id: Int64, at banTime: Date?, now: Date) async throws -> User? {
+        let bannedAt: SQLQueryString =
+            if let banTime { "COALESCE(banned_at, \(bind: banTime.epochMilliseconds))" } else { "NULL" }
+        return try await db.raw(
+            "UPDATE users SET banned_at = " + bannedAt + ", updated_at = \(bind: now.epochMilliseconds)"
+                + " WHERE id = \(bind: id) RETURNING \(unsafeRaw: User.columns)"
+        ).first().map(User.init(row:))
+    }
+
+    /// Ends every way the user is signed in: admin panel sessions and API tokens.
+    func signOutEverywhere(id: Int64) async throws {
+        try await db.raw("DELETE FROM web_sessions WHERE user_id = \(bind: id)").run()
+        try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: id)").run()
+    }
+
     /// Whether the user's personal data was erased (``PersonalDataService``).
     func isErased(id: Int64) async throws -> Bool {
         try await db.raw("SELECT erased_at FROM users WHERE id = \(bind: id)").first()?

@@ -82,8 +82,7 @@ public struct ModerationService: Sendable {
     public func ban(userID: Int64) async throws -> User {
         let now = clock()
         return try await database.write(publishingTo: events, at: now) { db in
-            let user = try await Self.ban(userID: userID, at: now, on: db)
-            return (user, [.userBanned(userID: userID), .accessChanged(userID: userID)])
+            (try await Self.ban(userID: userID, at: now, on: db), Self.banEvents(userID: userID))
         }
     }
 
@@ -91,14 +90,9 @@ public struct ModerationService: Sendable {
     public func unban(userID: Int64) async throws -> User {
         let now = clock()
         return try await database.write(publishingTo: events, at: now) { db in
-            guard
-                let user = try await db.raw(
-                    """
-                    UPDATE users SET banned_at = NULL, updated_at = \(bind: now.epochMilliseconds)
-                    WHERE id = \(bind: userID) RETURNING \(unsafeRaw: User.columns)
-                    """
-                ).first().map(User.init(row:))
-            else { throw ModerationError.userNotFound(id: userID) }
+            guard let user = try await UserRepository(db).setBanned(id: userID, at: nil, now: now) else {
+                throw ModerationError.userNotFound(id: userID)
+            }
             return (user, [.accessChanged(userID: userID)])
         }
     }
@@ -138,8 +132,8 @@ public struct ModerationService: Sendable {
                 guard let messageID = found.messageID else { throw ChatError.messageNotFound(id: 0) }
                 // Before the deletion, which clears the cases' message_id.
                 try await cases.resolveOthers(
-                    messageID: messageID, reportedUserID: nil, except: caseID, as: .actioned,
-                    resolution: decision.resolution, by: moderator.id, at: now)
+                    aboutMessage: messageID, except: caseID, as: .actioned, resolution: decision.resolution,
+                    by: moderator.id, at: now)
                 events.append(
                     try await ChatService.deleteMessage(
                         id: messageID, sessionID: found.sessionID, at: now, engine: engine, on: db))
@@ -156,9 +150,9 @@ public struct ModerationService: Sendable {
                 guard let userID = found.reportedUserID else { throw ModerationError.userNotFound(id: 0) }
                 _ = try await Self.ban(userID: userID, at: now, on: db)
                 try await cases.resolveOthers(
-                    messageID: nil, reportedUserID: userID, except: caseID, as: .actioned,
-                    resolution: decision.resolution, by: moderator.id, at: now)
-                events += [.userBanned(userID: userID), .accessChanged(userID: userID)]
+                    aboutUser: userID, except: caseID, as: .actioned, resolution: decision.resolution,
+                    by: moderator.id, at: now)
+                events += Self.banEvents(userID: userID)
             }
             return (decided, events)
         }
@@ -199,21 +193,19 @@ public struct ModerationService: Sendable {
         }
     }
 
+    /// What a ban tells every instance: close the user's sockets, forget their cached tokens.
+    private static func banEvents(userID: Int64) -> [ChatEvent] {
+        [.userBanned(userID: userID), .accessChanged(userID: userID)]
+    }
+
     private static func ban(userID: Int64, at now: Date, on db: any SQLDatabase) async throws -> User {
-        guard let user = try await UserRepository(db).find(id: userID) else {
+        let users = UserRepository(db)
+        guard let user = try await users.find(id: userID) else { throw ModerationError.userNotFound(id: userID) }
+        guard user.role != .admin else { throw ModerationError.administratorsCannotBeBanned }
+        try await users.signOutEverywhere(id: userID)
+        guard let banned = try await users.setBanned(id: userID, at: now, now: now) else {
             throw ModerationError.userNotFound(id: userID)
         }
-        guard user.role != .admin else { throw ModerationError.administratorsCannotBeBanned }
-        try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: userID)").run()
-        guard
-            let banned = try await db.raw(
-                """
-                UPDATE users SET banned_at = COALESCE(banned_at, \(bind: now.epochMilliseconds)),
-                    updated_at = \(bind: now.epochMilliseconds)
-                WHERE id = \(bind: userID) RETURNING \(unsafeRaw: User.columns)
-                """
-            ).first().map(User.init(row:))
-        else { throw ModerationError.userNotFound(id: userID) }
         return banned
     }
 }

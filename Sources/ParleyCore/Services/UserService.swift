@@ -87,8 +87,7 @@ public struct UserService: Sendable {
             guard let user = try await users.find(email: email) else { throw UserError.unknownEmail(email) }
             if try await users.isErased(id: user.id) { throw UserError.erased(id: user.id) }
             try await users.updatePasswordHash(id: user.id, passwordHash: hash, at: now)
-            try await db.raw("DELETE FROM web_sessions WHERE user_id = \(bind: user.id)").run()
-            try await db.raw("DELETE FROM api_tokens WHERE user_id = \(bind: user.id)").run()
+            try await users.signOutEverywhere(id: user.id)
             return (user, [.accessChanged(userID: user.id)])
         }
     }

@@ -9,8 +9,8 @@ import ServiceLifecycle
 /// (``unreadMessages(database:events:logger:)``), or the moderation queue's open cases.
 ///
 /// Summing a million rows on every page view would cost more than the rest of the page, so the
-/// count is kept here and recomputed when chat events (this instance's and, through the bus,
-/// other instances') say it may have moved: at most about ten times a second however busy the
+/// count is kept here and recomputed when chat events that can move it (this instance's and,
+/// through the bus, other instances') arrive: at most about ten times a second however busy the
 /// chat is, and once a minute regardless.
 final class SidebarCount: Service, Sendable {
     private struct State {
@@ -24,12 +24,16 @@ final class SidebarCount: Service, Sendable {
     /// What is counted, for the log.
     private let name: String
     private let count: @Sendable (any SQLDatabase, Database) async throws -> Int64
+    /// Whether an event can change the count; others do not cost a recount.
+    private let moves: @Sendable (ChatEvent) -> Bool
     private let state = NIOLockedValueBox(State())
 
     init(
         database: Database, events: any ChatEventBus, logger: Logger, name: String,
+        movedBy moves: @escaping @Sendable (ChatEvent) -> Bool,
         count: @escaping @Sendable (any SQLDatabase, Database) async throws -> Int64
     ) {
+        self.moves = moves
         self.database = database
         self.events = events
         self.logger = logger
@@ -39,15 +43,41 @@ final class SidebarCount: Service, Sendable {
 
     /// Unread messages across all sessions (index chat_sessions_*_unread_idx).
     static func unreadMessages(database: Database, events: any ChatEventBus, logger: Logger) -> SidebarCount {
-        SidebarCount(database: database, events: events, logger: logger, name: "unread total") { db, database in
+        SidebarCount(
+            database: database, events: events, logger: logger, name: "unread total",
+            movedBy: movesUnreadMessages
+        ) { db, database in
             try await ChatSessionRepository(db, engine: database.engine).unreadTotal()
         }
     }
 
     /// Moderation cases no moderator has decided (moderation_cases_state_idx).
     static func openModerationCases(database: Database, events: any ChatEventBus, logger: Logger) -> SidebarCount {
-        SidebarCount(database: database, events: events, logger: logger, name: "open moderation cases") { db, _ in
+        SidebarCount(
+            database: database, events: events, logger: logger, name: "open moderation cases",
+            movedBy: movesOpenModerationCases
+        ) { db, _ in
             try await ModerationCaseRepository(db).openCount()
+        }
+    }
+
+    /// Whether an event can change the unread total.
+    static func movesUnreadMessages(_ event: ChatEvent) -> Bool {
+        switch event {
+        case .messageCreated, .messagesRead, .messageDeleted, .sessionCreated, .sessionUpdated, .sessionDeleted: true
+        case .chatAvailabilityChanged, .accessChanged, .userBanned, .moderationQueueChanged: false
+        }
+    }
+
+    /// Whether an event can change the number of open cases: a decision or a report says so; a
+    /// detection opens a case in the send's own transaction; a deleted session takes its cases along.
+    static func movesOpenModerationCases(_ event: ChatEvent) -> Bool {
+        switch event {
+        case .messageCreated(let message, _): message.flags.contains(.contactDetails)
+        case .moderationQueueChanged, .sessionDeleted: true
+        case .messagesRead, .messageDeleted, .sessionCreated, .sessionUpdated, .chatAvailabilityChanged, .accessChanged,
+            .userBanned:
+            false
         }
     }
 
@@ -101,7 +131,7 @@ final class SidebarCount: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in chatEvents { signal.yield() }
+                    for await event in chatEvents where self.moves(event) { signal.yield() }
                 }
                 group.addTask {
                     while !Task.isCancelled {

@@ -24,11 +24,11 @@ struct AdminModerationController {
         let page = max(1, min(query["page"].flatMap { Int($0) } ?? 1, 10_000))
         let (items, total) = try await ModerationQueue(database: dependencies.database).page(
             state: state, reason: reason, page: page, perPage: ModerationIndexModel.perPage)
-        let formPage = ChatSessionFormPage(dependencies: dependencies, pages: pages)
         var locations: [Int64: String] = [:]
         for item in items {
-            guard let message = item.message else { continue }
-            locations[item.moderationCase.id] = try await formPage.location(of: message.id, in: message.sessionID)
+            guard let message = item.message, let index = item.messagePosition else { continue }
+            locations[item.moderationCase.id] = ChatSessionFormPage.location(
+                of: message.id, in: message.sessionID, at: index)
         }
         let model = ModerationIndexModel(
             layout: await pages.layout(for: request, session: session, section: .moderation), items: items,

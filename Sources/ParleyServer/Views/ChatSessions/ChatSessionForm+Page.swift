@@ -76,7 +76,12 @@ struct ChatSessionFormPage: Sendable {
     /// Where the edit page shows `messageID`: its messages page, scrolled to its row.
     func location(of messageID: Int64, in sessionID: Int64) async throws -> String {
         let index = try await ConversationReader(database: database).position(of: messageID, sessionID: sessionID)
-        return AdminPath.messagesPage(sessionID, page: index / ChatMessagesModel.pageSize + 1)
+        return Self.location(of: messageID, in: sessionID, at: index)
+    }
+
+    /// Where the edit page shows `messageID`, whose index from 0 in its conversation is `index`.
+    static func location(of messageID: Int64, in sessionID: Int64, at index: Int) -> String {
+        AdminPath.messagesPage(sessionID, page: index / ChatMessagesModel.pageSize + 1)
             + "#" + ChatMessagesModel.rowAnchor(messageID)
     }
 
