@@ -16,6 +16,7 @@ struct ContactDetailText {
     init(utf8: UnsafeBufferPointer<UInt8>, vocabulary: ContactDetailVocabulary = .shared) {
         (tokens, keys) = ContactDetailTokenizer.tokenize(utf8, vocabulary: vocabulary)
         joinSpacedCharacters()
+        joinSpelledNames()
         joinBrokenNames()
         joinSplitNames()
         dropPaddingAroundMarkers()
@@ -101,7 +102,7 @@ struct ContactDetailText {
         case 0x2E:
             kind = !token.spaceBefore && !(tokens.indices.contains(next) && tokens[next].spaceBefore) ? .tight : .spaced
         case 0x28, 0x5B, 0x7B, 0x3C:
-            guard isSymbol(index + 1, ".") || has(index + 1, .dotWord) else { return nil }
+            guard isSymbol(index + 1, ".") || has(index + 1, [.dotWord, .foreignDotWord]) else { return nil }
             let closing = tokens[index].symbol == 0x28 ? 0x29 : tokens[index].symbol == 0x3C ? 0x3E : token.symbol + 2
             guard symbol(index + 2) == closing else { return nil }
             kind = .bracketed
@@ -204,6 +205,65 @@ struct ContactDetailText {
         if let result { tokens = result }
     }
 
+    /// Joins a messenger's or mail service's name spelled letter by letter with a mark between
+    /// ("w.a.t.s.a.p.p", "W-h-a-t-s-A-p-p", "g_m_a_i_l"); other spelled runs ("S-M-L", "e.g.") stay.
+    private mutating func joinSpelledNames() {
+        var index = 0
+        var result: [ContactDetailToken]? = nil
+        while index < tokens.count {
+            var last = index
+            if tokens[index].isSingleCharacter && tokens[index].letters == 1 {
+                let mark = symbol(index + 1)
+                while last + 2 < tokens.count && isSpelledMark(symbol(last + 1)) && symbol(last + 1) == mark
+                    && touchesPrevious(last + 1) && touchesPrevious(last + 2) && tokens[last + 2].isSingleCharacter
+                    && tokens[last + 2].letters == 1 && last - index < 48
+                {
+                    last += 2
+                }
+            }
+            if last - index >= 6, let word = spelledName(index...last) {
+                if result == nil { result = Array(tokens[..<index]) }
+                result!.append(word)
+            } else {
+                result?.append(contentsOf: tokens[index...last])
+            }
+            index = last + 1
+        }
+        if let result { tokens = result }
+    }
+
+    private func isSpelledMark(_ symbol: UInt32) -> Bool {
+        symbol == 0x2E || symbol == 0x2D || symbol == 0x5F || symbol == 0x2A
+    }
+
+    /// The letters at every other token of `range` as one word, if they spell a messenger or mail service.
+    private mutating func spelledName(_ range: ClosedRange<Int>) -> ContactDetailToken? {
+        let keyStart = keys.count
+        var hash = ContactDetailVocabulary.hashSeed
+        for index in stride(from: range.lowerBound, through: range.upperBound, by: 2) {
+            let byte = keys[tokens[index].keyStart]
+            keys.append(byte)
+            hash = ContactDetailVocabulary.hash(hash, byte)
+        }
+        guard
+            let entry = keys.withUnsafeBufferPointer({
+                vocabulary.entry(hash: hash, keys: $0, range: keyStart..<keys.count)
+            }), !entry.classes.isDisjoint(with: .serviceName)
+        else {
+            keys.removeLast(keys.count - keyStart)
+            return nil
+        }
+        let first = tokens[range.lowerBound]
+        var token = ContactDetailToken(
+            start: first.start, end: tokens[range.upperBound].end, keyStart: keyStart, keyEnd: keys.count,
+            spaceBefore: first.spaceBefore, lineBreakBefore: first.lineBreakBefore)
+        token.letters = keys.count - keyStart
+        token.classes = entry.classes
+        token.digitValue = entry.digit
+        token.joined = true
+        return token
+    }
+
     /// "my digits r 2 1 3": a letter that is a word ("r", "u", "a") before spaced-out digits, which letters
     /// drawn like digits ("O 7 7 0 0", "l 2 3") are not.
     private func isLoneLetterBeforeDigits(_ index: Int) -> Bool {
@@ -249,14 +309,14 @@ struct ContactDetailText {
     }
 
     /// Joins a messenger's or mail service's name broken up by a symbol ("sn@p", "telly-gram", "whats-app",
-    /// "e-mail"), reading "@" as the "a" it stands for.
+    /// "e-mail", "w/app"), reading "@" as the "a" it stands for.
     private mutating func joinBrokenNames() {
         var index = 0
         var result: [ContactDetailToken]? = nil
         while index < tokens.count {
             if tokens[index].letters > 0, index + 2 < tokens.count,
-                tokens[index + 1].symbol == 0x40
-                    || tokens[index + 1].symbol == 0x2D || tokens[index + 1].symbol == 0x2A,
+                tokens[index + 1].symbol == 0x40 || tokens[index + 1].symbol == 0x2D
+                    || tokens[index + 1].symbol == 0x2A || tokens[index + 1].symbol == 0x2F,
                 touchesPrevious(index + 1), touchesPrevious(index + 2), isWord(index + 2),
                 let (entry, spelling) = brokenName(
                     tokens[index], tokens[index + 2], at: tokens[index + 1].symbol == 0x40)
@@ -309,15 +369,17 @@ struct ContactDetailText {
         }
     }
 
-    /// Joins a messenger's or mail service's name split by a space ("g mail", "hot mail", "insta gram",
-    /// "snap chat") into the one word it spells; a first part that is an everyday word ("we chat") stays.
+    /// Joins a messenger's, mail service's or link shortener's name split by a space ("g mail", "hot mail",
+    /// "insta gram", "snap chat", "tiny url") into the one word it spells; a first part that is an everyday
+    /// word ("we chat") stays.
     private mutating func joinSplitNames() {
         var index = 0
         var result: [ContactDetailToken]? = nil
         while index < tokens.count {
             let first = tokens[index]
+            // A weak name may start one ("tele gram", "snap chat"); a full one ("gmail chat") does not.
             if index + 1 < tokens.count, first.digits == 0, first.letters > 0, first.keyLength <= 6,
-                first.classes.rawValue & ContactDetailWordClass.serviceName.rawValue == 0,
+                first.classes.isDisjoint(with: [.platform, .emailProvider, .mailbox]),
                 !first.classes.contains(.commonWord) || first.keyLength == 1
             {
                 let second = tokens[index + 1]
@@ -359,7 +421,7 @@ struct ContactDetailText {
             for offset in 0..<second.keyLength { raw[first.keyLength + offset] = keys[second.keyStart + offset] }
             let bytes = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
             guard let entry = vocabulary.entry(hash: hash, keys: bytes, range: 0..<count),
-                !entry.classes.isDisjoint(with: [.platform, .emailProvider])
+                !entry.classes.isDisjoint(with: [.platform, .emailProvider, .shortener])
             else { return nil }
             return entry
         }

@@ -17,6 +17,8 @@ struct ContactDetailTokenizer {
     private var lineBreakBefore = false
     /// Greek or Cyrillic look-alikes folded into the open word.
     private var lookalikes = 0
+    /// Where an apostrophe inside the open word fell in `keys` ("whatsapp'tan", "d'ordine"); 0 if none.
+    private var apostropheKey = 0
 
     private init(vocabulary: ContactDetailVocabulary, capacity: Int) {
         self.vocabulary = vocabulary
@@ -132,7 +134,9 @@ struct ContactDetailTokenizer {
         case 0x2018, 0x2019, 0x02BC:
             apostrophe(at: start, end: end, following: end < bytes.count ? bytes[end] : 0)
         case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63: symbol(UInt32(UInt8(ascii: "-")), start: start, end: end)
-        case 0x2024, 0x3002: symbol(UInt32(UInt8(ascii: ".")), start: start, end: end)
+        // Full stops, and the middle dots and bullets people put in their place ("oakandpine·com").
+        case 0x2024, 0x3002, 0xB7, 0x2022, 0x2219, 0x22C5, 0x30FB, 0xFF65:
+            symbol(UInt32(UInt8(ascii: ".")), start: start, end: end)
         case 0xC0...0x24F where scalar != 0xD7 && scalar != 0xF7:
             let folded = (0xC0...0xDE).contains(scalar) ? scalar + 0x20 : scalar
             appendScalar(folded, start: start, end: end)
@@ -153,8 +157,14 @@ struct ContactDetailTokenizer {
 
     /// "I'm", "let's" and "what's" stay one word ("im", "lets", "whats"); a quote mark elsewhere is a symbol.
     private mutating func apostrophe(at start: Int, end: Int, following: UInt8) {
-        let nextIsLetter = (following | 0x20) >= UInt8(ascii: "a") && (following | 0x20) <= UInt8(ascii: "z")
-        if open && word.letters > 0 && nextIsLetter { return }
+        // A lead byte from 0xC3 to 0xC9 starts an accented Latin letter ("whatsapp'ın", "l'été").
+        let nextIsLetter =
+            (following | 0x20) >= UInt8(ascii: "a") && (following | 0x20) <= UInt8(ascii: "z")
+            || (following >= 0xC3 && following <= 0xC9)
+        if open && word.letters > 0 && nextIsLetter {
+            if apostropheKey == 0 { apostropheKey = keyCount }
+            return
+        }
         symbol(UInt32(UInt8(ascii: "'")), start: start, end: end)
     }
 
@@ -193,6 +203,7 @@ struct ContactDetailTokenizer {
     private mutating func openWord(at start: Int) {
         open = true
         lookalikes = 0
+        apostropheKey = 0
         word = ContactDetailToken(
             start: start, end: start, keyStart: keyCount, keyEnd: keyCount,
             spaceBefore: spaceBefore, lineBreakBefore: lineBreakBefore)
@@ -254,12 +265,37 @@ struct ContactDetailTokenizer {
         {
             word.classes = entry.classes
             word.digitValue = entry.digit
+        } else if apostropheKey > word.keyStart, let entry = elidedEntry(keys) {
+            word.classes = entry.classes
+            word.digitValue = entry.digit
         } else if word.letters > 0 && word.digits > 0, let entry = leetEntry(keys) {
             word.classes = entry.classes.intersection(Self.leetClasses)
             // "sn4p", "s1gnal"; but "5c" or "W4" are models, not "sc" or "wa".
             if word.keyLength >= 4 && entry.classes.contains(.weakPlatform) { word.classes.insert(.weakPlatform) }
         }
         tokens.append(word)
+    }
+
+    /// The word on one side of an apostrophe: the messenger before a Turkish ending ("whatsapp'ın",
+    /// "insta'dan"), or the word after a French or Italian elision ("d'ordine", "l'email").
+    private func elidedEntry(_ keys: UnsafeBufferPointer<UInt8>) -> ContactDetailVocabulary.Entry? {
+        let split = apostropheKey
+        if let entry = vocabulary.entry(
+            hash: Self.hash(keys, word.keyStart..<split), keys: keys, range: word.keyStart..<split),
+            !entry.classes.isDisjoint(with: ContactDetailWordClass.serviceName)
+        {
+            var named = entry
+            named.classes = entry.classes.intersection(ContactDetailWordClass.serviceName)
+            return named
+        }
+        guard split < word.keyEnd else { return nil }
+        return vocabulary.entry(hash: Self.hash(keys, split..<word.keyEnd), keys: keys, range: split..<word.keyEnd)
+    }
+
+    private static func hash(_ keys: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        var hash = ContactDetailVocabulary.hashSeed
+        for index in range { hash = ContactDetailVocabulary.hash(hash, keys[index]) }
+        return hash
     }
 
     /// The classes a word spelled with digits for letters ("W4tsApp", "1nsta", "gm4il") may take: names of

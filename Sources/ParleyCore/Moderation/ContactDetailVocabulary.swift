@@ -27,8 +27,8 @@ struct ContactDetailVocabulary: Sendable {
 
     private init() {
         let digitWords: [(Int8, String)] = [
-            (0, "zero null nul zéro cero sıfır sifir"), (1, "one eins uno een één jeden um"),
-            (2, "two zwei zwo deux dos due twee dwa dois duas iki"),
+            (0, "zero null nul zéro cero sıfır sifir"), (1, "one eins uno een één jeden jedna um"),
+            (2, "two zwei zwo deux dos due twee dwa dwie dois duas iki"),
             (3, "three drei trois tres tre drie trzy três üç"),
             (4, "four vier quatre cuatro quattro quatro cztery dört dort"),
             (5, "five fünf fuenf cinq cinco cinque vijf pięć piec beş"), (6, "six sechs seis sei zes sześć szesc altı"),
@@ -49,24 +49,32 @@ struct ContactDetailVocabulary: Sendable {
                 diecinueve zehn zwölf zwoelf dreizehn vierzehn fünfzehn sechzehn siebzehn achtzehn neunzehn dieci
                 undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove tien twaalf
                 dertien veertien vijftien zestien zeventien achttien negentien dez onze doze treze catorze
-                quatorze dezesseis dezessete dezoito dezenove
+                quatorze dezesseis dezessete dezoito dezenove dziesięć dziesiec jedenaście jedenascie dwanaście
+                dwanascie trzynaście trzynascie czternaście czternascie piętnaście pietnascie szesnaście
+                szesnascie siedemnaście siedemnascie osiemnaście osiemnascie dziewiętnaście dziewietnascie
                 """
             ),
-            (2, "twenty vingt veinte zwanzig venti twintig vinte yirmi"),
-            (3, "thirty trente treinta dreißig dreissig trenta dertig trinta otuz"),
-            (4, "forty fourty quarante cuarenta vierzig quaranta veertig quarenta kırk kirk"),
-            (5, "fifty cinquante cincuenta fünfzig fuenfzig cinquanta vijftig cinquenta elli"),
-            (6, "sixty soixante sesenta sechzig sessanta zestig sessenta altmış altmis"),
-            (7, "seventy setenta siebzig settanta zeventig yetmiş yetmis"),
-            (8, "eighty ochenta achtzig ottanta tachtig oitenta seksen"),
-            (9, "ninety noventa neunzig novanta negentig doksan"),
+            (2, "twenty vingt veinte zwanzig venti twintig vinte yirmi dwadzieścia dwadziescia"),
+            (3, "thirty trente treinta dreißig dreissig trenta dertig trinta otuz trzydzieści trzydziesci"),
+            (
+                4,
+                "forty fourty quarante cuarenta vierzig quaranta veertig quarenta kırk kirk czterdzieści czterdziesci"
+            ),
+            (5, "fifty cinquante cincuenta fünfzig fuenfzig cinquanta vijftig cinquenta elli pięćdziesiąt"),
+            (6, "sixty soixante sesenta sechzig sessanta zestig sessenta altmış altmis sześćdziesiąt"),
+            (7, "seventy setenta siebzig settanta zeventig yetmiş yetmis siedemdziesiąt siedemdziesiat"),
+            (8, "eighty ochenta achtzig ottanta tachtig oitenta seksen osiemdziesiąt osiemdziesiat"),
+            (9, "ninety noventa neunzig novanta negentig doksan dziewięćdziesiąt dziewiecdziesiat"),
         ]
         for (value, words) in twoDigitWords {
             add(words, value == 1 ? .twoDigitNumber : [.twoDigitNumber, .tens], digit: value)
         }
+        add("piecdziesiat", [.twoDigitNumber, .tens], digit: 5)
+        add("szescdziesiat", [.twoDigitNumber, .tens], digit: 6)
         addCompoundNumbers()
         add("once elf seize", .everydayNumber, digit: 1)
         add("hundred hundert cien", .hundred)
+        addHundreds()
         add(
             """
             then and und et y e dann puis luego poi next followed by rest second third last part parts
@@ -87,7 +95,11 @@ struct ContactDetailVocabulary: Sendable {
             size sizes größe taille talla page pages room rooms bus route flight train gate seat version ver
             firmware fw build patch ios android bios windows macos software release product style qty quantity
             quantities tallas tailles größen groessen maten misure taglie taglia rozmiar rozmiary beden bedenler
-            tamanho tamanhos maat
+            tamanho tamanhos maat zamówienia zamówienie zamowienia zamowienie przesyłki przesylki przesyłka
+            przesylka paczki faktury faktura śledzenia sledzenia sipariş siparis siparişim siparisim siparişin
+            kargo takip bestelling bestelnummer ordernummer factuur pakket zending volgnummer ordine fattura
+            spedizione pacco tracciamento codice envío envio paquete seguimiento referencia encomenda fatura
+            rastreio rastreamento código codigo colis suivi référence art artnr
             """, .idContext)
         add(
             """
@@ -99,12 +111,18 @@ struct ContactDetailVocabulary: Sendable {
             dzwoń dzwon telefonu komórka komorka numara ara arayın arayin ligue liga ligar telemóvel telemovel
             chamar
             """, .phoneContext)
-        add("number num numbr nr nummer numéro numero número digits digitos dígitos cijfers numer", .numberNoun)
-        add("my mein meine meiner mon ma mi our unser unsere mijn", .possessive)
+        add(
+            """
+            number num numbr nr nummer numéro numero número digits digitos dígitos cijfers numer numara numaram
+            numaramı numarami numarası numarasi
+            """, .numberNoun)
+        add(
+            "my mein meine meiner mon ma mi our unser unsere mijn mio mia meu minha mój moj moja moje benim",
+            .possessive)
         add(
             """
             eur euro euros usd gbp sek nok dkk chf krw jpy pln czk huf aud cad inr kr pounds pound dollars
-            dollar bucks quid yen rupees francs ttc vb ono obo
+            dollar bucks quid yen rupees francs ttc vb ono obo lira tl zł zl złotych zlotych złote zlote reais
             """, .currency)
         add(
             """
@@ -124,7 +142,7 @@ struct ContactDetailVocabulary: Sendable {
             continuare continuiamo parlare parliamo sentiamoci passiamo dms slide agrégame agregame añádeme
             anademe agrégate agregate ajoute ajoutez ajoutes contacte-moi écrivez-moi aggiungimi scrivetemi
             adicione adiciona chama fala manda escreve escreva napisz napiszcie pisz odezwij dodaj
-            stuur appen voeg contacteer yaz ekle holla
+            stuur appen voeg contacteer yaz ekle holla falar falamos conversar conversamos mande
             """, .contactVerb)
         add(
             """
@@ -136,11 +154,13 @@ struct ContactDetailVocabulary: Sendable {
             move moving switch switching continue go take come head continuer continuons passer passons pasar
             pasamos seguir seguimos continuar wechseln continuare passiamo
             """, .movementVerb)
-        add("me us mir moi mich uns nous comigo", .objectPronoun)
-        add("im lets let", .firstPerson)
-        add("on via over through thru auf über ueber per sur par por en al na przez op pelo nel sul su", .preposition)
+        add("me us mir moi mich uns nous comigo mij mnie beni", .objectPronoun)
+        add("im lets let vamos", .firstPerson)
+        add(
+            "on via over through thru auf über ueber bei per sur par por en al na przez op pelo pela nel sul su",
+            .preposition)
         add("to zu", .towards)
-        add("a an the un una une ein eine einen den die der le la el", .article)
+        add("a an the un una une ein eine einen den die der le la el een um uma", .article)
         add(
             """
             whatsapp whatsap watsapp watsap whatapp whatsupp telegram viber wechat weixin snapchat instagram
@@ -148,29 +168,58 @@ struct ContactDetailVocabulary: Sendable {
             reddit linkedin wickr wasap wassap wasapp guasap guassap wsp wpp whatsup whatsaap whtsapp wtsapp
             wtsp watzap telegramm tellygram telegarm telgram tlgrm instagramm snapchatt messengerze
             whatsappie whatsapie wasapie telegramie instagramie insty instagramı whatsapptan whatsappdan
-            telegramdan instagramdan whatsappa telegrama messengera instagrama vibera zapzap
+            telegramdan instagramdan whatsappa telegrama messengera instagrama vibera zapzap appje appjes wapp
+            whtsp whtsap watsp
             """, .platform)
-        add("signal line snap wa tele tg sc gram zap", .weakPlatform)
-        // "the green app", "the blue app": messengers named by their icon's colour.
-        add("green blue grün grune grüne verde vert verte groen zielona yeşil yesil ghost", .iconColour)
-        add("faster easier quicker simpler better einfacher schneller facile fácil facil rápido rapido", .comparative)
-        add("same mismo misma même meme gleiche gleichen stesso stessa zelfde mesmo", .same)
+        add("signal line snap wa tele tg sc gram zap telly linktree", .weakPlatform)
+        addInflectedMessengers()
+        // "the green app", "the paper plane app", "the yellow ghost app": messengers named by their icon.
         add(
-            "username usernames user handle nick nickname usuario benutzername pseudo nazwa kullanıcı",
-            .strongHandleNoun)
+            """
+            green blue grün grune grüne verde vert verte groen zielona yeşil yesil ghost purple lila violet viola
+            morado morada paars fioletowa fioletowy mor roxo roxa yellow gelbe jaune amarilla giallo gialla geel
+            żółta zolta sarı amarela plane paper papier papel carta samolot samolocik uçak ucak avion avión aereo
+            vliegtuigje papierflieger other another andere anderen autre otra otro altra altro inna innej diğer
+            diger outro outra
+            """, .iconColour)
+        add("faster easier quicker simpler better einfacher schneller facile fácil facil rápido rapido", .comparative)
+        add(
+            "same mismo misma même meme gleiche gleichen gleicher selben stesso stessa zelfde mesmo sam sama aynı ayni",
+            .same)
+        add(
+            """
+            username usernames user handle nick nickname usuario usuário benutzername pseudo nazwa kullanıcı
+            utente utilisateur gebruikersnaam
+            """, .strongHandleNoun)
         add("whats", .whats)
         add("app", .app)
         add("id name username user handle account acc profile nick nickname tag number nummer", .handleNoun)
         // The second halves of service names people split with a space: "g mail", "insta gram", "snap chat".
-        add("mail gram chat book look cloud hoo app sapp tok cord gramm pe ber", .namePart)
+        add("mail gram chat book look cloud hoo app sapp tok cord gramm pe ber url", .namePart)
         add(
             """
             thanks thank thx ty cheers hi hey hello danke merci gracias grazie obrigado obrigada bedankt dzięki
             dzieki teşekkürler tesekkurler hola ciao hallo
             """, .greeting)
-        add("is ist es est", .copula)
+        add("is ist es est cest è é jest", .copula)
+        // "no spaces", "all together", "zusammengeschrieben": told to join what was given in parts.
+        add(
+            """
+            spaces espacios espaces spazi leerzeichen spaties spacji spacje espaços espacos boşluk bosluk
+            """, .spaceNoun)
+        add("no without sin sans senza ohne zonder bez sem keine", .without)
+        add("zusammengeschrieben boşluksuz bosluksuz bitişik bitisik", [.spaceNoun, .without])
+        add("together junto juntos attaccato attaccati attaché zusammen elkaar", .together)
+        add("as als jako olarak come como sous under unter onder", .asName)
+        add(
+            """
+            findest findet vind vindt trouves trouvez encuentras encontrarás encontraras trovi trovate
+            znajdziesz znajdziecie bulabilirsin bulursun encontras
+            """, .findVerb)
         // Turkish puts the verb after the messenger: "whatsapptan yaz", "instagramdan ekle".
-        add("yaz yazın yazin ekle ekleyin ara arayın arayin", .trailingContactVerb)
+        add("yaz yazın yazin ekle ekleyin ara arayın arayin ulaş ulas ulaşın ulasin", .trailingContactVerb)
+        // "whatsapp üzerinden yaz": "over" after the messenger, before the verb.
+        add("üzerinden uzerinden", .filler)
         add(
             """
             the a an and or but is are was be been to of in on at for with from by it its this that these those
@@ -204,13 +253,14 @@ struct ContactDetailVocabulary: Sendable {
         // "prefer WhatsApp", "WhatsApp only": the writer would rather talk there.
         add("prefer prefers rather prefiero preferiría préfère prefere preferisco lieber liever wolę", .preference)
         add("only solo sólo nur seulement solamente uniquement alleen tylko sadece", .only)
-        add("you u ya du tu vous usted ihr", .secondPerson)
+        add("just even mal kurz eben gerne gern juste maar gerust ff effe gewoon", .filler)
+        add("you u ya du tu vous usted ihr você voce vc sen siz jij", .secondPerson)
         add(
             """
             gmail googlemail hotmail yahoo outlook icloud gmx protonmail proton aol yandex libero orange msn
             zoho fastmail tutanota posteo freenet arcor wanadoo laposte btinternet virginmedia comcast verizon
             ymail rocketmail wp onet interia seznam tiscali virgilio gmial gmai gmal gamil gnail hotmial hotmal
-            hotmai yahho yaho outlok outllok iclod
+            hotmai yahho yaho outlok outllok iclod geemail
             """, .emailProvider)
         add("email mail emailadresse mailadresse addy correo courriel maila mejl mejla eposta", .mailbox)
         // A street address uses these words too, so they only make "kate at gmail" an address.
@@ -218,7 +268,7 @@ struct ContactDetailVocabulary: Sendable {
         add(
             """
             gmail googlemail hotmail yahoo icloud gmx protonmail yandex ymail rocketmail btinternet virginmedia
-            posteo tutanota interia seznam gmial gmai gamil gnail hotmial hotmal hotmai outlok iclod
+            posteo tutanota interia seznam gmial gmai gamil gnail hotmial hotmal hotmai outlok iclod geemail
             """, .distinctiveProvider)
         add(
             "asp ado vb node vue react next nuxt angular ember express three chart d3 socket backbone svelte deno",
@@ -267,6 +317,35 @@ struct ContactDetailVocabulary: Sendable {
             veintiuno veintiún veintidós veintidos veintitrés veintitres veinticuatro veinticinco veintiséis
             veintiseis veintisiete veintiocho veintinueve
             """, .twoDigitNumber, digit: 2)
+    }
+
+    /// Messenger names with the endings Turkish and Polish give them: "instadan", "telegramda",
+    /// "whatsappie", "instagramie".
+    private mutating func addInflectedMessengers() {
+        let names = ["whatsapp", "watsap", "wasap", "insta", "instagram", "telegram", "snapchat", "facebook", "tiktok"]
+        let turkish = ["dan", "den", "tan", "ten", "da", "de", "ta", "te", "ya", "ye", "ı", "i", "u", "ü", "ın", "in"]
+        let polish = ["ie", "em", "a", "u", "ku"]
+        for name in names {
+            for ending in turkish + polish { add(name + ending, .platform) }
+        }
+        add("messengerem messengerze fejs fejsie fejsa fejsbuk fejsbuku snapie snapa", .platform)
+    }
+
+    /// A digit and two zeros said as one word: "sześćset", "quinientos", "trecento", "zeshonderd".
+    private mutating func addHundreds() {
+        let hundreds: [(Int8, String)] = [
+            (1, "honderd einhundert sto"),
+            (2, "dwieście dwiescie doscientos doscientas duecento duzentos duzentas zweihundert tweehonderd"),
+            (3, "trzysta trescientos trescientas trecento trezentos trezentas dreihundert driehonderd"),
+            (4, "czterysta cuatrocientos cuatrocientas quattrocento quatrocentos quatrocentas vierhundert vierhonderd"),
+            (5, "pięćset piecset quinientos quinientas cinquecento quinhentos quinhentas fünfhundert vijfhonderd"),
+            (6, "sześćset szescset seiscientos seiscientas seicento seiscentos seiscentas sechshundert zeshonderd"),
+            (7, "siedemset setecientos setecientas settecento setecentos setecentas siebenhundert zevenhonderd"),
+            (8, "osiemset ochocientos ochocientas ottocento oitocentos oitocentas achthundert achthonderd"),
+            (9, "dziewięćset dziewiecset novecientos novecientas novecento novecentos novecentas neunhundert"),
+        ]
+        for (value, words) in hundreds { add(words, .hundreds, digit: value) }
+        add("negenhonderd", .hundreds, digit: 9)
     }
 
     private mutating func add(_ words: String, _ classes: ContactDetailWordClass, digit: Int8 = -1) {

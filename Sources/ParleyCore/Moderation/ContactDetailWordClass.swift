@@ -50,6 +50,9 @@ struct ContactDetailWordClass: OptionSet, Sendable {
     static let tens = Self(rawValue: 1 << 43)
     /// "hundred": two zeros said as a word ("nine hundred").
     static let hundred = Self(rawValue: 1 << 44)
+    /// "sześćset", "quinientos", "zeshonderd": a digit and two zeros said as one word, which a following tens
+    /// or digit word completes ("sześćset dwa" is 602).
+    static let hundreds = Self(rawValue: 1 << 58)
     /// Words that join the parts of a number given in pieces: "then", "and", "second bit is".
     static let numberJoiner = Self(rawValue: 1 << 45)
     /// Programming frameworks whose names look like domains ("ASP.NET", "Node.js").
@@ -82,6 +85,19 @@ struct ContactDetailWordClass: OptionSet, Sendable {
 
     /// "thanks", "hi": words that address someone in the thread ("thanks @john_s").
     static let greeting = Self(rawValue: 1 << 57)
+
+    /// "spaces", "Leerzeichen", "espacios": what "no spaces" tells a reader to leave out of a name.
+    static let spaceNoun = Self(rawValue: 1 << 59)
+    /// "no", "without", "ohne", "sin": the word before "spaces" in "no spaces".
+    static let without = Self(rawValue: 1 << 60)
+    /// "together", "zusammengeschrieben", "attaccato": "all together" says to join what was given in parts.
+    static let together = Self(rawValue: 1 << 61)
+    /// "as", "als", "jako", "under": "find me as vintage.vera" names the account to look for.
+    static let asName = Self(rawValue: 1 << 62)
+    /// "findest", "trouves", "znajdziesz": "find" said to the reader, which "findest du mich als …" asks.
+    static let findVerb = Self(rawValue: 1 << 38)
+    /// "just", "even", "mal": small words that may stand inside an invitation ("stuur me even een appje").
+    static let filler = Self(rawValue: 1 << 63)
 
     /// A spelled-out "at" or "dot" in any language.
     static let spelledMarker: Self = [.atWord, .dotWord, .foreignDotWord]

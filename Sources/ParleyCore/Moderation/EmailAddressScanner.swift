@@ -44,7 +44,9 @@ struct EmailAddressScanner {
             // "@joe" with a space before it is a handle, not the middle of an address.
             return after ? nil : (.spaced, index)
         case 0x28, 0x5B, 0x7B, 0x3C:
-            guard text.isSymbol(index + 1, "@") || text.has(index + 1, .atWord) else { return nil }
+            // "name(a)web.de": a bracketed "a" stands for "@" as much as "(at)" does.
+            guard text.isSymbol(index + 1, "@") || text.has(index + 1, .atWord) || text.keyEquals(index + 1, "a")
+            else { return nil }
             let closing: UInt32 = token.symbol == 0x28 ? 0x29 : token.symbol == 0x3C ? 0x3E : token.symbol + 2
             return text.symbol(index + 2) == closing ? (.bracketed, index + 2) : nil
         case 0x23:

@@ -16,12 +16,22 @@ struct MessagingHandleScanner {
                 index = last + 1
                 continue
             }
+            if let last = spacedAtHandleEnd(text, at: index), isMessengerNamed(text, &messengerNamed) {
+                append(text, index, last, .handle, into: &matches)
+                index = last + 1
+                continue
+            }
             if let last = redditHandleEnd(text, at: index) {
                 append(text, index, last, .handle, into: &matches)
                 index = last + 1
                 continue
             }
             let token = text.tokens[index]
+            if let last = appMeEnd(text, at: index) {
+                append(text, index, last, .handle, into: &matches)
+                index = last + 1
+                continue
+            }
             guard token.isWord,
                 !token.classes.isDisjoint(with: [
                     .platform, .weakPlatform, .whats, .emailProvider,
@@ -34,9 +44,11 @@ struct MessagingHandleScanner {
             var platformLast = index
             var strong = token.classes.contains(.platform)
             if token.classes.contains(.iconColour) {
-                // "the green app", "the blue app".
+                // "the green app", "the blue app", "the paper plane app".
                 if text.has(index + 1, .app) {
                     platformLast = index + 1
+                } else if text.has(index + 1, .iconColour) && text.has(index + 2, .app) {
+                    platformLast = index + 2
                 } else {
                     index += 1
                     continue
@@ -59,6 +71,16 @@ struct MessagingHandleScanner {
                 index = last + 1
                 continue
             }
+            if isMessenger, let first = handleBefore(text, platform: index) {
+                append(text, first, platformLast, .handle, into: &matches)
+                index = platformLast + 1
+                continue
+            }
+            if isMessenger, let last = handleAfterMe(text, platformLast: platformLast) {
+                append(text, index, last, .handle, into: &matches)
+                index = last + 1
+                continue
+            }
             if isMessenger, let (first, last) = invitation(text, platform: index, last: platformLast, strong: strong) {
                 append(text, first, last, .handle, into: &matches)
                 index = last + 1
@@ -66,6 +88,15 @@ struct MessagingHandleScanner {
             }
             index = platformLast + 1
         }
+    }
+
+    /// Dutch "app me even", "app me maar": "app" used as the verb for writing on WhatsApp, opening the phrase
+    /// and followed by a small word; "the app me and my wife use" and "App me?" are not.
+    private func appMeEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        guard text.has(index, .app), text.tokens[index].capitals < 2, text.has(index + 1, .objectPronoun),
+            text.has(index + 2, .filler), index == 0 || text.tokens[index].lineBreakBefore || !text.isWord(index - 1)
+        else { return nil }
+        return index + 2
     }
 
     /// "hit me up on whats", "agrégame al whats y te paso fotos": "whats" alone names WhatsApp after a
@@ -111,15 +142,36 @@ struct MessagingHandleScanner {
         guard greeted || (last == index + 1 && text.tokens[last].digits == 0) else { return false }
         var position = index - 1
         var words = 0
-        while position >= 0 && words < 3 && !text.isBoundary(position) {
-            if text.has(position, [.contactVerb, .firstPerson, .possessive]) { return false }
+        while position >= 0 && words < 10 && !text.isBoundary(position) {
+            if words < 3 && text.has(position, [.contactVerb, .firstPerson, .possessive]) { return false }
+            // "find me on the paper plane app, @dimakov": an invitation earlier in the sentence.
+            if text.has(position, .contactVerb) && text.has(position + 1, .objectPronoun) { return false }
             if text.isWord(position) { words += 1 }
             position -= 1
         }
-        if messengerNamed == nil {
-            messengerNamed = text.tokens.contains { !$0.classes.isDisjoint(with: [.platform, .weakPlatform, .whats]) }
+        return !isMessengerNamed(text, &messengerNamed)
+    }
+
+    /// Whether the message names a messenger anywhere, asked at most once per message.
+    private func isMessengerNamed(_ text: ContactDetailText, _ named: inout Bool?) -> Bool {
+        if named == nil {
+            named = text.tokens.contains { !$0.classes.isDisjoint(with: [.platform, .weakPlatform, .whats]) }
         }
-        return messengerNamed != true
+        return named == true
+    }
+
+    /// "@ john_smith", "@ _crafty.claire_": a made-up name after an "@" set apart by a space, which only a
+    /// messenger named in the message makes a handle ("bought @ 499" has no name).
+    private func spacedAtHandleEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        guard text.isSymbol(index, "@"), index + 1 < text.count, text.tokens[index + 1].spaceBefore else {
+            return nil
+        }
+        var first = index + 1
+        while text.isSymbol(first, "_") && first < index + 3 { first += 1 }
+        guard first < text.count, !text.tokens[first].lineBreakBefore, let last = text.identifierEnd(from: first),
+            isMadeUpName(text, first, last)
+        else { return nil }
+        return text.isSymbol(last + 1, "_") && text.touchesPrevious(last + 1) ? last + 1 : last
     }
 
     /// Reddit's "u/sofa_seller".
@@ -156,7 +208,8 @@ struct MessagingHandleScanner {
         {
             return (start, last)
         }
-        guard possessive || messenger else { return nil }
+        // "gmail - johnsmith1985": a mail provider labelling a made-up name.
+        guard possessive || messenger || text.has(platform, .distinctiveProvider) else { return nil }
         var index = platformLast + 1
         var nouns = 0
         while nouns < 2 && text.has(index, .handleNoun) && !text.has(index, .copula) {
@@ -181,7 +234,7 @@ struct MessagingHandleScanner {
             }
         }
         guard linked, index < text.count, !text.tokens[index].lineBreakBefore else { return nil }
-        if let last = atHandleEnd(text, at: index) { return (start, last) }
+        if let last = atHandleEnd(text, at: index) ?? spacedAtHandleEnd(text, at: index) { return (start, last) }
         guard let last = text.identifierEnd(from: index), !text.has(index, .commonWord) else { return nil }
         if text.tokens[index].isNumber && last == index { return nil }
         let handleLike = text.looksLikeHandle(index, last)
@@ -194,6 +247,41 @@ struct MessagingHandleScanner {
             && (!text.isWord(last + 1) || text.tokens[last + 1].lineBreakBefore)
         guard handleLike || (possessive && !mailbox) || labelled else { return nil }
         return (start, last)
+    }
+
+    /// "ivan.petrov85 on skype", "look for johnsmith99 on insta": a made-up name right before "on" and the
+    /// messenger. Returns where the name starts.
+    private func handleBefore(_ text: ContactDetailText, platform: Int) -> Int? {
+        guard text.has(platform - 1, .preposition), text.isWord(platform - 2), !text.touchesPrevious(platform - 1)
+        else { return nil }
+        var first = platform - 2
+        while first >= 2 && text.touchesPrevious(first) && text.touchesPrevious(first - 1) && text.isWord(first - 2) {
+            switch text.symbol(first - 1) {
+            case 0x2E, 0x5F, 0x2D: first -= 2
+            default: return nil
+            }
+        }
+        if text.isSymbol(first - 1, "@") && text.touchesPrevious(first) { first -= 1 }
+        let nameFirst = text.isSymbol(first, "@") ? first + 1 : first
+        guard isMadeUpName(text, nameFirst, platform - 2) else { return nil }
+        // "rtx3080 on facebook" is a graphics card: a name of one part needs its "@" or someone to look it up.
+        let sought =
+            text.has(first - 1, [.contactVerb, .findVerb])
+            || (text.keyEquals(first - 1, "for")
+                && (text.has(first - 2, .contactVerb) || text.keyEquals(first - 2, "look")))
+        return nameFirst > first || platform - 2 > nameFirst || sought ? first : nil
+    }
+
+    /// "snap me at ivan_petrov", "kik me: ivanp85": the messenger, "me", and the name to find there.
+    private func handleAfterMe(_ text: ContactDetailText, platformLast: Int) -> Int? {
+        guard text.has(platformLast + 1, .objectPronoun) else { return nil }
+        let index = platformLast + 2
+        guard text.keyEquals(index, "at") || text.isSymbol(index, ":") || text.isSymbol(index, "@") else {
+            return nil
+        }
+        if text.isSymbol(index, "@"), let last = atHandleEnd(text, at: index) { return last }
+        guard let last = text.identifierEnd(from: index + 1), isMadeUpName(text, index + 1, last) else { return nil }
+        return last
     }
 
     /// Whether a made-up name ("velo_garage", "dani88x") starts at token `index`.
@@ -214,12 +302,24 @@ struct MessagingHandleScanner {
     /// "WhatsApp me", "text me on whatsapp", "let's continue on telegram", "shoot me a WhatsApp",
     /// "can we move to WhatsApp?", "do you have viber?", "whatsapp?".
     private func invitation(_ text: ContactDetailText, platform: Int, last: Int, strong: Bool) -> (Int, Int)? {
-        // "WhatsApp me", "Viber me the photos".
-        if strong && text.has(last + 1, .objectPronoun) && !text.touchesPrevious(last + 1) {
+        // "WhatsApp me", "Viber me the photos", "WA me": a weak name too when written as an abbreviation.
+        let abbreviated =
+            text.tokens[platform].keyLength == 2 && text.tokens[platform].capitals == 2
+            && endsPhrase(text, after: last + 1)
+        if strong || abbreviated, text.has(last + 1, .objectPronoun) && !text.touchesPrevious(last + 1) {
             return (platform, last + 1)
+        }
+        // "only whatsapp", "nur WhatsApp bitte", "solo whatsapp": the one way to reach the writer.
+        if strong && text.has(platform - 1, .only) && endsPhrase(text, after: last)
+            && !text.has(platform - 2, [.possessionQuestion, .preposition])
+        {
+            return (platform - 1, last)
         }
         if strong, let end = comparisonEnd(text, after: last) { return (platform, end) }
         if strong && text.has(last + 1, .trailingContactVerb) { return (platform, last + 1) }
+        if strong && text.has(last + 1, .filler) && text.has(last + 2, .trailingContactVerb) {
+            return (platform, last + 2)
+        }
         // "insta DM me", "whatsapp text me".
         if strong && text.has(last + 1, .contactVerb) && text.has(last + 2, .objectPronoun) {
             return (platform, last + 2)
@@ -245,6 +345,8 @@ struct MessagingHandleScanner {
             skipped += 1
         }
         if text.has(before, .preposition) || isPortugueseOn(text, before) {
+            // "I'm not on whatsapp anymore", "ich bin nicht auf Telegram".
+            if isNegation(text, before - 1) { return nil }
             if let cue = cue(text, before: before, strong: strong, classes: .contactVerb) {
                 return (cue, last)
             }
@@ -254,18 +356,27 @@ struct MessagingHandleScanner {
             // "Shoot me a WhatsApp", "mándame un whatsapp".
             var index = platform - 1
             var between = 0
-            while between < 3 && text.has(index, [.article, .objectPronoun, .secondPerson]) {
+            while between < 3 && text.has(index, [.article, .objectPronoun, .secondPerson, .filler]) {
                 index -= 1
                 between += 1
             }
             if between > 0 && text.has(index, .contactVerb) { return (index, last) }
         }
-        // "Do you have viber?", "Got Signal?", "whatsapp?".
-        if text.isSymbol(last + 1, "?") {
+        // "me manda um zap": the pronoun before the verb, as Portuguese places it, and an article before a
+        // weak name ("send me a signal" puts "me" after the verb).
+        if !strong && text.has(platform - 1, .article) && text.has(platform - 2, .contactVerb)
+            && text.has(platform - 3, .objectPronoun)
+        {
+            return (platform - 3, last)
+        }
+        // "Do you have viber?", "Got Signal?", "whatsapp?"; a question may end the message without its mark
+        // ("hast du telegram", "r u on insta").
+        let marked = text.isSymbol(last + 1, "?")
+        if marked || (last + 1 == text.count && opensAQuestion(text)) {
             let sentenceStart =
                 platform == 0 || text.isBoundary(platform - 1) || text.isSymbol(platform - 1, ".")
                 || text.tokens[platform].lineBreakBefore
-            if strong && sentenceStart { return (platform, last) }
+            if strong && sentenceStart && last + 1 < text.count { return (platform, last) }
             var index = platform - 1
             var words = 0
             var asks = false
@@ -281,19 +392,41 @@ struct MessagingHandleScanner {
                 words += 1
             }
             if asks && you { return (platform, last) }
-            // "Are you on Snapchat?"
-            if strong && text.has(platform - 1, .preposition) && text.has(platform - 2, .secondPerson) {
+            // "Are you on Snapchat?", "u on snap?"
+            if text.has(platform - 1, .preposition) && text.has(platform - 2, .secondPerson) {
                 return (platform, last)
             }
         }
         return nil
     }
 
+    /// "find it on insta", "search this on instagram": looking for a thing there, not for the writer.
+    private func findsAThing(_ text: ContactDetailText, _ verb: Int) -> Bool {
+        guard text.keyEquals(verb, "find") || text.keyEquals(verb, "search") || text.keyEquals(verb, "look") else {
+            return false
+        }
+        return text.keyEquals(verb + 1, "it") || text.keyEquals(verb + 1, "this") || text.keyEquals(verb + 1, "that")
+            || text.keyEquals(verb + 1, "them") || text.keyEquals(verb + 1, "one")
+    }
+
+    private func isNegation(_ text: ContactDetailText, _ index: Int) -> Bool {
+        text.keyEquals(index, "not") || text.keyEquals(index, "nicht") || text.keyEquals(index, "niet")
+            || text.keyEquals(index, "nie") || text.keyEquals(index, "pas") || text.keyEquals(index, "non")
+            || text.keyEquals(index, "não") || text.keyEquals(index, "nao") || text.keyEquals(index, "never")
+    }
+
+    /// Whether the message opens the way a yes-or-no question does ("do u use signal", "hast du telegram", "r u
+    /// on insta"), for a question written without its mark.
+    private func opensAQuestion(_ text: ContactDetailText) -> Bool {
+        text.has(0, .possessionQuestion) || text.keyEquals(0, "do") || text.keyEquals(0, "does")
+            || text.keyEquals(0, "r") || text.keyEquals(0, "are")
+    }
+
     /// Portuguese "no" ("me chama no zap", "fala comigo no whats"), which is English "no" too: read as "on"
     /// only after "comigo" or a "me" placed before its verb, as Portuguese places it.
     private func isPortugueseOn(_ text: ContactDetailText, _ index: Int) -> Bool {
         guard text.keyEquals(index, "no") else { return false }
-        if text.keyEquals(index - 1, "comigo") { return true }
+        if text.keyEquals(index - 1, "comigo") || text.keyEquals(index - 1, "mensagem") { return true }
         var verb = index - 1
         while verb > index - 4 && text.isWord(verb) {
             if text.has(verb, .contactVerb) && text.keyEquals(verb - 1, "me") { return true }
@@ -305,7 +438,8 @@ struct MessagingHandleScanner {
     /// Whether nothing but punctuation, a line break or "pls" follows token `index` in its phrase.
     private func endsPhrase(_ text: ContactDetailText, after index: Int) -> Bool {
         !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore || text.keyEquals(index + 1, "pls")
-            || text.keyEquals(index + 1, "please")
+            || text.keyEquals(index + 1, "please") || text.keyEquals(index + 1, "bitte")
+            || text.keyEquals(index + 1, "svp") || text.keyEquals(index + 1, "porfa")
     }
 
     /// "as-tu whatsapp ?": a hyphen joining a question's verb and pronoun.
@@ -362,7 +496,7 @@ struct MessagingHandleScanner {
             let token = text.tokens[index]
             if token.isWord {
                 words += 1
-                if !token.classes.isDisjoint(with: wanted) { found = index }
+                if !token.classes.isDisjoint(with: wanted) && !findsAThing(text, index) { found = index }
             } else if text.isBoundary(index) || token.symbol == 0x2E {
                 break
             }

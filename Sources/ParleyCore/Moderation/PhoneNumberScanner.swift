@@ -16,6 +16,10 @@ struct PhoneNumberScanner {
         var digitSet: UInt16
         /// "twenty", which a following "one" completes rather than extends.
         var tens = false
+        /// "sześćset", which a following "dwa" or "czterdzieści" completes rather than extends.
+        var hundreds = false
+        /// One number said as one word ("seven", "forty"), which can complete a tens or hundreds word.
+        var word = false
         /// Reached over joining words ("0151, second bit is 234 56789", "0791 then 123").
         var bridged = false
     }
@@ -25,6 +29,9 @@ struct PhoneNumberScanner {
         /// A phone word before the number; one after it ("555-0134, call me") counts for less, because "order
         /// 1029384756, call 0800 123 4567" is about the order.
         var phone = false
+        /// A phone word or "number" within three words before it ("mój numer 600-700-800"), which outweighs a
+        /// shape that lists figures.
+        var closePhone = false
         var phoneAfter = false
         var number = false
         var identifier = false
@@ -60,12 +67,7 @@ struct PhoneNumberScanner {
             {
                 anySpoken = anySpoken || next.group.spoken
                 var group = next.group
-                // "twenty one" is two digits, not three.
-                if groups[groups.count - 1].tens && group.spoken && group.digits == 1 && group.value > 0
-                    && !group.bridged && (separator == Self.space || separator == 0x2D) && !group.leadingZero
-                {
-                    group.digits = 0
-                }
+                if completes(groups[groups.count - 1], group, separator: separator) { group.digits = 0 }
                 group.separator = separator
                 groups.append(group)
                 last = next.index
@@ -86,6 +88,16 @@ struct PhoneNumberScanner {
             }
             index = last + 1
         }
+    }
+
+    /// "twenty one" is two digits, not three; "sześćset dwa" and "pięćset sześćdziesiąt" are three, not four
+    /// or five: a digit or tens word right after a tens or hundreds word completes it.
+    private func completes(_ previous: Group, _ group: Group, separator: UInt32) -> Bool {
+        guard group.spoken, group.word, !group.bridged, !group.leadingZero,
+            separator == Self.space || separator == 0x2D
+        else { return false }
+        if previous.hundreds { return (group.digits == 1 && group.value > 0) || group.digits == 2 }
+        return previous.tens && group.digits == 1 && group.value > 0
     }
 
     /// The next digit group after the group ending at token `last`, if only separators stand between them.
@@ -116,12 +128,16 @@ struct PhoneNumberScanner {
             guard marks < 2 || ellipsis else { return nil }
             switch token.symbol {
             case 0x2D, 0x2F: separator = token.symbol
+            case 0x5F: separator = 0x2D
             case 0x2E, 0x2026: separator = 0x2E
             case 0x28, 0x29: break
             case 0x2C: comma = true
             // "07 + 723 + 448 + 019": pieces to be joined, held to the rules of a number given in pieces.
             case 0x2B: plus = true
             case 0x3A where joiners > 0: break
+            // "0 7 7 0 0 🔸 9 0 0", "07700 | 900 | 123": a drawn separator between pieces; not an arrow, which
+            // leads from one price to the next ("650 → 600").
+            case 0x7C, 0x25A0...0x2793, 0x2B50...0x2BFF, 0x1F300...0x1FAFF: break
             default: return nil
             }
             if !ellipsis { marks += 1 }
@@ -189,7 +205,7 @@ struct PhoneNumberScanner {
                 let digit = Int(token.digitValue)
                 return Group(
                     digits: 1, value: digit, leadingZero: digit == 0, spoken: true, separator: 0,
-                    digitSet: 1 << digit)
+                    digitSet: 1 << digit, word: token.classes.contains(.digit))
             }
             if token.classes.contains(.multiplier) {
                 return Group(
@@ -199,7 +215,12 @@ struct PhoneNumberScanner {
             if token.classes.contains(.twoDigitNumber) {
                 return Group(
                     digits: 2, value: -1, leadingZero: false, spoken: true, separator: 0,
-                    digitSet: 1 << UInt16(token.digitValue), tens: token.classes.contains(.tens))
+                    digitSet: 1 << UInt16(token.digitValue), tens: token.classes.contains(.tens), word: true)
+            }
+            if token.classes.contains(.hundreds) {
+                return Group(
+                    digits: 3, value: -1, leadingZero: false, spoken: true, separator: 0,
+                    digitSet: 1 << UInt16(token.digitValue) | 1, hundreds: true)
             }
             if token.classes.contains(.hundred) {
                 return Group(digits: 2, value: 0, leadingZero: false, spoken: true, separator: 0, digitSet: 1)
@@ -243,6 +264,11 @@ struct PhoneNumberScanner {
                 digits += 1
                 digitSet |= 1 << UInt16(entry.digit)
                 if leadingZero == nil { leadingZero = entry.digit == 0 }
+            } else if runEnd < token.keyEnd, let entry = text.entry(keyRange: position..<runEnd),
+                entry.classes.contains(.multiplier)
+            {
+                // "9double00": the digit after "double" is said twice.
+                digits += Int(entry.digit) - 1
             } else {
                 return nil
             }
@@ -285,7 +311,10 @@ struct PhoneNumberScanner {
             return false
         }
         if isGluedToLetters(text, start: start, last: last) { return false }
-        let context = context(text, start: start, last: last)
+        // A number said mostly in words is dictated; "in case the app fails: zero seven seven…" is no case number.
+        let dictated = spokenDigits * 2 >= total
+        let context = context(
+            text, start: start, last: last, bridged: groups.contains(where: \.bridged), dictated: dictated)
         if context.price || (context.identifier && !context.phone) { return false }
         // Pieces joined over words must look like one phone number on their own: ten digits or more that
         // start like a dialled number or follow a phone word.
@@ -297,10 +326,24 @@ struct PhoneNumberScanner {
             }
         }
         if !spoken && hasNonPhoneShape(groups, international: international) { return false }
+        if !spoken && !context.closePhone && isListOfFigures(groups) { return false }
+        // "pięćset, sześćset, siedemset": hundreds one after another list prices unless a phone word leads in.
+        if !context.closePhone && groups.allSatisfy(\.hundreds) { return false }
         if international || context.phone || context.phoneAfter || context.number || spoken { return true }
         if groups[0].leadingZero { return total >= 9 }
+        if isThreeByThree(groups) { return true }
         if groups.count > 1 || text.tokens[start].joined { return total >= 10 }
         return total <= 12 && total >= 10
+    }
+
+    /// "612 345 678", "601-234-567": the way Spain, Poland and Portugal write a mobile number, three groups of
+    /// three opening with 5 to 9 and written with one separator; lists and round figures were ruled out before.
+    private func isThreeByThree(_ groups: [Group]) -> Bool {
+        guard groups.count == 3, groups.allSatisfy({ $0.digits == 3 && !$0.spoken && !$0.bridged }),
+            groups[0].value >= 500, groups[1].separator == groups[2].separator,
+            groups[1].separator == Self.space || groups[1].separator == 0x2D
+        else { return false }
+        return true
     }
 
     /// Codes such as "A-1029384", "INV-2025-00412" or "#559812": digits hanging off letters or a hash.
@@ -340,18 +383,19 @@ struct PhoneNumberScanner {
         {
             return true
         }
+        // "2023/11/00451": a year and a month open order and file numbers, never a phone number.
+        if count >= 3 && groups[0].digits == 4 && groups[0].value >= 1900 && groups[0].value <= 2099
+            && groups[1].digits <= 2 && groups[1].value >= 1 && groups[1].value <= 12
+            && groups[1].separator != Self.space && groups[1].separator != 0x2C
+        {
+            return true
+        }
         if count >= 2 && groups.allSatisfy({ $0.digits == 4 && $0.value >= 1900 && $0.value <= 2099 }) {
             return true
         }
-        if count >= 3 && groups.allSatisfy({ $0.digits <= 3 && !$0.leadingZero }) {
-            var increasing = true
-            for index in 1..<count where groups[index].value <= groups[index - 1].value { increasing = false }
-            if increasing { return true }
-        }
-        // Round figures: "1000 2000 5000".
-        if count >= 2 && groups.allSatisfy({ $0.digits >= 3 && $0.value >= 0 && $0.value % 100 == 0 }) { return true }
-        // "3.2.0.1147" is a version; "+1.646.555.0142" and "+33.6.12.34.56.78" are dialled.
-        if !international && groups.contains(where: { $0.separator == 0x2E })
+        // "3.2.0.1147" is a version; "+1.646.555.0142" and "+33.6.12.34.56.78" are dialled, and so is
+        // "0.7.7.0.0.9.0.0.1.2.3": no version has that many parts.
+        if !international && count <= 5 && groups.contains(where: { $0.separator == 0x2E })
             && groups.contains(where: { $0.digits == 1 })
         {
             return true
@@ -359,10 +403,24 @@ struct PhoneNumberScanner {
         return false
     }
 
+    /// Rising runs (8 10 12 14 16) and round figures (1000 2000 5000): lists of sizes or prices, unless a
+    /// phone word or "my number" stands right before them ("mój numer 600-700-800").
+    private func isListOfFigures(_ groups: [Group]) -> Bool {
+        let count = groups.count
+        if count >= 3 && groups.allSatisfy({ $0.digits <= 3 && !$0.leadingZero }) {
+            var increasing = true
+            for index in 1..<count where groups[index].value <= groups[index - 1].value { increasing = false }
+            if increasing { return true }
+        }
+        return count >= 2 && groups.allSatisfy({ $0.digits >= 3 && $0.value >= 0 && $0.value % 100 == 0 })
+    }
+
     /// Reads up to six words back and three words on: "order", "SKU", "tracking" make a number an
     /// identifier; "call", "mobile", "my number" make it a phone number; a currency or unit makes it a price
     /// or a measurement.
-    private func context(_ text: ContactDetailText, start: Int, last: Int) -> Context {
+    private func context(
+        _ text: ContactDetailText, start: Int, last: Int, bridged: Bool, dictated: Bool
+    ) -> Context {
         var context = Context()
         var index = start - 1
         var words = 0
@@ -373,7 +431,14 @@ struct PhoneNumberScanner {
                 words += 1
                 if token.classes.contains(.phoneContext) { context.phone = true }
                 if token.classes.contains(.numberNoun) { context.number = true }
-                if token.classes.contains(.idContext) { context.identifier = true }
+                if words <= 3 && !token.classes.isDisjoint(with: [.phoneContext, .numberNoun]) {
+                    context.closePhone = true
+                }
+                if token.classes.contains(.idContext)
+                    && namesIdentifier(text, index, words: words, bridged: bridged, dictated: dictated)
+                {
+                    context.identifier = true
+                }
                 if immediate && token.classes.contains(.currency) { context.price = true }
                 if !token.classes.contains(.phoneContext) && text.keyHasSuffix(index, "nummer")
                     && !token.classes.contains(.numberNoun)
@@ -405,6 +470,17 @@ struct PhoneNumberScanner {
             index += 1
         }
         return context
+    }
+
+    /// Whether the identifier word at `index` ("order", "part", "case"), `words` words before the number,
+    /// names it: "part" only joins the pieces of a number given in pieces ("first part is 0412"), "in case"
+    /// is an idiom, and a number dictated in words is an identifier only right after the word.
+    private func namesIdentifier(
+        _ text: ContactDetailText, _ index: Int, words: Int, bridged: Bool, dictated: Bool
+    ) -> Bool {
+        if bridged && text.has(index, .numberJoiner) { return false }
+        if text.keyEquals(index, "case") && text.keyEquals(index - 1, "in") { return false }
+        return !dictated || words <= 2
     }
 
     private func isCurrencySymbol(_ symbol: UInt32) -> Bool {

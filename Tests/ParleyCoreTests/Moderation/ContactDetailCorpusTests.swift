@@ -14,8 +14,9 @@ import Testing
 ///   P 0.985 R 0.722) was the honest figure. Their misses have since been studied and fixed as families,
 ///   so they are studied sets now, like blind-a.
 /// - `contact-details-blind-3.jsonl`: 300 messages by a third writer who saw neither the rules nor
-///   the other sets, kept outside the project until the rules above were done and measured once:
-///   the honest figure (docs/moderation.md).
+///   the other sets, kept outside the project until the rules above were done and measured once
+///   (P 0.985 R 0.914): the honest figure (docs/moderation.md). Its misses have since been studied and
+///   fixed as families too, so it is a studied set now; the next honest figure needs a new sealed set.
 @Suite("Contact details in labelled messages")
 struct ContactDetailCorpusTests {
     struct Line: Decodable {
@@ -88,8 +89,10 @@ struct ContactDetailCorpusTests {
         #expect(Set(positives.compactMap(\.kind)) == Set(ContactDetailKind.allCases.map(\.rawValue)))
         #expect(lines.allSatisfy { $0.contact == ($0.kind != nil) })
         #expect(Set(lines.map(\.split)) == ["dev", "holdout"])
-        for file in ["contact-details-blind-a.jsonl", "contact-details-blind-b.jsonl", "contact-details-blind-2.jsonl"]
-        {
+        for file in [
+            "contact-details-blind-a.jsonl", "contact-details-blind-b.jsonl", "contact-details-blind-2.jsonl",
+            "contact-details-blind-3.jsonl",
+        ] {
             let blind = try Self.lines(file)
             #expect(blind.count >= 100 && blind.allSatisfy { $0.contact == ($0.kind != nil) }, "\(file)")
         }
@@ -110,20 +113,21 @@ struct ContactDetailCorpusTests {
     /// blind-b and blind-2 are studied sets now: their misses were fixed as families of evasion, not line
     /// by line, and they are no longer a measure of unseen text. These floors, at the figures after that
     /// study, catch a change that makes the detector worse on them. The misses left in blind-2 are riddles
-    /// ("the price of the lamp followed by 555 0148") and one line labelled against the house rule that
-    /// "do you have Telegram?" invites.
+    /// ("the price of the lamp followed by 555 0148", "kik / line / whatever u use: …") and one line labelled
+    /// against the house rule that "do you have Telegram?" invites.
     @Test func theStudiedBlindSetsDoNotRegress() throws {
         let b = try #require(try Self.score("contact-details-blind-b.jsonl")["blind-b"])
         let second = try #require(try Self.score("contact-details-blind-2.jsonl")["blind-2"])
         #expect(b.precision >= 1.0 && b.recall >= 1.0)
-        #expect(second.precision >= 0.988 && second.recall >= 0.955)
+        #expect(second.precision >= 0.988 && second.recall >= 0.977)
     }
 
     /// blind-3 measured once, sealed, after the rules were finished: precision 0.985, recall 0.914
-    /// (the main branch's rules before that work: 0.983 and 0.829). The recall goal, 0.95, is not met;
-    /// this holds the set at its first measurement.
+    /// (the main branch's rules before that work: 0.983 and 0.829). That first measurement is the honest
+    /// figure. Its misses and false positives were then studied and fixed as families (1.000 / 1.000
+    /// after study), so this floor, at the studied figure, only catches a change that makes it worse.
     @Test func theSealedBlindSetDoesNotFallBelowItsFirstMeasurement() throws {
         let score = try #require(try Self.score("contact-details-blind-3.jsonl")["blind-3"])
-        #expect(score.precision >= 0.984 && score.recall >= 0.914)
+        #expect(score.precision >= 1.0 && score.recall >= 1.0)
     }
 }

@@ -2,8 +2,8 @@ import Testing
 
 @testable import ParleyCore
 
-/// Evasion families found by studying blind-b and blind-2 and widened to other languages: each test covers a
-/// family, with the everyday text it must leave alone.
+/// Evasion families found by studying blind-b, blind-2 and blind-3 and widened to other languages: each test
+/// covers a family, with the everyday text it must leave alone.
 @Suite("Contact detail families from the studied sets")
 struct ContactDetailStudiedFamilyTests {
     let detector = ContactDetailDetector()
@@ -82,5 +82,181 @@ struct ContactDetailStudiedFamilyTests {
         #expect(!flags("je suis chez moi ce soir"))
         #expect(!flags("Orange point de vente à Lyon"))
         #expect(!flags("polka dot dress, size 10"))
+    }
+
+    // MARK: Families from blind-3, and gaps found by probing beyond it
+
+    @Test func figuresInGroupsAfterAPhoneWordAreANumber() {
+        #expect(flags("telefon: 500-600-700, po 18"))
+        #expect(flags("mi número 700 800 900, llámame"))
+        #expect(flags("612 345 678 por las tardes"))
+        #expect(flags("numer 731-204-556"))
+        for text in [
+            "it costs 600-700-800 depending on size", "prices: 100 200 300 400", "ceny: 200 300 400 zł",
+            "650 → 600 → 550 → 500, last offer", "sizes 110 116 122 for kids", "512 256 128 GB options",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func hundredsSaidAsOneWordAreThreeDigits() {
+        #expect(flags("numer: pięćset dwadzieścia, siedemset trzy, osiemset czterdzieści jeden"))
+        #expect(flags("llama al seiscientos doce, trescientos cuarenta, quinientos sesenta"))
+        #expect(flags("chiamami: trecento quaranta, seicento dodici, novecento uno"))
+        for text in [
+            "sześćset złotych, ostatnia cena", "trzysta pięćdziesiąt zł, dwieście za sam stół, sto za krzesła",
+            "seiscientos cincuenta euros y trescientos por el envío", "cinquecento, seicento o settecento euro",
+            "zeshonderd euro en driehonderd voor de kast",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func aDictatedNumberIsNoCaseOrPartNumber() {
+        #expect(flags("just in case the chat fails: oh seven nine one one, two three four, five six seven"))
+        #expect(flags("part one is 0151, part two 234 and the last part 56789"))
+        #expect(flags("im Fall der Fälle: null eins sieben zwei, drei vier fünf, sechs sieben acht"))
+        #expect(!flags("case number four five six seven eight nine one"))
+        #expect(!flags("in case it matters, order 4500123456"))
+        #expect(!flags("part 4 of 6, item 2291034"))
+    }
+
+    @Test func digitWordsAndMultipliersInsideDigitsAreDigits() {
+        #expect(flags("ring 07nine00 8double11 456"))
+        #expect(flags("0six1two 345triple7"))
+        #expect(!flags("triple7 slot machine, 2double bed"))
+    }
+
+    @Test func aForeignDotInBracketsJoinsAnAddress() {
+        #expect(flags("mail an a.schulz (at) gmx (punkt) net"))
+        #expect(flags("scrivi a luca.b [chiocciola] libero [punto] it"))
+        #expect(flags("napisz: ola.k (małpa) onet (kropka) pl"))
+        #expect(flags("anna.m(a)web.de"))
+        #expect(!flags("Treffpunkt (Punkt) 12 Uhr am Bahnhof"))
+        #expect(!flags("option (a) or (b), size M"))
+    }
+
+    @Test func aLinkShortenerSplitByASpaceIsOneName() {
+        #expect(flags("tiny url / oakbench22"))
+        #expect(flags("go to tiny url slash vintage-lamps"))
+        #expect(!flags("a tiny url bar scratch, barely visible"))
+    }
+
+    @Test func messengersNamedByTheirIconOrAsTheOtherAppAreMessengers() {
+        #expect(flags("write me on the paper plane app"))
+        #expect(flags("lets move to the purple app"))
+        #expect(flags("schreib mir auf der anderen App"))
+        #expect(flags("let's continue on the other app"))
+        #expect(!flags("the other app charges more fees"))
+        #expect(!flags("it comes with the paper plane toy"))
+        #expect(!flags("the purple one is sold, the app shows it"))
+    }
+
+    @Test func anAtNameAfterAnInvitationIsAHandle() {
+        #expect(flags("add me on the blue app, @oakcraft"))
+        #expect(flags("message me there, @lenka.vintage"))
+        #expect(!flags("@Marta the size is fine, thanks"))
+        #expect(!flags("the size is fine @john, see you"))
+    }
+
+    @Test func findMeAsWorksInEveryWordOrder() {
+        #expect(flags("auf TikTok findet ihr mich als kerzen_manufaktur"))
+        #expect(flags("tu me trouves sur insta sous atelier.bois"))
+        #expect(flags("me encuentras como ceramica_luz"))
+        #expect(flags("je vindt me op insta als houtwerk_nl"))
+        #expect(flags("znajdziesz mnie jako stare_meble"))
+        #expect(!flags("findest du mich am Stand 42 in Halle 3"))
+        #expect(!flags("me encuentras en la tienda de 10 a 14"))
+        #expect(!flags("tu me trouves au marché le samedi"))
+    }
+
+    @Test func theSameAccountNameAsHereIsAHandle() {
+        #expect(flags("same username as here"))
+        #expect(flags("gleicher Benutzername wie hier"))
+        #expect(flags("zelfde naam als hier op insta"))
+        #expect(flags("stesso nome utente di qui su telegram"))
+        #expect(!flags("same size as here? 42"))
+        #expect(!flags("it's the same username as before, just reset the password"))
+        #expect(!flags("the seller name is the same as here"))
+    }
+
+    @Test func beingToldToJoinANameSpellsAnAccount() {
+        #expect(flags("hotmail: anna berg 77, no spaces"))
+        #expect(flags("mein Insta ist der Shopname ohne Leerzeichen"))
+        #expect(flags("telegram: ana sofia ruiz, todo junto"))
+        #expect(!flags("no spaces in the parking lot, come by bus"))
+        #expect(!flags("all together it's 45 euros with shipping"))
+        #expect(!flags("No spaces after the comma in the engraving, please"))
+    }
+
+    @Test func orderNumbersInMoreLanguagesAreNotPhoneNumbers() {
+        for text in [
+            "Numer przesyłki 2024/10/88123", "siparişim 3 gündür gelmedi, kargo takip no 1234567890",
+            "numero d'ordine 4578123690", "bestelling 4578123690 is nog niet binnen", "fattura 4578123690",
+            "dell'ordine 4500123456 non ho notizie", "código de rastreio 4578123690", "art.nr 07_700_900_123",
+            "2024-03-00912 is the ticket",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+        #expect(flags("numaram 0532 123 45 67"))
+    }
+
+    @Test func messengerNamesKeepTheirMeaningWithEndingsAndElisions() {
+        #expect(flags("telegram'dan yaz bana"))
+        #expect(flags("bana instadan ulaş"))
+        #expect(flags("whatsapp üzerinden yaz"))
+        #expect(flags("instagram'ın var mı?"))
+        #expect(flags("mon insta c'est bois_et_fer"))
+        #expect(flags("il mio ig è ceramiche.luz"))
+        #expect(!flags("instagramda gördüm, hala satılık mı?"))
+        #expect(!flags("c'est d'accord pour 45 € ?"))
+        #expect(!flags("whatsapp's new update broke my phone"))
+    }
+
+    @Test func dutchAppenIsWritingOnWhatsApp() {
+        #expect(flags("stuur me even een appje"))
+        #expect(flags("app me maar"))
+        #expect(!flags("app me and my wife use is great"))
+        #expect(!flags("stuur me even de maten"))
+    }
+
+    @Test func drawnSeparatorsAndSpelledNamesAreRead() {
+        #expect(flags("0 6 1 2 🔸 3 4 5 🔸 6 7 8"))
+        #expect(flags("06_1234_5678"))
+        #expect(flags("w.h.a.t.s.a.p.p me"))
+        #expect(flags("t-e-l-e-g-r-a-m: ivan_p"))
+        #expect(flags("oakbench·com"))
+        #expect(flags("0.6.1.2.3.4.5.6.7.8"))
+        for text in [
+            "e.g. S-M-L-X-L", "u.s.a. import", "s.i.g.n.a.l cable for the tv", "• price 45 • size M • color blue",
+            "12 🔸 14 🔸 16 🔸 18 sizes", "firmware 1.0.2.3", "0.5 0.7 0.9 mm leads",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func askingOrProposingWithoutTheUsualWordsIsAnInvitation() {
+        #expect(flags("do u use signal"))
+        #expect(flags("u on snap?"))
+        #expect(flags("only whatsapp"))
+        #expect(flags("nur Telegram bitte"))
+        #expect(flags("WA me"))
+        #expect(flags("me manda um zap"))
+        #expect(!flags("why do you have instagram"))
+        #expect(!flags("I only use whatsapp for family"))
+        #expect(!flags("I'm not on whatsapp anymore"))
+        #expect(!flags("send me a signal when ready"))
+        #expect(!flags("SC me too lol"))
+    }
+
+    @Test func aMadeUpNameBesideAMessengerIsAHandle() {
+        #expect(flags("look for oak_and_pine on insta"))
+        #expect(flags("ivan.petrov85 on skype"))
+        #expect(flags("snap me at lena_b"))
+        #expect(flags("IG: @ lena.makes"))
+        #expect(!flags("rtx3080 on facebook marketplace for 400"))
+        #expect(!flags("posted the iphone13 on instagram yesterday"))
+        #expect(!flags("bought @ 499, selling @ 350 on ebay"))
+        #expect(!flags("search it on instagram, there are reviews"))
     }
 }
