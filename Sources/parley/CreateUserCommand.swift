@@ -17,8 +17,10 @@ struct CreateUserCommand: AsyncParsableCommand {
         let environment = try CommandEnvironment()
         let database = try await environment.openDatabase()
         do {
-            let user = try await UserService(database: database).createUser(
-                name: name, email: email, role: role, password: password)
+            let user = try await AuditContext.$current.withValue(.commandLine) {
+                try await UserService(database: database).createUser(
+                    name: name, email: email, role: role, password: password)
+            }
             await database.close()
             print("Created \(user.role.rawValue) #\(user.id) \(user.email)")
         } catch let error as UserError {

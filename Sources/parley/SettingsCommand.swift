@@ -37,7 +37,7 @@ struct SettingsCommand: AsyncParsableCommand {
         func run() async throws {
             let change = try SettingsCommand.change(key: key, value: value)
             try await SettingsCommand.withService { settings in
-                try await change(settings)
+                try await AuditContext.$current.withValue(.commandLine) { try await change(settings) }
                 print("\(key) = \(value)")
             }
         }

@@ -23,8 +23,9 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await WebhooksCommand.withService { webhooks in
-                let endpoint = try await webhooks.add(
-                    url: url, events: events, description: description, secret: secret)
+                let endpoint = try await AuditContext.$current.withValue(.commandLine) {
+                    try await webhooks.add(url: url, events: events, description: description, secret: secret)
+                }
                 print("id: \(endpoint.id)")
                 print("secret: \(endpoint.secret)")
             }
@@ -53,7 +54,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await WebhooksCommand.withService { webhooks in
-                try await webhooks.remove(id: id)
+                try await AuditContext.$current.withValue(.commandLine) { try await webhooks.remove(id: id) }
                 print("Removed endpoint \(id).")
             }
         }

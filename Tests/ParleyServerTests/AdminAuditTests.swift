@@ -133,6 +133,45 @@ struct AdminAuditTests {
         }
     }
 
+    /// An administrator's message joins the batch of sends like any other, and its entry is written
+    /// in that batch's transaction; a participant's own send is not an administrator's action.
+    @Test func aMessageSentFromThePanelIsRecordedWithItsSendAndAParticipantsIsNot() async throws {
+        try await AdminTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)
+            _ = try await context.chat.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+            try await context.browser.get("/admin/chat-sessions/\(session.id)/edit")
+            let response = try await context.browser.post(
+                "/admin/chat-sessions/\(session.id)/messages", [("sender", "vendor"), ("body", "Here it is")])
+            #expect(response.status == .seeOther)
+            let sent = try await Self.entries(context, .messageSent)
+            #expect(sent.count == 1)
+            // The panel goes back to the new message: ".../edit#message-<id>".
+            let messageID = try #require(response.location?.components(separatedBy: "#message-").last)
+            #expect(sent.first?.targetIDs == messageID)
+            #expect(sent.first?.summary == "as the vendor of chat session #\(session.id)")
+            #expect(sent.first?.actorID == context.admin.id && sent.first?.clientAddress == "127.0.0.1")
+        }
+    }
+
+    /// The entry is written in the action's own transaction: when it cannot be written, the action
+    /// is not done either, so the log never misses a change that happened.
+    @Test func anActionWhoseEntryCannotBeWrittenIsNotDone() async throws {
+        try await AdminTestContext.run { context in
+            let (_, _, _, session) = try await context.fixtures.conversation(chat: context.chat.chat)
+            try await context.browser.get("/admin/chat-sessions")
+            try await context.database.write { db in
+                try await db.raw("ALTER TABLE audit_log RENAME TO audit_log_away").run()
+            }
+            let response = try await context.browser.post("/admin/chat-sessions/\(session.id)/delete", [])
+            try await context.database.write { db in
+                try await db.raw("ALTER TABLE audit_log_away RENAME TO audit_log").run()
+            }
+            #expect(response.status.code >= 500)
+            #expect(try await context.chat.chat.findSession(id: session.id) != nil)
+            #expect(try await Self.entries(context, .sessionsDeleted).isEmpty)
+        }
+    }
+
     @Test func thePageFiltersByActionAndAdministrator() async throws {
         try await AdminTestContext.run { context in
             let audit = AuditTrail(database: context.database)

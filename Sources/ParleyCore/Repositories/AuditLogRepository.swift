@@ -23,6 +23,16 @@ public struct AuditLogRepository: Sendable {
         ).run()
     }
 
+    /// Appends an action of the administrator `context` names, by default the one the task acts for
+    /// (``AuditContext/current``), in the caller's transaction; nothing when no administrator acts.
+    func appendAction(
+        _ action: AuditAction, target: AuditTarget = .none, ids: [Int64] = [], summary: String = "",
+        by context: AuditContext? = AuditContext.current, at now: Date
+    ) async throws {
+        guard let context else { return }
+        try await append(context.record(action, target: target, ids: ids, summary: summary), at: now)
+    }
+
     /// Newest first (index audit_log_created_idx, or the actor or action index when filtered).
     /// `after` continues a walk over every entry past that one, as the CSV export does.
     public func entries(

@@ -21,7 +21,8 @@ public struct WebSessionService: Sendable {
         self.clock = clock
     }
 
-    /// Starts a session for `user` and returns the token to set as the cookie.
+    /// Starts a session for `user` and returns the token to set as the cookie; the audit log records
+    /// the sign-in when an ``AuditContext`` is set (the admin panel sets it to `user`).
     public func start(for user: User) async throws -> (token: String, session: WebSession) {
         let token = SecretToken.generate()
         let csrf = SecretToken.generate()
@@ -37,6 +38,7 @@ public struct WebSessionService: Sendable {
                     \(bind: now.epochMilliseconds), \(bind: expires.epochMilliseconds))
                 """
             ).run()
+            try await AuditLogRepository(db).appendAction(.signIn, target: .user, ids: [user.id], at: now)
         }
         return (token, WebSession(user: user, csrfToken: csrf, expiresAt: expires.storedPrecision))
     }
@@ -62,9 +64,18 @@ public struct WebSessionService: Sendable {
         }
     }
 
+    /// Ends the session of a cookie token; the audit log records the sign-out of the administrator
+    /// acting (``AuditContext/current``).
     public func end(token: String) async throws {
+        let now = clock()
         try await database.write { db in
-            try await db.raw("DELETE FROM web_sessions WHERE token_hash = \(bind: SecretToken.hash(token))").run()
+            guard
+                let row = try await db.raw(
+                    "DELETE FROM web_sessions WHERE token_hash = \(bind: SecretToken.hash(token)) RETURNING user_id"
+                ).first()
+            else { return }
+            try await AuditLogRepository(db).appendAction(
+                .signOut, target: .user, ids: [try row.int64("user_id")], at: now)
         }
     }
 }

@@ -52,6 +52,9 @@ public struct ChatService: Sendable {
             }
             let session = try await sessions.insert(
                 productID: productID, customerID: customerID, vendorID: vendorID, lastMessageAt: lastMessageAt, at: now)
+            try await AuditLogRepository(db).appendAction(
+                .sessionCreated, target: .chatSession, ids: [session.id],
+                summary: "product #\(productID), customer #\(customerID), vendor #\(vendorID)", at: now)
             return (session, [.sessionCreated(session)])
         }
     }
@@ -111,6 +114,17 @@ public struct ChatService: Sendable {
                     id: id, productID: productID, customerID: customerID, vendorID: vendorID,
                     lastMessageAt: lastMessageAt, at: now)
             else { throw ChatError.sessionNotFound(id: id) }
+            try await AuditLogRepository(db).appendAction(
+                .sessionEdited, target: .chatSession, ids: [id],
+                summary: AuditSummary.changes([
+                    (label: "product", old: "#\(previous.productID)", new: "#\(updated.productID)"),
+                    (label: "customer", old: "#\(previous.customerID)", new: "#\(updated.customerID)"),
+                    (label: "vendor", old: "#\(previous.vendorID)", new: "#\(updated.vendorID)"),
+                    (
+                        label: "last message at", old: AuditSummary.time(previous.lastMessageAt),
+                        new: AuditSummary.time(updated.lastMessageAt)
+                    ),
+                ]), at: now)
             return (updated, [.sessionUpdated(updated, previous: previous)])
         }
     }
@@ -122,8 +136,12 @@ public struct ChatService: Sendable {
         let unique = Array(Set(ids)).sorted()
         guard !unique.isEmpty else { return [] }
         let engine = database.engine
-        return try await database.write(publishingTo: events, at: clock()) { db in
+        let now = clock()
+        return try await database.write(publishingTo: events, at: now) { db in
             let deleted = try await ChatSessionRepository(db, engine: engine).delete(ids: unique)
+            try await AuditLogRepository(db).appendAction(
+                .sessionsDeleted, target: .chatSession, ids: deleted.map(\.id),
+                summary: AuditSummary.counted(deleted.count, "chat session"), at: now)
             return (deleted, deleted.map(ChatEvent.sessionDeleted))
         }
     }
@@ -196,7 +214,7 @@ public struct ChatService: Sendable {
         return try await sendQueue.submit(
             .init(
                 sessionID: sessionID, senderID: senderID, body: text, clientMessageID: clientMessageID,
-                hiddenBody: hidden == text ? nil : hidden))
+                hiddenBody: hidden == text ? nil : hidden, audit: AuditContext.current))
     }
 
     /// Sends as `sender`, who must take part in the session (``ChatAccess``): someone else's session
@@ -273,8 +291,15 @@ public struct ChatService: Sendable {
             let changedIDs = counts.keys.sorted()
             let sessions = try await ChatSessionRepository(db, engine: engine).clearUnread(
                 sessionIDs: changedIDs, at: now)
+            let changed = counts.values.reduce(0, +)
+            let messages = AuditSummary.counted(Int(changed), "message")
+            try await AuditLogRepository(db).appendAction(
+                .messagesMarkedRead, target: .chatSession, ids: unique,
+                summary: unique.count == 1
+                    ? "\(messages), all of the chat session" : "\(messages) in every selected chat session",
+                at: now)
             return (
-                counts.values.reduce(0, +),
+                changed,
                 sessions.map { session in
                     .messagesRead(session: session, readerID: nil, count: counts[session.id] ?? 0, upToMessageID: nil)
                 }
@@ -305,6 +330,9 @@ public struct ChatService: Sendable {
                 }
             }
             let count = Int64(readers.count)
+            try await AuditLogRepository(db).appendAction(
+                .messagesMarkedRead, target: .chatMessage, ids: unique,
+                summary: "\(AuditSummary.counted(readers.count, "message")) in chat session #\(sessionID)", at: now)
             guard let updated else { return (count, []) }
             return (count, [.messagesRead(session: updated, readerID: nil, count: count, upToMessageID: nil)])
         }
@@ -315,7 +343,10 @@ public struct ChatService: Sendable {
         let now = clock()
         let engine = database.engine
         try await database.write(publishingTo: events, at: now) { db in
-            ((), [try await Self.deleteMessage(id: id, sessionID: sessionID, at: now, engine: engine, on: db)])
+            let event = try await Self.deleteMessage(id: id, sessionID: sessionID, at: now, engine: engine, on: db)
+            try await AuditLogRepository(db).appendAction(
+                .messageDeleted, target: .chatMessage, ids: [id], summary: "from chat session #\(sessionID)", at: now)
+            return ((), [event])
         }
     }
 

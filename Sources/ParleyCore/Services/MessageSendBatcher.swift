@@ -24,6 +24,8 @@ public final class MessageSendBatcher: Service, Sendable {
         let clientMessageID: String?
         /// `body` with its contact details hidden, when the detector found any.
         var hiddenBody: String? = nil
+        /// The administrator sending on a participant's behalf, whose audit entry joins the batch.
+        var audit: AuditContext? = nil
     }
 
     /// A send's result: its message with the session after the batch, or with nil when an earlier
@@ -291,6 +293,13 @@ public final class MessageSendBatcher: Service, Sendable {
         try await ModerationCaseRepository(db).openForDetectedContactDetails(
             inserted.filter { $0.flags.contains(.contactDetails) }, at: now)
         let updated = try await sessionRepository.recordMessages(inserted, sentAt: now)
+        let audit = AuditLogRepository(db)
+        for (index, message) in zip(inserts, inserted) where sends[index].audit != nil {
+            try await audit.appendAction(
+                .messageSent, target: .chatMessage, ids: [message.id],
+                summary: "as the \(message.senderRole.rawValue) of chat session #\(message.sessionID)",
+                by: sends[index].audit, at: now)
+        }
         for (index, message) in zip(inserts, inserted) {
             results[index] = .success((message, updated[message.sessionID]))
         }

@@ -82,7 +82,9 @@ public struct ModerationService: Sendable {
     public func ban(userID: Int64) async throws -> User {
         let now = clock()
         return try await database.write(publishingTo: events, at: now) { db in
-            (try await Self.ban(userID: userID, at: now, on: db), Self.banEvents(userID: userID))
+            let user = try await Self.ban(userID: userID, at: now, on: db)
+            try await AuditLogRepository(db).appendAction(.userBanned, target: .user, ids: [userID], at: now)
+            return (user, Self.banEvents(userID: userID))
         }
     }
 
@@ -93,6 +95,7 @@ public struct ModerationService: Sendable {
             guard let user = try await UserRepository(db).setBanned(id: userID, at: nil, now: now) else {
                 throw ModerationError.userNotFound(id: userID)
             }
+            try await AuditLogRepository(db).appendAction(.userUnbanned, target: .user, ids: [userID], at: now)
             return (user, [.accessChanged(userID: userID)])
         }
     }
@@ -124,6 +127,11 @@ public struct ModerationService: Sendable {
                 let decided = try await cases.resolve(
                     id: caseID, as: state, resolution: decision.resolution, by: moderator.id, at: now)
             else { throw ModerationError.caseClosed(id: caseID) }
+            var summary = "\(found.reason.rawValue) \(found.isReport ? "report" : "flag"): \(decision.resolution)"
+            if let userID = found.reportedUserID { summary += ", about user #\(userID)" }
+            if let messageID = found.messageID { summary += ", message #\(messageID)" }
+            try await AuditLogRepository(db).appendAction(
+                .moderationDecision, target: .moderationCase, ids: [caseID], summary: summary, at: now)
             var events: [ChatEvent] = [.moderationQueueChanged]
             switch decision {
             case .dismiss:

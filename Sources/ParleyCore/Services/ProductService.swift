@@ -20,7 +20,10 @@ public struct ProductService: Sendable {
             guard try await UserRepository(db).find(id: vendorID) != nil else {
                 throw CatalogError.vendorNotFound(id: vendorID)
             }
-            return try await ProductRepository(db).insert(name: name, vendorID: vendorID, at: now)
+            let product = try await ProductRepository(db).insert(name: name, vendorID: vendorID, at: now)
+            try await AuditLogRepository(db).appendAction(
+                .productCreated, target: .product, ids: [product.id], summary: "vendor #\(vendorID)", at: now)
+            return product
         }
     }
 
@@ -31,8 +34,16 @@ public struct ProductService: Sendable {
             guard try await UserRepository(db).find(id: vendorID) != nil else {
                 throw CatalogError.vendorNotFound(id: vendorID)
             }
-            guard let product = try await ProductRepository(db).update(id: id, name: name, vendorID: vendorID, at: now)
+            let products = ProductRepository(db)
+            guard let previous = try await products.find(id: id),
+                let product = try await products.update(id: id, name: name, vendorID: vendorID, at: now)
             else { throw CatalogError.productNotFound(id: id) }
+            try await AuditLogRepository(db).appendAction(
+                .productEdited, target: .product, ids: [id],
+                summary: AuditSummary.changes([
+                    (label: "name", old: previous.name, new: product.name),
+                    (label: "vendor", old: "#\(previous.vendorID)", new: "#\(product.vendorID)"),
+                ]), at: now)
             return product
         }
     }

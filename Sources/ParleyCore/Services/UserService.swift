@@ -40,7 +40,10 @@ public struct UserService: Sendable {
             return try await database.write { db in
                 let users = UserRepository(db)
                 if try await users.find(email: email) != nil { throw UserError.emailTaken(email) }
-                return try await users.insert(name: name, email: email, role: role, passwordHash: hash, at: now)
+                let user = try await users.insert(name: name, email: email, role: role, passwordHash: hash, at: now)
+                try await AuditLogRepository(db).appendAction(
+                    .userCreated, target: .user, ids: [user.id], summary: "role: \(role.rawValue)", at: now)
+                return user
             }
         } catch  where Database.isUniqueViolation(error) {
             throw UserError.emailTaken(email)
@@ -65,10 +68,13 @@ public struct UserService: Sendable {
                 let users = UserRepository(db)
                 if try await users.isErased(id: id) { throw UserError.erased(id: id) }
                 if let other = try await users.find(email: email), other.id != id { throw UserError.emailTaken(email) }
-                guard
+                guard let previous = try await users.find(id: id),
                     let user = try await users.update(
                         id: id, name: name, email: email, role: role, passwordHash: hash, at: now)
                 else { throw UserError.userNotFound(id: id) }
+                try await AuditLogRepository(db).appendAction(
+                    .userEdited, target: .user, ids: [id],
+                    summary: Self.changes(previous, user, passwordChanged: hash != nil), at: now)
                 return (user, [.accessChanged(userID: id)])
             }
         } catch  where Database.isUniqueViolation(error) {
@@ -90,6 +96,16 @@ public struct UserService: Sendable {
             try await users.signOutEverywhere(id: user.id)
             return (user, [.accessChanged(userID: user.id)])
         }
+    }
+
+    /// What an edit changed, for the audit log: which fields, never their values but the role's.
+    static func changes(_ before: User, _ after: User, passwordChanged: Bool) -> String {
+        var changed: [String] = []
+        if before.name != after.name { changed.append("name changed") }
+        if before.email != after.email { changed.append("email changed") }
+        if before.role != after.role { changed.append("role: \(before.role.rawValue) → \(after.role.rawValue)") }
+        if passwordChanged { changed.append("password changed") }
+        return changed.isEmpty ? "no change" : changed.joined(separator: "; ")
     }
 
     /// Everything wrong with an account's fields, one error per field, so a form can show them all

@@ -41,8 +41,12 @@ public struct WebhookService: Sendable {
         let secret = try secret.map(Self.validatedSecret) ?? WebhookSignature.makeSecret()
         let now = clock()
         return try await database.write { db in
-            try await WebhookEndpointRepository(db).insert(
+            let endpoint = try await WebhookEndpointRepository(db).insert(
                 url: url, description: description, eventTypes: types, secret: secret, at: now)
+            try await AuditLogRepository(db).appendAction(
+                .webhookCreated, target: .webhookEndpoint, ids: [endpoint.id],
+                summary: "\(Self.described(url)) for \(types.map(\.rawValue).joined(separator: ", "))", at: now)
+            return endpoint
         }
     }
 
@@ -55,18 +59,39 @@ public struct WebhookService: Sendable {
         let types = try WebhookEventType.parseList(events).get()
         let description = try Self.validatedDescription(description)
         let now = clock()
-        guard
-            let endpoint = try await database.write({ db in
-                try await WebhookEndpointRepository(db).update(
+        return try await database.write { db in
+            let endpoints = WebhookEndpointRepository(db)
+            guard let previous = try await endpoints.find(id: id),
+                let endpoint = try await endpoints.update(
                     id: id, url: url, description: description, eventTypes: types, enabled: enabled, at: now)
-            })
-        else { throw WebhookError.endpointNotFound(id: id) }
-        return endpoint
+            else { throw WebhookError.endpointNotFound(id: id) }
+            try await AuditLogRepository(db).appendAction(
+                .webhookEdited, target: .webhookEndpoint, ids: [id],
+                summary: AuditSummary.changes([
+                    (label: "url", old: Self.described(previous.url), new: Self.described(endpoint.url)),
+                    (label: "description", old: previous.description, new: endpoint.description),
+                    (
+                        label: "events", old: previous.eventTypes.map(\.rawValue).joined(separator: ","),
+                        new: endpoint.eventTypes.map(\.rawValue).joined(separator: ",")
+                    ),
+                    (
+                        label: "enabled", old: AuditSummary.onOff(previous.isEnabled),
+                        new: AuditSummary.onOff(endpoint.isEnabled)
+                    ),
+                ]), at: now)
+            return endpoint
+        }
     }
 
     public func remove(id: Int64) async throws {
-        guard try await database.write({ db in try await WebhookEndpointRepository(db).delete(id: id) }) else {
-            throw WebhookError.endpointNotFound(id: id)
+        let now = clock()
+        try await database.write { db in
+            let endpoints = WebhookEndpointRepository(db)
+            guard let endpoint = try await endpoints.find(id: id), try await endpoints.delete(id: id) else {
+                throw WebhookError.endpointNotFound(id: id)
+            }
+            try await AuditLogRepository(db).appendAction(
+                .webhookDeleted, target: .webhookEndpoint, ids: [id], summary: Self.described(endpoint.url), at: now)
         }
     }
 
@@ -88,6 +113,9 @@ public struct WebhookService: Sendable {
                 throw WebhookError.deliveryNotFound(id: deliveryID)
             }
             _ = try await deliveries.resend(id: deliveryID, at: now, retryingFor: window)
+            try await AuditLogRepository(db).appendAction(
+                .webhookDeliveryResent, target: .webhookDelivery, ids: [deliveryID],
+                summary: "delivery #\(deliveryID) of endpoint #\(endpointID)", at: now)
         }
     }
 
@@ -105,6 +133,18 @@ public struct WebhookService: Sendable {
             throw WebhookError.invalidURL("put credentials in the secret, not in the address")
         }
         return trimmed
+    }
+
+    /// An endpoint's address as the audit log shows it: without credentials, query or fragment,
+    /// which may hold a receiver's key.
+    public static func described(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(unreadable address)" }
+        let hidden = components.query != nil || components.fragment != nil
+        components.query = nil
+        components.fragment = nil
+        components.user = nil
+        components.password = nil
+        return (components.string ?? "") + (hidden ? "?…" : "")
     }
 
     static func validatedDescription(_ text: String) throws -> String {

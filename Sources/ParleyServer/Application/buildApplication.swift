@@ -135,11 +135,9 @@ func buildRouter(
     AdminModerationController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminUserController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
     AdminProductController(dependencies: dependencies, pages: pages).addRoutes(to: admin)
-    AdminSettingsController(
-        chatSwitch: access.chatSwitch, settings: dependencies.settings, audit: dependencies.audit, pages: pages
-    ).addRoutes(to: admin)
-    AdminWebhookController(webhooks: dependencies.webhooks, audit: dependencies.audit, pages: pages).addRoutes(
-        to: admin)
+    AdminSettingsController(chatSwitch: access.chatSwitch, settings: dependencies.settings, pages: pages)
+        .addRoutes(to: admin)
+    AdminWebhookController(webhooks: dependencies.webhooks, pages: pages).addRoutes(to: admin)
     AdminAuditController(audit: dependencies.audit, pages: pages).addRoutes(to: admin)
 
     let api = router.group(RouterPath(AppPath.API.base)).add(middleware: APIErrorMiddleware())

@@ -29,9 +29,8 @@ final class ChatSwitch: Service, Sendable {
         return enabled
     }
 
-    /// Saves the switch (publishing the change) and remembers the new position.
-    func set(_ enabled: Bool) async throws {
-        try await settings.setChatEnabled(enabled)
+    /// Remembers a position this instance has just saved, before its event comes back.
+    func remember(_ enabled: Bool) {
         cached.withLockedValue { $0 = (enabled, ContinuousClock.now) }
     }
 

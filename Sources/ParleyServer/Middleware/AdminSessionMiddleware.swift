@@ -30,6 +30,20 @@ struct AdminSessionMiddleware: RouterMiddleware {
         }
         var context = context
         context.webSession = session
+        // Services append the audit entry of what this request changes, in the change's transaction.
+        let acting = AuditContext(actor: AuditActor(session.user), clientAddress: context.client.address)
+        return try await AuditContext.$current.withValue(acting) { [context] in
+            try await checked(request, context: context, session: session, next: next)
+        }
+    }
+
+    /// Passes a request on; a state change only with the session's CSRF token, or, on the forms that
+    /// can be shown again, marked stale.
+    private func checked(
+        _ request: Request, context: Context, session: WebSession,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
         guard request.method == .get || request.method == .head else {
             var request = request
             let body = try await request.collectBody(upTo: context.maxUploadSize)

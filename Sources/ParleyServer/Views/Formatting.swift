@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// How times and numbers read in the admin panel. The panel shows UTC throughout, and says so.
 enum Formatting {
@@ -71,20 +72,10 @@ enum Formatting {
     }
 
     /// "1,204".
-    static func count(_ value: Int) -> String {
-        let digits = String(value)
-        var result = ""
-        for (index, character) in digits.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return String(result.reversed())
-    }
+    static func count(_ value: Int) -> String { AuditSummary.grouped(value) }
 
     /// "1 message", "1,204 messages": a count with its noun, singular for one.
-    static func counted(_ value: Int, _ noun: String) -> String {
-        "\(count(value)) \(noun)\(value == 1 ? "" : "s")"
-    }
+    static func counted(_ value: Int, _ noun: String) -> String { AuditSummary.counted(value, noun) }
 
     /// At most `limit` characters, with an ellipsis when cut.
     static func truncated(_ text: String, to limit: Int) -> String {

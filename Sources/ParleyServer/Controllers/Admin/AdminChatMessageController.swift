@@ -9,7 +9,6 @@ struct AdminChatMessageController {
     let pages: AdminPages
 
     var chat: ChatService { dependencies.chat }
-    var audit: AuditTrail { dependencies.audit }
     var formPage: ChatSessionFormPage { ChatSessionFormPage(dependencies: dependencies, pages: pages) }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -39,9 +38,6 @@ struct AdminChatMessageController {
         do {
             let message = try await chat.sendMessage(
                 sessionID: stored.id, senderID: stored.participantID(sender), body: body)
-            try await audit.record(
-                .messageSent, by: context, target: .chatMessage, ids: [message.id],
-                summary: "as the \(sender.rawValue) of chat session #\(stored.id)")
             await pages.badge.refresh()
             return Responses.redirect(
                 to: try await formPage.location(of: message.id, in: stored.id), notice: "Message sent.")
@@ -69,23 +65,18 @@ struct AdminChatMessageController {
         let changed: Int64
         if let only = form.int64("only") {
             changed = try await chat.markMessagesRead(sessionID: stored.id, messageIDs: [only])
-            try await recordMarkRead(context, ids: [only], in: stored.id, changed: changed)
             await pages.badge.refresh()
             return Responses.redirect(
                 to: try await formPage.location(of: only, in: stored.id),
                 notice: "Marked \(Formatting.counted(Int(changed), "message")) as read.")
         } else if form["scope"] == "all" {
             changed = try await chat.markAllRead(sessionIDs: [stored.id])
-            try await audit.record(
-                .messagesMarkedRead, by: context, target: .chatSession, ids: [stored.id],
-                summary: "\(Formatting.counted(Int(changed), "message")), all of the chat session")
         } else {
             let ids = form.ids("ids")
             guard !ids.isEmpty else {
                 return Responses.redirect(to: page + "#messages", notice: "Select at least one message first.")
             }
             changed = try await chat.markMessagesRead(sessionID: stored.id, messageIDs: ids)
-            try await recordMarkRead(context, ids: ids, in: stored.id, changed: changed)
         }
         await pages.badge.refresh()
         return Responses.redirect(
@@ -101,22 +92,11 @@ struct AdminChatMessageController {
         }
         let form = try await FormData.from(request, context: context)
         try await chat.deleteMessage(id: messageID, sessionID: stored.id)
-        try await audit.record(
-            .messageDeleted, by: context, target: .chatMessage, ids: [messageID],
-            summary: "from chat session #\(stored.id)")
         await pages.badge.refresh()
         let remaining = try await chat.findSession(id: stored.id)?.messagesCount ?? 0
         let page = min(Self.page(form), ChatMessagesModel.lastPage(messagesCount: remaining))
         return Responses.redirect(
             to: AdminPath.messagesPage(stored.id, page: page) + "#messages", notice: "Message deleted.")
-    }
-
-    private func recordMarkRead(
-        _ context: AppRequestContext, ids: [Int64], in sessionID: Int64, changed: Int64
-    ) async throws {
-        try await audit.record(
-            .messagesMarkedRead, by: context, target: .chatMessage, ids: ids,
-            summary: "\(Formatting.counted(Int(changed), "message")) in chat session #\(sessionID)")
     }
 
     /// The messages page a form was posted from.

@@ -73,9 +73,6 @@ struct AdminChatSessionController {
             let created = try await chat.createSession(
                 productID: parsed.productID, customerID: parsed.customerID, vendorID: parsed.vendorID,
                 lastMessageAt: parsed.lastMessageAt)
-            try await audit.record(
-                .sessionCreated, by: context, target: .chatSession, ids: [created.id],
-                summary: "product #\(created.productID), customer #\(created.customerID), vendor #\(created.vendorID)")
             await pages.badge.refresh()
             if form["intent"] == "create_another" {
                 return Responses.redirect(
@@ -115,17 +112,6 @@ struct AdminChatSessionController {
             let updated = try await chat.updateSession(
                 id: stored.id, productID: parsed.productID, customerID: parsed.customerID, vendorID: parsed.vendorID,
                 lastMessageAt: parsed.lastMessageAt)
-            try await audit.record(
-                .sessionEdited, by: context, target: .chatSession, ids: [stored.id],
-                summary: AuditSummary.changes([
-                    (label: "product", old: "#\(stored.productID)", new: "#\(updated.productID)"),
-                    (label: "customer", old: "#\(stored.customerID)", new: "#\(updated.customerID)"),
-                    (label: "vendor", old: "#\(stored.vendorID)", new: "#\(updated.vendorID)"),
-                    (
-                        label: "last message at", old: stored.lastMessageAt.map(Formatting.export) ?? "none",
-                        new: updated.lastMessageAt.map(Formatting.export) ?? "none"
-                    ),
-                ]))
             return Responses.redirect(
                 to: AdminPath.editChatSession(stored.id), notice: "Chat session #\(stored.id) saved.")
         } catch let error as ChatError where error.kind != .notFound {
@@ -138,8 +124,6 @@ struct AdminChatSessionController {
         _ = try context.requireSession()
         let id = try context.chatSessionID()
         try await chat.deleteSession(id: id)
-        try await audit.record(
-            .sessionsDeleted, by: context, target: .chatSession, ids: [id], summary: "1 chat session")
         await pages.badge.refresh()
         let form = try await FormData.from(request, context: context)
         return Responses.redirect(
@@ -190,9 +174,6 @@ struct AdminChatSessionController {
         switch form["action"] {
         case "mark_read":
             let changed = try await chat.markAllRead(sessionIDs: ids)
-            try await audit.record(
-                .messagesMarkedRead, by: context, target: .chatSession, ids: ids,
-                summary: "\(Formatting.counted(Int(changed), "message")) in every selected chat session")
             await pages.badge.refresh()
             return Responses.redirect(
                 to: back,
@@ -200,9 +181,6 @@ struct AdminChatSessionController {
                     + "\(Formatting.counted(ids.count, "chat session")).")
         case "delete":
             let deleted = try await chat.deleteSessions(ids: ids)
-            try await audit.record(
-                .sessionsDeleted, by: context, target: .chatSession, ids: deleted.map(\.id),
-                summary: Formatting.counted(deleted.count, "chat session"))
             await pages.badge.refresh()
             return Responses.redirect(to: back, notice: "\(Formatting.counted(deleted.count, "chat session")) deleted.")
         case "export_csv", "export_xlsx":

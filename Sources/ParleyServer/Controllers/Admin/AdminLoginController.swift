@@ -66,11 +66,8 @@ struct AdminLoginController {
             response.headers[.init("Retry-After")!] = String(Int(wait.rounded(.up)))
             return response
         }
-        let (token, _) = try await sessions.start(for: user)
-        try await audit.record(
-            AuditRecord(
-                actor: AuditActor(user), action: .signIn, target: .user, targetIDs: [user.id],
-                clientAddress: context.client.address))
+        let acting = AuditContext(actor: AuditActor(user), clientAddress: context.client.address)
+        let (token, _) = try await AuditContext.$current.withValue(acting) { try await sessions.start(for: user) }
         var response = Responses.redirect(to: Self.safeNext(next))
         response.setCookie(
             AdminSessionMiddleware.cookie(token: token, secure: context.client.isSecure))
@@ -85,11 +82,8 @@ struct AdminLoginController {
             guard SecretToken.constantTimeEquals(form["_csrf"] ?? "", session.csrfToken) else {
                 throw HTTPError(.forbidden, message: "Reload the page and sign out again.")
             }
-            try await sessions.end(token: token)
-            try await audit.record(
-                AuditRecord(
-                    actor: AuditActor(session.user), action: .signOut, target: .user, targetIDs: [session.user.id],
-                    clientAddress: context.client.address))
+            let acting = AuditContext(actor: AuditActor(session.user), clientAddress: context.client.address)
+            try await AuditContext.$current.withValue(acting) { try await sessions.end(token: token) }
         }
         var response = Responses.redirect(to: AdminPath.login, notice: "You have signed out.")
         response.setCookie(AdminSessionMiddleware.clearingCookie(secure: context.client.isSecure))

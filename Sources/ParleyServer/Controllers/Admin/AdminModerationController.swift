@@ -54,11 +54,6 @@ struct AdminModerationController {
         }
         do {
             let decided = try await moderation.decide(caseID: id, decision, by: session.user)
-            var summary = "\(decided.reason.rawValue) \(decided.isReport ? "report" : "flag"): \(decision.resolution)"
-            if let userID = decided.reportedUserID { summary += ", about user #\(userID)" }
-            if let messageID = decided.messageID { summary += ", message #\(messageID)" }
-            try await dependencies.audit.record(
-                .moderationDecision, by: context, target: .moderationCase, ids: [decided.id], summary: summary)
             await pages.moderationCount.refresh()
             await pages.badge.refresh()
             return Responses.redirect(to: back, notice: "Case #\(decided.id): \(decided.resolution ?? "decided").")
@@ -85,8 +80,6 @@ struct AdminModerationController {
         }
         do {
             let user = banned ? try await moderation.ban(userID: id) : try await moderation.unban(userID: id)
-            try await dependencies.audit.record(
-                banned ? .userBanned : .userUnbanned, by: context, target: .user, ids: [id])
             return Responses.redirect(
                 to: AdminPath.users, notice: banned ? "\(user.name) is banned." : "\(user.name) is no longer banned.")
         } catch ModerationError.administratorsCannotBeBanned {

@@ -47,8 +47,6 @@ struct AdminProductController {
         }
         do {
             let product = try await products.createProduct(name: name, vendorID: vendorID)
-            try await dependencies.audit.record(
-                .productCreated, by: context, target: .product, ids: [product.id], summary: "vendor #\(vendorID)")
             return Responses.redirect(to: AdminPath.products, notice: "Product \(product.name) created.")
         } catch let error as CatalogError {
             return try await self.form(
@@ -77,12 +75,6 @@ struct AdminProductController {
         }
         do {
             let saved = try await products.updateProduct(id: product.id, name: name, vendorID: vendorID)
-            try await dependencies.audit.record(
-                .productEdited, by: context, target: .product, ids: [saved.id],
-                summary: AuditSummary.changes([
-                    (label: "name", old: product.name, new: saved.name),
-                    (label: "vendor", old: "#\(product.vendorID)", new: "#\(saved.vendorID)"),
-                ]))
             return Responses.redirect(to: AdminPath.products, notice: "Product \(saved.name) saved.")
         } catch let error as CatalogError where error.kind != .notFound {
             return try await self.form(

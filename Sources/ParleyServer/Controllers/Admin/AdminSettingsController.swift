@@ -6,7 +6,6 @@ import ParleyCore
 struct AdminSettingsController {
     let chatSwitch: ChatSwitch
     let settings: SettingsService
-    let audit: AuditTrail
     let pages: AdminPages
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -29,27 +28,19 @@ struct AdminSettingsController {
         let form = try await FormData.from(request, context: context)
         // The form sends a hidden "0" before each checkbox, so the last value is the choice.
         let enabled = form.all("chat_enabled").last == "1"
-        var changes = [
-            (label: "chat", old: AuditSummary.onOff(try await chatSwitch.isEnabled()), new: AuditSummary.onOff(enabled))
-        ]
-        try await chatSwitch.set(enabled)
+        var change = SettingsChange(chatEnabled: enabled)
         var notice = enabled ? "Chat is on in the mobile app." : "Chat is off in the mobile app."
         // A form without the reminders field (an older page still open) leaves them as they are.
         if let reminders = form.all("email_reminders_enabled").last.map({ $0 == "1" }) {
-            let before = try await settings.isEmailRemindersEnabled()
-            try await settings.setEmailRemindersEnabled(reminders)
-            changes.append(
-                (label: "email reminders", old: AuditSummary.onOff(before), new: AuditSummary.onOff(reminders)))
+            change.emailRemindersEnabled = reminders
             notice += reminders ? " Email reminders are on." : " Email reminders are off."
         }
         if let policy = form.all("contact_details").last.flatMap(ContactDetailPolicy.init(rawValue:)) {
-            let before = try await settings.contactDetailPolicy()
-            try await settings.setContactDetailPolicy(policy)
-            changes.append((label: "contact details", old: before.rawValue, new: policy.rawValue))
+            change.contactDetails = policy
             notice += " Contact details in messages: \(policy.rawValue)."
         }
-        try await audit.record(
-            .settingsChanged, by: context, target: .settings, summary: AuditSummary.changes(changes))
+        try await settings.apply(change)
+        chatSwitch.remember(enabled)
         return Responses.redirect(to: AdminPath.settings, notice: notice)
     }
 }

@@ -50,8 +50,6 @@ struct AdminUserController {
         }
         do {
             let user = try await dependencies.users.createUser(name: name, email: email, role: role, password: password)
-            try await dependencies.audit.record(
-                .userCreated, by: context, target: .user, ids: [user.id], summary: "role: \(user.role.rawValue)")
             return Responses.redirect(to: AdminPath.users, notice: "User \(user.name) created.")
         } catch let error as UserError {
             return await self.form(
@@ -82,8 +80,6 @@ struct AdminUserController {
         do {
             let updated = try await dependencies.users.updateUser(
                 id: user.id, name: name, email: email, role: role, password: password)
-            try await dependencies.audit.record(
-                .userEdited, by: context, target: .user, ids: [user.id], summary: Self.changes(user, updated, password))
             return Responses.redirect(to: AdminPath.users, notice: "User \(updated.name) saved.")
         } catch let error as UserError where error.kind != .notFound {
             return await self.form(
@@ -130,15 +126,6 @@ struct AdminUserController {
     }
 
     /// Which fields an edit changed; names and emails are personal data, so only that they changed.
-    static func changes(_ before: User, _ after: User, _ password: String?) -> String {
-        var changed: [String] = []
-        if before.name != after.name { changed.append("name changed") }
-        if before.email != after.email { changed.append("email changed") }
-        if before.role != after.role { changed.append("role: \(before.role.rawValue) → \(after.role.rawValue)") }
-        if password != nil { changed.append("password changed") }
-        return changed.isEmpty ? "no change" : changed.joined(separator: "; ")
-    }
-
     private func requireUser(_ context: AppRequestContext) async throws -> User {
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }),
             let user = try await dependencies.database.read({ db in try await UserRepository(db).find(id: id) })

@@ -6,7 +6,6 @@ import ParleyCore
 /// an administrator, with each endpoint's recent deliveries and a way to send one again.
 struct AdminWebhookController {
     let webhooks: WebhookService
-    let audit: AuditTrail
     let pages: AdminPages
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -49,10 +48,6 @@ struct AdminWebhookController {
         do {
             let endpoint = try await webhooks.add(
                 url: input.url, events: events, description: input.description, secret: secret.isEmpty ? nil : secret)
-            try await audit.record(
-                .webhookCreated, by: context, target: .webhookEndpoint, ids: [endpoint.id],
-                summary:
-                    "\(Self.describe(endpoint.url)) for \(endpoint.eventTypes.map(\.rawValue).joined(separator: ", "))")
             let model = WebhookCreatedModel(
                 layout: await pages.layout(for: request, session: session, section: .webhooks), endpoint: endpoint)
             return pages.page("webhooks/created", model, request: request, status: .created)
@@ -83,20 +78,6 @@ struct AdminWebhookController {
             let updated = try await webhooks.update(
                 id: endpoint.id, url: input.url, events: events, description: input.description,
                 enabled: input.isEnabled)
-            try await audit.record(
-                .webhookEdited, by: context, target: .webhookEndpoint, ids: [updated.id],
-                summary: AuditSummary.changes([
-                    (label: "url", old: Self.describe(endpoint.url), new: Self.describe(updated.url)),
-                    (label: "description", old: endpoint.description, new: updated.description),
-                    (
-                        label: "events", old: endpoint.eventTypes.map(\.rawValue).joined(separator: ","),
-                        new: updated.eventTypes.map(\.rawValue).joined(separator: ",")
-                    ),
-                    (
-                        label: "enabled", old: AuditSummary.onOff(endpoint.isEnabled),
-                        new: AuditSummary.onOff(updated.isEnabled)
-                    ),
-                ]))
             return Responses.redirect(
                 to: AdminPath.editWebhook(updated.id),
                 notice: "Webhook endpoint #\(updated.id) saved" + (updated.isEnabled ? "." : "; it is off."))
@@ -110,9 +91,6 @@ struct AdminWebhookController {
         _ = try context.requireSession()
         let endpoint = try await requireEndpoint(context)
         try await webhooks.remove(id: endpoint.id)
-        try await audit.record(
-            .webhookDeleted, by: context, target: .webhookEndpoint, ids: [endpoint.id],
-            summary: Self.describe(endpoint.url))
         return Responses.redirect(to: AdminPath.webhooks, notice: "Webhook endpoint \(endpoint.url) deleted.")
     }
 
@@ -121,9 +99,6 @@ struct AdminWebhookController {
         let endpointID = try Self.id(context, "id")
         let deliveryID = try Self.id(context, "deliveryID")
         try await webhooks.resend(endpointID: endpointID, deliveryID: deliveryID)
-        try await audit.record(
-            .webhookDeliveryResent, by: context, target: .webhookDelivery, ids: [deliveryID],
-            summary: "delivery #\(deliveryID) of endpoint #\(endpointID)")
         return Responses.redirect(
             to: AdminPath.editWebhook(endpointID) + "#deliveries",
             notice: "Delivery #\(deliveryID) is queued to be sent again, with the same event id.")
@@ -140,17 +115,6 @@ struct AdminWebhookController {
         input.isEnabled = isNew || form.all("enabled").last == "1"
         input.typedSecret = isNew && !form.trimmed("secret").isEmpty
         return (input, names.joined(separator: ","))
-    }
-
-    /// An endpoint's address without its query string or fragment, which may carry a token.
-    static func describe(_ url: String) -> String {
-        guard var components = URLComponents(string: url) else { return "(unreadable address)" }
-        let hidden = components.query != nil || components.fragment != nil
-        components.query = nil
-        components.fragment = nil
-        components.user = nil
-        components.password = nil
-        return (components.string ?? "") + (hidden ? "?…" : "")
     }
 
     private static func id(_ context: AppRequestContext, _ name: String) throws -> Int64 {
