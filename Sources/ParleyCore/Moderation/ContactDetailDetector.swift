@@ -46,7 +46,9 @@ public struct ContactDetailDetector: Sendable {
     }
 
     func matches(in text: String) -> [ContactDetailMatch] {
-        if let found = text.utf8.withContiguousStorageIfAvailable({ matches(utf8: $0) }) { return found }
+        if let found = text.utf8.withContiguousStorageIfAvailable({ matches(utf8: $0) }) {
+            return found
+        }
         return Array(text.utf8).withUnsafeBufferPointer { matches(utf8: $0) }
     }
 
@@ -59,19 +61,27 @@ public struct ContactDetailDetector: Sendable {
         WebAddressScanner().scan(text, into: &matches)
         MessagingHandleScanner().scan(text, into: &matches)
         AccountNameScanner().scan(text, into: &matches)
+        ContactRequestScanner().scan(text, into: &matches)
+        OffPlatformInvitationScanner().scan(text, into: &matches)
         return merged(matches, utf8: utf8)
     }
 
     /// Sorts matches and joins those that overlap or are separated only by punctuation or a linking word
     /// ("on", "at", "is"); a joined span takes the kind of its longest piece.
-    private func merged(_ matches: [ContactDetailMatch], utf8: UnsafeBufferPointer<UInt8>) -> [ContactDetailMatch] {
+    private func merged(
+        _ matches: [ContactDetailMatch], utf8: UnsafeBufferPointer<UInt8>
+    )
+        -> [ContactDetailMatch]
+    {
         guard matches.count > 1 else { return matches }
         let sorted = matches.sorted { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
         var result: [ContactDetailMatch] = []
         var longest = 0
         for match in sorted {
             let length = match.end - match.start
-            if var last = result.last, match.start <= last.end || isLink(utf8, from: last.end, to: match.start) {
+            if var last = result.last,
+                match.start <= last.end || isLink(utf8, from: last.end, to: match.start)
+            {
                 if length > longest {
                     longest = length
                     last.kind = match.kind

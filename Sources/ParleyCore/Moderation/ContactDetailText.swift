@@ -53,6 +53,13 @@ struct ContactDetailText {
         return word.withUTF8Buffer { keys[token.keyStart..<token.keyEnd].elementsEqual($0) }
     }
 
+    /// The first byte of the folded spelling of word `index`, or 0 for anything else; a cheap test that
+    /// rules most words out before comparing whole spellings.
+    @inline(__always) func firstKeyByte(_ index: Int) -> UInt8 {
+        guard isWord(index) else { return 0 }
+        return keys[tokens[index].keyStart]
+    }
+
     func keyHasSuffix(_ index: Int, _ suffix: StaticString) -> Bool {
         guard isWord(index) else { return false }
         let token = tokens[index]

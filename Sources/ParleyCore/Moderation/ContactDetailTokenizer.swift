@@ -86,7 +86,9 @@ struct ContactDetailTokenizer {
         }
     }
 
-    private mutating func nonASCII(_ scalar: UInt32, at start: Int, end: Int, bytes: UnsafeBufferPointer<UInt8>) {
+    private mutating func nonASCII(
+        _ scalar: UInt32, at start: Int, end: Int, bytes: UnsafeBufferPointer<UInt8>
+    ) {
         switch scalar {
         case 0xFF01...0xFF5E:
             // Fullwidth "０７７００" and "＠" are the same characters to a reader, so they are to us.
@@ -100,9 +102,12 @@ struct ContactDetailTokenizer {
         case 0x1D400...0x1D6A3:
             // Mathematical bold, italic, script… letters ("𝐠𝐦𝐚𝐢𝐥") read as plain letters.
             let letter = UInt8((scalar - 0x1D400) % 52)
-            append(UInt8(ascii: "a") + (letter < 26 ? letter : letter - 26), letter: true, start: start, end: end)
+            append(
+                UInt8(ascii: "a") + (letter < 26 ? letter : letter - 26), letter: true, start: start,
+                end: end)
         case 0x1D7CE...0x1D7FF:
-            append(UInt8(ascii: "0") + UInt8((scalar - 0x1D7CE) % 10), letter: false, start: start, end: end)
+            append(
+                UInt8(ascii: "0") + UInt8((scalar - 0x1D7CE) % 10), letter: false, start: start, end: end)
         case 0x24B6...0x24E9:
             // Circled letters "ⓖⓜⓐⓘⓛ".
             let letter = UInt8((scalar - 0x24B6) % 26)
@@ -133,7 +138,8 @@ struct ContactDetailTokenizer {
             lineBreakBefore = true
         case 0x2018, 0x2019, 0x02BC:
             apostrophe(at: start, end: end, following: end < bytes.count ? bytes[end] : 0)
-        case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63: symbol(UInt32(UInt8(ascii: "-")), start: start, end: end)
+        case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63:
+            symbol(UInt32(UInt8(ascii: "-")), start: start, end: end)
         // Full stops, and the middle dots and bullets people put in their place ("oakandpine·com").
         case 0x2024, 0x3002, 0xB7, 0x2022, 0x2219, 0x22C5, 0x30FB, 0xFF65:
             symbol(UInt32(UInt8(ascii: ".")), start: start, end: end)
@@ -143,9 +149,13 @@ struct ContactDetailTokenizer {
         case 0x300...0x36F where open:
             appendScalar(scalar, start: start, end: end, counted: false)
         default:
-            guard let unicode = Unicode.Scalar(scalar) else { return symbol(scalar, start: start, end: end) }
+            guard let unicode = Unicode.Scalar(scalar) else {
+                return symbol(scalar, start: start, end: end)
+            }
             let properties = unicode.properties
-            if properties.numericType == .decimal, let value = properties.numericValue, value >= 0, value <= 9 {
+            if properties.numericType == .decimal, let value = properties.numericValue, value >= 0,
+                value <= 9
+            {
                 append(UInt8(ascii: "0") + UInt8(value), letter: false, start: start, end: end)
             } else if properties.isAlphabetic {
                 appendScalar(scalar, start: start, end: end)
@@ -237,7 +247,8 @@ struct ContactDetailTokenizer {
             length = 3
         default:
             encoded = (
-                0xF0 | UInt8(scalar >> 18), 0x80 | UInt8(scalar >> 12 & 0x3F), 0x80 | UInt8(scalar >> 6 & 0x3F),
+                0xF0 | UInt8(scalar >> 18), 0x80 | UInt8(scalar >> 12 & 0x3F),
+                0x80 | UInt8(scalar >> 6 & 0x3F),
                 0x80 | UInt8(scalar & 0x3F)
             )
             length = 4
@@ -271,7 +282,11 @@ struct ContactDetailTokenizer {
         } else if word.letters > 0 && word.digits > 0, let entry = leetEntry(keys) {
             word.classes = entry.classes.intersection(Self.leetClasses)
             // "sn4p", "s1gnal"; but "5c" or "W4" are models, not "sc" or "wa".
-            if word.keyLength >= 4 && entry.classes.contains(.weakPlatform) { word.classes.insert(.weakPlatform) }
+            if word.keyLength >= 4 && entry.classes.contains(.weakPlatform) {
+                word.classes.insert(.weakPlatform)
+            }
+        } else if word.digits == 0 && word.keyLength >= 5, let entry = stretchedEntry(keys) {
+            word.classes = entry.classes.intersection(Self.leetClasses)
         }
         tokens.append(word)
     }
@@ -289,7 +304,8 @@ struct ContactDetailTokenizer {
             return named
         }
         guard split < word.keyEnd else { return nil }
-        return vocabulary.entry(hash: Self.hash(keys, split..<word.keyEnd), keys: keys, range: split..<word.keyEnd)
+        return vocabulary.entry(
+            hash: Self.hash(keys, split..<word.keyEnd), keys: keys, range: split..<word.keyEnd)
     }
 
     private static func hash(_ keys: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
@@ -303,6 +319,31 @@ struct ContactDetailTokenizer {
     private static let leetClasses: ContactDetailWordClass = [
         .platform, .emailProvider, .distinctiveProvider, .mailbox,
     ]
+
+    /// The messenger or mail service the open word names with letters held down ("waaatsap", "gmaail",
+    /// "telegraaam"): read with every run of one letter as a single letter. Other words stay as typed.
+    private func stretchedEntry(_ keys: UnsafeBufferPointer<UInt8>) -> ContactDetailVocabulary.Entry? {
+        guard word.keyLength <= 24 else { return nil }
+        var folded: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &folded) { buffer in
+            var hash = ContactDetailVocabulary.hashSeed
+            var count = 0
+            for offset in 0..<word.keyLength {
+                let byte = keys[word.keyStart + offset]
+                if count > 0 && buffer[count - 1] == byte { continue }
+                buffer[count] = byte
+                count += 1
+                hash = ContactDetailVocabulary.hash(hash, byte)
+            }
+            guard count < word.keyLength else { return nil }
+            let bytes = UnsafeBufferPointer(
+                start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 24)
+            guard let entry = vocabulary.entry(hash: hash, keys: bytes, range: 0..<count),
+                !entry.classes.isDisjoint(with: [.platform, .emailProvider, .mailbox])
+            else { return nil }
+            return entry
+        }
+    }
 
     /// The vocabulary entry for the open word read with 0→o, 1→i, 3→e, 4→a, 5→s, 7→t.
     private func leetEntry(_ keys: UnsafeBufferPointer<UInt8>) -> ContactDetailVocabulary.Entry? {
@@ -324,7 +365,8 @@ struct ContactDetailTokenizer {
                 buffer[offset] = byte
                 hash = ContactDetailVocabulary.hash(hash, byte)
             }
-            let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 24)
+            let bytes = UnsafeBufferPointer(
+                start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 24)
             return vocabulary.entry(hash: hash, keys: bytes, range: 0..<word.keyLength)
         }
     }

@@ -31,7 +31,8 @@ struct ContactDetailVocabulary: Sendable {
             (2, "two zwei zwo deux dos due twee dwa dwie dois duas iki"),
             (3, "three drei trois tres tre drie trzy três üç"),
             (4, "four vier quatre cuatro quattro quatro cztery dört dort"),
-            (5, "five fünf fuenf cinq cinco cinque vijf pięć piec beş"), (6, "six sechs seis sei zes sześć szesc altı"),
+            (5, "five fünf fuenf cinq cinco cinque vijf pięć piec beş"),
+            (6, "six sechs seis sei zes sześć szesc altı"),
             (7, "seven sieben sept siete sette zeven siedem sete yedi"),
             (8, "eight acht huit ocho otto osiem oito sekiz"),
             (9, "nine neun neuf nueve nove negen dziewięć dziewiec dokuz"),
@@ -55,12 +56,18 @@ struct ContactDetailVocabulary: Sendable {
                 """
             ),
             (2, "twenty vingt veinte zwanzig venti twintig vinte yirmi dwadzieścia dwadziescia"),
-            (3, "thirty trente treinta dreißig dreissig trenta dertig trinta otuz trzydzieści trzydziesci"),
+            (
+                3,
+                "thirty trente treinta dreißig dreissig trenta dertig trinta otuz trzydzieści trzydziesci"
+            ),
             (
                 4,
                 "forty fourty quarante cuarenta vierzig quaranta veertig quarenta kırk kirk czterdzieści czterdziesci"
             ),
-            (5, "fifty cinquante cincuenta fünfzig fuenfzig cinquanta vijftig cinquenta elli pięćdziesiąt"),
+            (
+                5,
+                "fifty cinquante cincuenta fünfzig fuenfzig cinquanta vijftig cinquenta elli pięćdziesiąt"
+            ),
             (6, "sixty soixante sesenta sechzig sessanta zestig sessenta altmış altmis sześćdziesiąt"),
             (7, "seventy setenta siebzig settanta zeventig yetmiş yetmis siedemdziesiąt siedemdziesiat"),
             (8, "eighty ochenta achtzig ottanta tachtig oitenta seksen osiemdziesiąt osiemdziesiat"),
@@ -74,6 +81,8 @@ struct ContactDetailVocabulary: Sendable {
         addCompoundNumbers()
         add("once elf seize", .everydayNumber, digit: 1)
         add("hundred hundert cien", .hundred)
+        // Turkish "yüz" is a hundred and a face: a number only inside a number already said in words.
+        add("yüz yuz", [.hundred, .everydayNumber], digit: 1)
         addHundreds()
         add(
             """
@@ -143,6 +152,7 @@ struct ContactDetailVocabulary: Sendable {
             anademe agrégate agregate ajoute ajoutez ajoutes contacte-moi écrivez-moi aggiungimi scrivetemi
             adicione adiciona chama fala manda escreve escreva napisz napiszcie pisz odezwij dodaj
             stuur appen voeg contacteer yaz ekle holla falar falamos conversar conversamos mande
+            porozmawiajmy pogadajmy piszmy napiszmy praten falemos chattiamo
             """, .contactVerb)
         add(
             """
@@ -173,6 +183,7 @@ struct ContactDetailVocabulary: Sendable {
             """, .platform)
         add("signal line snap wa tele tg sc gram zap telly linktree", .weakPlatform)
         addInflectedMessengers()
+        addMisspelledMessengers()
         // "the green app", "the paper plane app", "the yellow ghost app": messengers named by their icon.
         add(
             """
@@ -182,7 +193,9 @@ struct ContactDetailVocabulary: Sendable {
             vliegtuigje papierflieger other another andere anderen autre otra otro altra altro inna innej diğer
             diger outro outra
             """, .iconColour)
-        add("faster easier quicker simpler better einfacher schneller facile fácil facil rápido rapido", .comparative)
+        add(
+            "faster easier quicker simpler better einfacher schneller facile fácil facil rápido rapido",
+            .comparative)
         add(
             "same mismo misma même meme gleiche gleichen gleicher selben stesso stessa zelfde mesmo sam sama aynı ayni",
             .same)
@@ -193,7 +206,9 @@ struct ContactDetailVocabulary: Sendable {
             """, .strongHandleNoun)
         add("whats", .whats)
         add("app", .app)
-        add("id name username user handle account acc profile nick nickname tag number nummer", .handleNoun)
+        add(
+            "id name username user handle account acc profile nick nickname tag number nummer",
+            .handleNoun)
         // The second halves of service names people split with a space: "g mail", "insta gram", "snap chat".
         add("mail gram chat book look cloud hoo app sapp tok cord gramm pe ber url", .namePart)
         add(
@@ -217,7 +232,12 @@ struct ContactDetailVocabulary: Sendable {
             znajdziesz znajdziecie bulabilirsin bulursun encontras
             """, .findVerb)
         // Turkish puts the verb after the messenger: "whatsapptan yaz", "instagramdan ekle".
-        add("yaz yazın yazin ekle ekleyin ara arayın arayin ulaş ulas ulaşın ulasin", .trailingContactVerb)
+        add(
+            """
+            yaz yazın yazin ekle ekleyin ara arayın arayin ulaş ulas ulaşın ulasin konuşalım konusalim yazalım
+            yazalim praten chatten kletsen
+            """,
+            .trailingContactVerb)
         // "whatsapp üzerinden yaz": "over" after the messenger, before the verb.
         add("üzerinden uzerinden", .filler)
         add(
@@ -231,7 +251,9 @@ struct ContactDetailVocabulary: Sendable {
             least most all any some one office school least night weekend nope nah yep yeah sure maybe never
             sometimes thanks please pls
             """, .commonWord)
-        add("at arobase arroba ät chiocciola klammeraffe aapje snabela małpa malpa apenstaartje chez", .atWord)
+        add(
+            "at arobase arroba ät chiocciola klammeraffe aapje snabela małpa malpa apenstaartje chez",
+            .atWord)
         add("dot d0t dott period", .dotWord)
         add("point punto punkt ponto punt punktum pkt kropka nokta", .foreignDotWord)
         add("slash", .slashWord)
@@ -251,7 +273,9 @@ struct ContactDetailVocabulary: Sendable {
             tem
             """, .possessionQuestion)
         // "prefer WhatsApp", "WhatsApp only": the writer would rather talk there.
-        add("prefer prefers rather prefiero preferiría préfère prefere preferisco lieber liever wolę", .preference)
+        add(
+            "prefer prefers rather prefiero preferiría préfère prefere preferisco lieber liever wolę",
+            .preference)
         add("only solo sólo nur seulement solamente uniquement alleen tylko sadece", .only)
         add("just even mal kurz eben gerne gern juste maar gerust ff effe gewoon", .filler)
         add("you u ya du tu vous usted ihr você voce vc sen siz jij", .secondPerson)
@@ -262,7 +286,8 @@ struct ContactDetailVocabulary: Sendable {
             ymail rocketmail wp onet interia seznam tiscali virgilio gmial gmai gmal gamil gnail hotmial hotmal
             hotmai yahho yaho outlok outllok iclod geemail
             """, .emailProvider)
-        add("email mail emailadresse mailadresse addy correo courriel maila mejl mejla eposta", .mailbox)
+        add(
+            "email mail emailadresse mailadresse addy correo courriel maila mejl mejla eposta", .mailbox)
         // A street address uses these words too, so they only make "kate at gmail" an address.
         add("address adresse adress direccion dirección indirizzo", .mailVerb)
         add(
@@ -291,11 +316,19 @@ struct ContactDetailVocabulary: Sendable {
     /// Two-digit numbers said as one word: "vierendertig", "einundzwanzig", "veintidós", "trentotto".
     private mutating func addCompoundNumbers() {
         let dutchUnits = ["een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
-        let dutchTens = ["twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig"]
+        let dutchTens = [
+            "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig",
+        ]
         let germanUnits = ["ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"]
-        let germanTens = ["zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig"]
-        let italianUnits = ["uno", "due", "tre", "tré", "quattro", "cinque", "sei", "sette", "otto", "nove"]
-        let italianTens = ["venti", "trenta", "quaranta", "cinquanta", "sessanta", "settanta", "ottanta", "novanta"]
+        let germanTens = [
+            "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig",
+        ]
+        let italianUnits = [
+            "uno", "due", "tre", "tré", "quattro", "cinque", "sei", "sette", "otto", "nove",
+        ]
+        let italianTens = [
+            "venti", "trenta", "quaranta", "cinquanta", "sessanta", "settanta", "ottanta", "novanta",
+        ]
         for (offset, tens) in dutchTens.enumerated() {
             let digit = Int8(offset + 2)
             for unit in dutchUnits {
@@ -322,8 +355,14 @@ struct ContactDetailVocabulary: Sendable {
     /// Messenger names with the endings Turkish and Polish give them: "instadan", "telegramda",
     /// "whatsappie", "instagramie".
     private mutating func addInflectedMessengers() {
-        let names = ["whatsapp", "watsap", "wasap", "insta", "instagram", "telegram", "snapchat", "facebook", "tiktok"]
-        let turkish = ["dan", "den", "tan", "ten", "da", "de", "ta", "te", "ya", "ye", "ı", "i", "u", "ü", "ın", "in"]
+        let names = [
+            "whatsapp", "watsap", "wasap", "insta", "instagram", "telegram", "snapchat", "facebook",
+            "tiktok",
+        ]
+        let turkish = [
+            "dan", "den", "tan", "ten", "da", "de", "ta", "te", "ya", "ye", "ı", "i", "u", "ü", "ın",
+            "in",
+        ]
         let polish = ["ie", "em", "a", "u", "ku"]
         for name in names {
             for ending in turkish + polish { add(name + ending, .platform) }
@@ -331,18 +370,69 @@ struct ContactDetailVocabulary: Sendable {
         add("messengerem messengerze fejs fejsie fejsa fejsbuk fejsbuku snapie snapa", .platform)
     }
 
+    /// Messenger names typed with one letter dropped or two swapped ("telegrm", "whatsap", "instgarm"):
+    /// every such spelling of a long name that is not already a word of ours.
+    private mutating func addMisspelledMessengers() {
+        for name in [
+            "whatsapp", "telegram", "instagram", "snapchat", "facebook", "messenger", "discord",
+        ] {
+            let letters = Array(name)
+            var spellings: [String] = []
+            for index in letters.indices {
+                var dropped = letters
+                dropped.remove(at: index)
+                spellings.append(String(dropped))
+                guard index + 1 < letters.count, letters[index] != letters[index + 1] else { continue }
+                var swapped = letters
+                swapped.swapAt(index, index + 1)
+                spellings.append(String(swapped))
+            }
+            for spelling in spellings where !contains(spelling) { add(spelling, .platform) }
+        }
+    }
+
+    /// Whether `word` is already one of ours.
+    private func contains(_ word: String) -> Bool {
+        let bytes = Array(word.utf8)
+        return bytes.withUnsafeBufferPointer {
+            find(hash: bytes.reduce(Self.hashSeed, Self.hash), $0, 0..<bytes.count)
+        }
+            != nil
+    }
+
     /// A digit and two zeros said as one word: "sześćset", "quinientos", "trecento", "zeshonderd".
     private mutating func addHundreds() {
         let hundreds: [(Int8, String)] = [
             (1, "honderd einhundert sto"),
-            (2, "dwieście dwiescie doscientos doscientas duecento duzentos duzentas zweihundert tweehonderd"),
+            (
+                2,
+                "dwieście dwiescie doscientos doscientas duecento duzentos duzentas zweihundert tweehonderd"
+            ),
             (3, "trzysta trescientos trescientas trecento trezentos trezentas dreihundert driehonderd"),
-            (4, "czterysta cuatrocientos cuatrocientas quattrocento quatrocentos quatrocentas vierhundert vierhonderd"),
-            (5, "pięćset piecset quinientos quinientas cinquecento quinhentos quinhentas fünfhundert vijfhonderd"),
-            (6, "sześćset szescset seiscientos seiscientas seicento seiscentos seiscentas sechshundert zeshonderd"),
-            (7, "siedemset setecientos setecientas settecento setecentos setecentas siebenhundert zevenhonderd"),
-            (8, "osiemset ochocientos ochocientas ottocento oitocentos oitocentas achthundert achthonderd"),
-            (9, "dziewięćset dziewiecset novecientos novecientas novecento novecentos novecentas neunhundert"),
+            (
+                4,
+                "czterysta cuatrocientos cuatrocientas quattrocento quatrocentos quatrocentas vierhundert vierhonderd"
+            ),
+            (
+                5,
+                "pięćset piecset quinientos quinientas cinquecento quinhentos quinhentas fünfhundert vijfhonderd"
+            ),
+            (
+                6,
+                "sześćset szescset seiscientos seiscientas seicento seiscentos seiscentas sechshundert zeshonderd"
+            ),
+            (
+                7,
+                "siedemset setecientos setecientas settecento setecentos setecentas siebenhundert zevenhonderd"
+            ),
+            (
+                8,
+                "osiemset ochocientos ochocientas ottocento oitocentos oitocentas achthundert achthonderd"
+            ),
+            (
+                9,
+                "dziewięćset dziewiecset novecientos novecientas novecento novecentos novecentas neunhundert"
+            ),
         ]
         for (value, words) in hundreds { add(words, .hundreds, digit: value) }
         add("negenhonderd", .hundreds, digit: 9)

@@ -15,7 +15,8 @@ struct EmailAddressScanner {
                 {
                     // The local part was already passed over as an ordinary word; only the span starts there.
                     matches.append(
-                        ContactDetailMatch(start: text.tokens[start].start, end: text.tokens[last].end, kind: .email))
+                        ContactDetailMatch(
+                            start: text.tokens[start].start, end: text.tokens[last].end, kind: .email))
                     index = last + 1
                 } else {
                     index += 1
@@ -45,9 +46,12 @@ struct EmailAddressScanner {
             return after ? nil : (.spaced, index)
         case 0x28, 0x5B, 0x7B, 0x3C:
             // "name(a)web.de": a bracketed "a" stands for "@" as much as "(at)" does.
-            guard text.isSymbol(index + 1, "@") || text.has(index + 1, .atWord) || text.keyEquals(index + 1, "a")
+            guard
+                text.isSymbol(index + 1, "@") || text.has(index + 1, .atWord)
+                    || text.keyEquals(index + 1, "a")
             else { return nil }
-            let closing: UInt32 = token.symbol == 0x28 ? 0x29 : token.symbol == 0x3C ? 0x3E : token.symbol + 2
+            let closing: UInt32 =
+                token.symbol == 0x28 ? 0x29 : token.symbol == 0x3C ? 0x3E : token.symbol + 2
             return text.symbol(index + 2) == closing ? (.bracketed, index + 2) : nil
         case 0x23:
             return text.touchesPrevious(index) && text.touchesPrevious(index + 1) ? (.hash, index) : nil
@@ -61,13 +65,19 @@ struct EmailAddressScanner {
         }
     }
 
-    private func address(_ text: ContactDetailText, marker: Marker, first: Int, last: Int) -> (Int, Int)? {
+    private func address(
+        _ text: ContactDetailText, marker: Marker, first: Int, last: Int
+    ) -> (
+        Int, Int
+    )? {
         let localLast = first - 1
-        guard text.isWord(localLast), text.tokens[localLast].digits + text.tokens[localLast].letters > 0 else {
+        guard text.isWord(localLast), text.tokens[localLast].digits + text.tokens[localLast].letters > 0
+        else {
             return nil
         }
         if marker != .tight && marker != .hash && text.has(localLast, .commonWord) { return nil }
-        let localStart = localPartStart(text, last: localLast, spokenDots: marker != .tight && marker != .hash)
+        let localStart = localPartStart(
+            text, last: localLast, spokenDots: marker != .tight && marker != .hash)
         let domainStart = last + 1
         guard let firstLabelEnd = text.labelEnd(from: domainStart) else { return nil }
         if marker == .tight && !text.touchesPrevious(domainStart) { return nil }
@@ -92,12 +102,15 @@ struct EmailAddressScanner {
         }
         // With the plain word "at", only a mail provider or the words around make it an address: "bought it
         // at yahoo" and "find more at oakandpine.com" are not (the web scanner takes the latter).
-        let cued = provider || text.looksLikeHandle(localStart, localLast) || mentionsMail(text, before: localStart)
+        let cued =
+            provider || text.looksLikeHandle(localStart, localLast)
+            || mentionsMail(text, before: localStart)
         if let domainEnd, marker != .word || cued { return (localStart, domainEnd) }
         guard provider && marker != .hash else { return nil }
         // "kate at gmail." or "kate at gmail, quicker": a provider that is no everyday word, ending the phrase,
         // needs no other cue; "orange" or "proton" do, and "bought at yahoo auctions" names a shop.
-        if marker == .word && !text.looksLikeHandle(localStart, localLast) && !mentionsMail(text, before: localStart)
+        if marker == .word && !text.looksLikeHandle(localStart, localLast)
+            && !mentionsMail(text, before: localStart)
             && !(text.has(domainStart, .distinctiveProvider) && !text.isWord(firstLabelEnd + 1))
         {
             return nil
@@ -109,14 +122,22 @@ struct EmailAddressScanner {
     /// top-level domain, after a mail cue or a made-up looking name, makes this an address.
     private func addressWithoutMarker(_ text: ContactDetailText, provider: Int) -> (Int, Int)? {
         guard text.has(provider, .distinctiveProvider), text.tokens[provider].spaceBefore,
-            text.isWord(provider - 1), !text.has(provider - 1, [.commonWord, .atWord, .mailbox, .preposition]),
+            text.isWord(provider - 1),
+            !text.has(provider - 1, [.commonWord, .atWord, .mailbox, .preposition]),
             !text.tokens[provider - 1].isNumber
         else { return nil }
         var last = provider + 1
         if let (connector, next) = text.connector(after: provider), connector != .tight { last = next }
-        guard text.has(last, .genericTLD) || (last > provider + 1 && text.has(last, .spokenTLD)) else { return nil }
         let start = localPartStart(text, last: provider - 1, spokenDots: true)
-        guard text.looksLikeHandle(start, provider - 1) || mentionsMail(text, before: start) else { return nil }
+        guard text.has(last, .genericTLD) || (last > provider + 1 && text.has(last, .spokenTLD)) else {
+            // "my email is jsmith gmail": no ending either, which the mail named before and the phrase
+            // closing after the provider make plain.
+            let closes = !text.isWord(provider + 1) || text.tokens[provider + 1].lineBreakBefore
+            return closes && mentionsMail(text, before: start) ? (start, provider) : nil
+        }
+        guard text.looksLikeHandle(start, provider - 1) || mentionsMail(text, before: start) else {
+            return nil
+        }
         return (start, last)
     }
 
@@ -126,11 +147,14 @@ struct EmailAddressScanner {
         guard text.has(provider, .distinctiveProvider) else { return nil }
         var index = provider - 1
         var words = 0
-        while index >= 0 && words < 8 && !text.isBoundary(index) && !text.tokens[index + 1].lineBreakBefore {
+        while index >= 0 && words < 8 && !text.isBoundary(index)
+            && !text.tokens[index + 1].lineBreakBefore
+        {
             if text.isWord(index) {
                 words += 1
                 let start = localPartStart(text, last: index, spokenDots: false)
-                if start < index, (start...index).allSatisfy({ !text.isWord($0) || text.tokens[$0].letters > 0 }),
+                if start < index,
+                    (start...index).allSatisfy({ !text.isWord($0) || text.tokens[$0].letters > 0 }),
                     mentionsMail(text, before: start)
                 {
                     return (start, provider)

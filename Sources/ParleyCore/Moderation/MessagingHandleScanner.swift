@@ -81,7 +81,9 @@ struct MessagingHandleScanner {
                 index = last + 1
                 continue
             }
-            if isMessenger, let (first, last) = invitation(text, platform: index, last: platformLast, strong: strong) {
+            if isMessenger,
+                let (first, last) = invitation(text, platform: index, last: platformLast, strong: strong)
+            {
                 append(text, first, last, .handle, into: &matches)
                 index = last + 1
                 continue
@@ -93,8 +95,10 @@ struct MessagingHandleScanner {
     /// Dutch "app me even", "app me maar": "app" used as the verb for writing on WhatsApp, opening the phrase
     /// and followed by a small word; "the app me and my wife use" and "App me?" are not.
     private func appMeEnd(_ text: ContactDetailText, at index: Int) -> Int? {
-        guard text.has(index, .app), text.tokens[index].capitals < 2, text.has(index + 1, .objectPronoun),
-            text.has(index + 2, .filler), index == 0 || text.tokens[index].lineBreakBefore || !text.isWord(index - 1)
+        guard text.has(index, .app), text.tokens[index].capitals < 2,
+            text.has(index + 1, .objectPronoun),
+            text.has(index + 2, .filler),
+            index == 0 || text.tokens[index].lineBreakBefore || !text.isWord(index - 1)
         else { return nil }
         return index + 2
     }
@@ -104,15 +108,19 @@ struct MessagingHandleScanner {
     private func isBareWhats(_ text: ContactDetailText, _ index: Int) -> Bool {
         var before = index - 1
         if text.has(before, .article) && !text.has(before, .preposition) { before -= 1 }
-        guard text.has(before, [.preposition, .towards]) || isPortugueseOn(text, before) else { return false }
-        return !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore || text.has(index + 1, .numberJoiner)
+        guard text.has(before, [.preposition, .towards]) || isPortugueseOn(text, before) else {
+            return false
+        }
+        return !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore
+            || text.has(index + 1, .numberJoiner)
     }
 
     private func append(
         _ text: ContactDetailText, _ first: Int, _ last: Int, _ kind: ContactDetailKind,
         into matches: inout [ContactDetailMatch]
     ) {
-        matches.append(ContactDetailMatch(start: text.tokens[first].start, end: text.tokens[last].end, kind: kind))
+        matches.append(
+            ContactDetailMatch(start: text.tokens[first].start, end: text.tokens[last].end, kind: kind))
     }
 
     /// "@vintagevera", "@retro.audio.finds" — but not "@ 5pm", "@40 each", "@home" or the middle of an address.
@@ -124,8 +132,12 @@ struct MessagingHandleScanner {
         else { return nil }
         let first = text.tokens[index + 1]
         if last == index + 1 {
-            if first.letters == 0 || first.keyLength < 2 || first.classes.contains(.commonWord) { return nil }
-            if first.digits > 0 && (text.keyHasSuffix(index + 1, "am") || text.keyHasSuffix(index + 1, "pm")) {
+            if first.letters == 0 || first.keyLength < 2 || first.classes.contains(.commonWord) {
+                return nil
+            }
+            if first.digits > 0
+                && (text.keyHasSuffix(index + 1, "am") || text.keyHasSuffix(index + 1, "pm"))
+            {
                 return nil
             }
         }
@@ -139,11 +151,16 @@ struct MessagingHandleScanner {
     ) -> Bool {
         // "thanks @john_s", "hi @dan88": greeting or thanking someone names them, whatever their name looks like.
         let greeted = text.has(index - 1, .greeting) && !text.touchesPrevious(index)
+        if opensTheMessage(text, at: index, last: last) {
+            return !invitesLater(text, after: last) && !isMessengerNamed(text, &messengerNamed)
+        }
         guard greeted || (last == index + 1 && text.tokens[last].digits == 0) else { return false }
         var position = index - 1
         var words = 0
         while position >= 0 && words < 10 && !text.isBoundary(position) {
-            if words < 3 && text.has(position, [.contactVerb, .firstPerson, .possessive]) { return false }
+            if words < 3 && text.has(position, [.contactVerb, .firstPerson, .possessive]) {
+                return false
+            }
             // "find me on the paper plane app, @dimakov": an invitation earlier in the sentence.
             if text.has(position, .contactVerb) && text.has(position + 1, .objectPronoun) { return false }
             if text.isWord(position) { words += 1 }
@@ -152,10 +169,39 @@ struct MessagingHandleScanner {
         return !isMessengerNamed(text, &messengerNamed)
     }
 
+    /// "@marta99 ok, reserved for you": an "@name" opening the message (or a line) and followed by what is
+    /// said to that person addresses them, whatever their name looks like.
+    private func opensTheMessage(_ text: ContactDetailText, at index: Int, last: Int) -> Bool {
+        guard index == 0 || text.tokens[index].lineBreakBefore, last + 1 < text.count,
+            !text.tokens[last + 1].lineBreakBefore
+        else { return false }
+        let next = text.isSymbol(last + 1, ",") || text.isSymbol(last + 1, ":") ? last + 2 : last + 1
+        return text.isWord(next) && text.tokens[next].spaceBefore && !text.tokens[next].lineBreakBefore
+    }
+
+    /// Whether the sentence after an opening "@name" asks to be contacted ("@mia_makes dm me", "@joe_b add
+    /// me"), which makes the name a handle to write to.
+    private func invitesLater(_ text: ContactDetailText, after last: Int) -> Bool {
+        var index = last + 1
+        var words = 0
+        while index < text.count && words < 12 && !text.isBoundary(index)
+            && !text.tokens[index].lineBreakBefore
+        {
+            if text.has(index, [.contactVerb, .findVerb]) && text.has(index + 1, .objectPronoun) {
+                return true
+            }
+            if text.isWord(index) { words += 1 }
+            index += 1
+        }
+        return false
+    }
+
     /// Whether the message names a messenger anywhere, asked at most once per message.
     private func isMessengerNamed(_ text: ContactDetailText, _ named: inout Bool?) -> Bool {
         if named == nil {
-            named = text.tokens.contains { !$0.classes.isDisjoint(with: [.platform, .weakPlatform, .whats]) }
+            named = text.tokens.contains {
+                !$0.classes.isDisjoint(with: [.platform, .weakPlatform, .whats])
+            }
         }
         return named == true
     }
@@ -163,12 +209,14 @@ struct MessagingHandleScanner {
     /// "@ john_smith", "@ _crafty.claire_": a made-up name after an "@" set apart by a space, which only a
     /// messenger named in the message makes a handle ("bought @ 499" has no name).
     private func spacedAtHandleEnd(_ text: ContactDetailText, at index: Int) -> Int? {
-        guard text.isSymbol(index, "@"), index + 1 < text.count, text.tokens[index + 1].spaceBefore else {
+        guard text.isSymbol(index, "@"), index + 1 < text.count, text.tokens[index + 1].spaceBefore
+        else {
             return nil
         }
         var first = index + 1
         while text.isSymbol(first, "_") && first < index + 3 { first += 1 }
-        guard first < text.count, !text.tokens[first].lineBreakBefore, let last = text.identifierEnd(from: first),
+        guard first < text.count, !text.tokens[first].lineBreakBefore,
+            let last = text.identifierEnd(from: first),
             isMadeUpName(text, first, last)
         else { return nil }
         return text.isSymbol(last + 1, "_") && text.touchesPrevious(last + 1) ? last + 1 : last
@@ -185,7 +233,11 @@ struct MessagingHandleScanner {
 
     /// "my insta is joe.smith", "my wechat id: chen_li2024", "add my discord: gamerguy#4821",
     /// "my gmail is ellie.w.22", and "IG: thrift_queen_99" without the "my".
-    private func possessiveHandle(_ text: ContactDetailText, platform: Int, platformLast: Int) -> (Int, Int)? {
+    private func possessiveHandle(
+        _ text: ContactDetailText, platform: Int, platformLast: Int
+    ) -> (
+        Int, Int
+    )? {
         let messenger = text.has(platform, [.platform, .weakPlatform]) || platformLast > platform
         // "my handle on tiktok is dance_queen", "my name on insta: mia".
         let nounFirst =
@@ -203,8 +255,10 @@ struct MessagingHandleScanner {
             return (start, last)
         }
         // "snap lily_b2004": a made-up name right after the messenger.
-        if messenger, !text.tokens[platformLast + 1 < text.count ? platformLast + 1 : platformLast].lineBreakBefore,
-            let last = text.identifierEnd(from: platformLast + 1), isMadeUpName(text, platformLast + 1, last)
+        if messenger,
+            !text.tokens[platformLast + 1 < text.count ? platformLast + 1 : platformLast].lineBreakBefore,
+            let last = text.identifierEnd(from: platformLast + 1),
+            isMadeUpName(text, platformLast + 1, last)
         {
             return (start, last)
         }
@@ -219,7 +273,9 @@ struct MessagingHandleScanner {
         var linked = false
         if text.has(index, .copula) {
             // "insta is thrifted.by.mo": without "my", only a name no one writes by accident.
-            guard possessive || (messenger && madeUpNameFollows(text, index + 1)) else { return nil }
+            // "hotmail is ben_carter_77": a mail service named by a word no one uses otherwise, likewise.
+            let named = messenger || text.has(platform, .distinctiveProvider)
+            guard possessive || (named && madeUpNameFollows(text, index + 1)) else { return nil }
             index += 1
             linked = true
         }
@@ -234,15 +290,21 @@ struct MessagingHandleScanner {
             }
         }
         guard linked, index < text.count, !text.tokens[index].lineBreakBefore else { return nil }
-        if let last = atHandleEnd(text, at: index) ?? spacedAtHandleEnd(text, at: index) { return (start, last) }
-        guard let last = text.identifierEnd(from: index), !text.has(index, .commonWord) else { return nil }
+        if let last = atHandleEnd(text, at: index) ?? spacedAtHandleEnd(text, at: index) {
+            return (start, last)
+        }
+        guard let last = text.identifierEnd(from: index), !text.has(index, .commonWord) else {
+            return nil
+        }
         if text.tokens[index].isNumber && last == index { return nil }
         let handleLike = text.looksLikeHandle(index, last)
         let mailbox = !messenger
         // "tg: annasells", "snap: joeyb": a plain name straight after the messenger and a colon, ending the
         // phrase.
         let labelled =
-            messenger && !possessive && text.symbol(index - 1) == 0x3A && index - 2 == platformLast + nouns
+            (messenger || text.has(platform, .distinctiveProvider)) && !possessive
+            && text.symbol(index - 1) == 0x3A
+            && index - 2 == platformLast + nouns
             && text.tokens[index].letters >= 3
             && (!text.isWord(last + 1) || text.tokens[last + 1].lineBreakBefore)
         guard handleLike || (possessive && !mailbox) || labelled else { return nil }
@@ -252,10 +314,13 @@ struct MessagingHandleScanner {
     /// "ivan.petrov85 on skype", "look for johnsmith99 on insta": a made-up name right before "on" and the
     /// messenger. Returns where the name starts.
     private func handleBefore(_ text: ContactDetailText, platform: Int) -> Int? {
-        guard text.has(platform - 1, .preposition), text.isWord(platform - 2), !text.touchesPrevious(platform - 1)
+        guard text.has(platform - 1, .preposition), text.isWord(platform - 2),
+            !text.touchesPrevious(platform - 1)
         else { return nil }
         var first = platform - 2
-        while first >= 2 && text.touchesPrevious(first) && text.touchesPrevious(first - 1) && text.isWord(first - 2) {
+        while first >= 2 && text.touchesPrevious(first) && text.touchesPrevious(first - 1)
+            && text.isWord(first - 2)
+        {
             switch text.symbol(first - 1) {
             case 0x2E, 0x5F, 0x2D: first -= 2
             default: return nil
@@ -276,17 +341,21 @@ struct MessagingHandleScanner {
     private func handleAfterMe(_ text: ContactDetailText, platformLast: Int) -> Int? {
         guard text.has(platformLast + 1, .objectPronoun) else { return nil }
         let index = platformLast + 2
-        guard text.keyEquals(index, "at") || text.isSymbol(index, ":") || text.isSymbol(index, "@") else {
+        guard text.keyEquals(index, "at") || text.isSymbol(index, ":") || text.isSymbol(index, "@")
+        else {
             return nil
         }
         if text.isSymbol(index, "@"), let last = atHandleEnd(text, at: index) { return last }
-        guard let last = text.identifierEnd(from: index + 1), isMadeUpName(text, index + 1, last) else { return nil }
+        guard let last = text.identifierEnd(from: index + 1), isMadeUpName(text, index + 1, last) else {
+            return nil
+        }
         return last
     }
 
     /// Whether a made-up name ("velo_garage", "dani88x") starts at token `index`.
     private func madeUpNameFollows(_ text: ContactDetailText, _ index: Int) -> Bool {
-        guard index < text.count, !text.tokens[index].lineBreakBefore, let last = text.identifierEnd(from: index)
+        guard index < text.count, !text.tokens[index].lineBreakBefore,
+            let last = text.identifierEnd(from: index)
         else { return false }
         return isMadeUpName(text, index, last)
     }
@@ -301,7 +370,11 @@ struct MessagingHandleScanner {
 
     /// "WhatsApp me", "text me on whatsapp", "let's continue on telegram", "shoot me a WhatsApp",
     /// "can we move to WhatsApp?", "do you have viber?", "whatsapp?".
-    private func invitation(_ text: ContactDetailText, platform: Int, last: Int, strong: Bool) -> (Int, Int)? {
+    private func invitation(
+        _ text: ContactDetailText, platform: Int, last: Int, strong: Bool
+    ) -> (
+        Int, Int
+    )? {
         // "WhatsApp me", "Viber me the photos", "WA me": a weak name too when written as an abbreviation.
         let abbreviated =
             text.tokens[platform].keyLength == 2 && text.tokens[platform].capitals == 2
@@ -330,8 +403,18 @@ struct MessagingHandleScanner {
         {
             return (platform, last + 1)
         }
+        // "WA only", "tg only": a short name too, when the two words are the whole phrase ("ships to WA only"
+        // is about a place).
+        if text.tokens[platform].keyLength == 2 && text.has(last + 1, .only)
+            && endsPhrase(text, after: last + 1)
+            && opensPhrase(text, platform)
+        {
+            return (platform, last + 1)
+        }
         // "prefer whatsapp, faster", "I'd rather use telegram."; "I prefer Instagram for browsing" is not.
-        if strong && endsPhrase(text, after: last), let cue = preferenceBefore(text, platform) { return (cue, last) }
+        if strong && endsPhrase(text, after: last), let cue = preferenceBefore(text, platform) {
+            return (cue, last)
+        }
         // "whatsapp var mı?": Turkish asks after the messenger.
         if strong && text.keyEquals(last + 1, "var")
             && (text.keyEquals(last + 2, "mı") || text.keyEquals(last + 2, "mi"))
@@ -340,7 +423,9 @@ struct MessagingHandleScanner {
         }
         var before = platform - 1
         var skipped = 0
-        while skipped < 2 && text.has(before, [.article, .possessive]) && !text.has(before, .preposition) {
+        while skipped < 2 && text.has(before, [.article, .possessive])
+            && !text.has(before, .preposition)
+        {
             before -= 1
             skipped += 1
         }
@@ -351,7 +436,9 @@ struct MessagingHandleScanner {
                 return (cue, last)
             }
         } else if text.has(before, .towards) {
-            if let cue = cue(text, before: before, strong: false, classes: .movementVerb) { return (cue, last) }
+            if let cue = cue(text, before: before, strong: false, classes: .movementVerb) {
+                return (cue, last)
+            }
         } else if strong {
             // "Shoot me a WhatsApp", "mándame un whatsapp".
             var index = platform - 1
@@ -402,17 +489,22 @@ struct MessagingHandleScanner {
 
     /// "find it on insta", "search this on instagram": looking for a thing there, not for the writer.
     private func findsAThing(_ text: ContactDetailText, _ verb: Int) -> Bool {
-        guard text.keyEquals(verb, "find") || text.keyEquals(verb, "search") || text.keyEquals(verb, "look") else {
+        guard
+            text.keyEquals(verb, "find") || text.keyEquals(verb, "search") || text.keyEquals(verb, "look")
+        else {
             return false
         }
-        return text.keyEquals(verb + 1, "it") || text.keyEquals(verb + 1, "this") || text.keyEquals(verb + 1, "that")
+        return text.keyEquals(verb + 1, "it") || text.keyEquals(verb + 1, "this")
+            || text.keyEquals(verb + 1, "that")
             || text.keyEquals(verb + 1, "them") || text.keyEquals(verb + 1, "one")
     }
 
     private func isNegation(_ text: ContactDetailText, _ index: Int) -> Bool {
         text.keyEquals(index, "not") || text.keyEquals(index, "nicht") || text.keyEquals(index, "niet")
-            || text.keyEquals(index, "nie") || text.keyEquals(index, "pas") || text.keyEquals(index, "non")
-            || text.keyEquals(index, "não") || text.keyEquals(index, "nao") || text.keyEquals(index, "never")
+            || text.keyEquals(index, "nie") || text.keyEquals(index, "pas")
+            || text.keyEquals(index, "non")
+            || text.keyEquals(index, "não") || text.keyEquals(index, "nao")
+            || text.keyEquals(index, "never")
     }
 
     /// Whether the message opens the way a yes-or-no question does ("do u use signal", "hast du telegram", "r u
@@ -437,9 +529,18 @@ struct MessagingHandleScanner {
 
     /// Whether nothing but punctuation, a line break or "pls" follows token `index` in its phrase.
     private func endsPhrase(_ text: ContactDetailText, after index: Int) -> Bool {
-        !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore || text.keyEquals(index + 1, "pls")
+        !text.isWord(index + 1) || text.tokens[index + 1].lineBreakBefore
+            || text.keyEquals(index + 1, "pls")
             || text.keyEquals(index + 1, "please") || text.keyEquals(index + 1, "bitte")
             || text.keyEquals(index + 1, "svp") || text.keyEquals(index + 1, "porfa")
+    }
+
+    /// Whether token `index` opens its message, line or sentence.
+    private func opensPhrase(_ text: ContactDetailText, _ index: Int) -> Bool {
+        index == 0 || text.tokens[index].lineBreakBefore || text.isBoundary(index - 1)
+            || text.isSymbol(index - 1, ".")
+            || text.isSymbol(index - 1, ",") || text.isSymbol(index - 1, "-")
+            || text.isSymbol(index - 1, "(")
     }
 
     /// "as-tu whatsapp ?": a hyphen joining a question's verb and pronoun.
@@ -455,7 +556,9 @@ struct MessagingHandleScanner {
         var words = 0
         while words < 3 && text.isWord(index) && !text.tokens[index + 1].lineBreakBefore {
             if text.has(index, .preference) { return index }
-            guard text.has(index, [.article, .towards, .possessionQuestion, .preposition]) else { return nil }
+            guard text.has(index, [.article, .towards, .possessionQuestion, .preposition]) else {
+                return nil
+            }
             index -= 1
             words += 1
         }
@@ -491,7 +594,8 @@ struct MessagingHandleScanner {
         var index = before - 1
         var words = 0
         var found: Int? = nil
-        let wanted: ContactDetailWordClass = strong ? classes.union([.objectPronoun, .firstPerson]) : classes
+        let wanted: ContactDetailWordClass =
+            strong ? classes.union([.objectPronoun, .firstPerson]) : classes
         while index >= 0 && words < 6 {
             let token = text.tokens[index]
             if token.isWord {

@@ -44,6 +44,13 @@ struct PhoneNumberScanner {
         var groups: [Group] = []
         var index = 0
         while index < text.count {
+            if let last = vanityNumberEnd(text, at: index) {
+                matches.append(
+                    ContactDetailMatch(
+                        start: text.tokens[index].start, end: text.tokens[last].end, kind: .phone))
+                index = last + 1
+                continue
+            }
             var first = index
             var international = false
             if text.isSymbol(index, "+") || text.has(index, .plus) {
@@ -90,6 +97,45 @@ struct PhoneNumberScanner {
         }
     }
 
+    /// "1-800-FLOWERS", "call 888-GET-SOFA": a toll-free number spelled with letters in capitals, after the
+    /// "1" or a phone word.
+    private func vanityNumberEnd(_ text: ContactDetailText, at index: Int) -> Int? {
+        var prefix = index
+        let dialled = text.keyEquals(index, "1") && text.isSymbol(index + 1, "-")
+        if dialled { prefix = index + 2 }
+        guard text.tokens[prefix].isNumber, isTollFree(text, prefix), text.isSymbol(prefix + 1, "-"),
+            text.touchesPrevious(prefix + 1), text.touchesPrevious(prefix + 2)
+        else { return nil }
+        var last = prefix + 2
+        var letters = 0
+        while text.isWord(last) && text.tokens[last].digits == 0
+            && text.tokens[last].capitals == text.tokens[last].letters
+        {
+            letters += text.tokens[last].letters
+            guard
+                text.isSymbol(last + 1, "-") && text.touchesPrevious(last + 1)
+                    && text.touchesPrevious(last + 2)
+                    && text.isWord(last + 2)
+                    && text.tokens[last + 2].capitals == text.tokens[last + 2].letters
+                    && text.tokens[last + 2].digits == 0
+            else { break }
+            last += 2
+        }
+        guard letters >= 4 && letters <= 10, text.isWord(last) else { return nil }
+        return dialled
+            || context(text, start: index, last: last, bridged: false, dictated: false).closePhone
+            ? last : nil
+    }
+
+    /// "800", "888", "877", "866", "855", "844", "833", "0800", "0808": the toll-free prefixes.
+    private func isTollFree(_ text: ContactDetailText, _ index: Int) -> Bool {
+        text.keyEquals(index, "800") || text.keyEquals(index, "888") || text.keyEquals(index, "877")
+            || text.keyEquals(index, "866") || text.keyEquals(index, "855")
+            || text.keyEquals(index, "844")
+            || text.keyEquals(index, "833") || text.keyEquals(index, "0800")
+            || text.keyEquals(index, "0808")
+    }
+
     /// "twenty one" is two digits, not three; "sześćset dwa" and "pięćset sześćdziesiąt" are three, not four
     /// or five: a digit or tens word right after a tens or hundreds word completes it.
     private func completes(_ previous: Group, _ group: Group, separator: UInt32) -> Bool {
@@ -117,14 +163,16 @@ struct PhoneNumberScanner {
             guard !token.lineBreakBefore else { return nil }
             if token.isWord {
                 // A number given in pieces: "0151, second bit is 234 56789", "0791 then 123 then 4567".
-                guard unit(text, index) == nil, !(previous.spoken && text.has(index, .everydayNumber)) else { break }
+                guard unit(text, index) == nil, !(previous.spoken && text.has(index, .everydayNumber))
+                else { break }
                 guard joiners < 5, token.classes.contains(.numberJoiner) else { return nil }
                 joiners += 1
                 index += 1
                 continue
             }
             // An ellipsis, "..." or "…", is one separator however many dots it has.
-            let ellipsis = token.symbol == 0x2E && text.isSymbol(index - 1, ".") && text.touchesPrevious(index)
+            let ellipsis =
+                token.symbol == 0x2E && text.isSymbol(index - 1, ".") && text.touchesPrevious(index)
             guard marks < 2 || ellipsis else { return nil }
             switch token.symbol {
             case 0x2D, 0x2F: separator = token.symbol
@@ -144,7 +192,8 @@ struct PhoneNumberScanner {
             index += 1
         }
         guard index < text.count, !text.tokens[index].lineBreakBefore,
-            var group = unit(text, index) ?? (previous.spoken ? everydayNumber(text, index) : nil)
+            var group = unit(text, index)
+                ?? (previous.spoken ? everydayNumber(text, index, after: previous) : nil)
         else {
             return nil
         }
@@ -153,7 +202,8 @@ struct PhoneNumberScanner {
         if comma && joiners == 0 && !(anySpoken || group.spoken) { return nil }
         if comma { separator = 0x2C }
         // "treinta y cuatro", "forty and two" say one two-digit number, not two pieces.
-        let completesTens = previous.tens && joiners == 1 && group.spoken && group.digits == 1 && group.value > 0
+        let completesTens =
+            previous.tens && joiners == 1 && group.spoken && group.digits == 1 && group.value > 0
         group.bridged = (joiners > 0 && !completesTens) || plus
         // A piece reached over words is a run of digits, or one digit that starts a run ("then 0 one 3 two"),
         // and in words only after words or when it is a run itself: "+44 7700 900123 after six" ends at the
@@ -167,18 +217,37 @@ struct PhoneNumberScanner {
     }
 
     /// "once", "elf", "seize": numbers that are everyday words too, read as two digits only inside a number
-    /// already being said in words ("seis cero cero, once, veintidós").
-    private func everydayNumber(_ text: ContactDetailText, _ index: Int) -> Group? {
+    /// already being said in words ("seis cero cero, once, veintidós"); Turkish "yüz" likewise.
+    private func everydayNumber(
+        _ text: ContactDetailText, _ index: Int, after previous: Group
+    )
+        -> Group?
+    {
         guard text.has(index, .everydayNumber) else { return nil }
+        if text.has(index, .hundred) { return everydayHundred(after: previous) }
         let token = text.tokens[index]
         return Group(
             digits: 2, value: -1, leadingZero: false, spoken: true, separator: 0,
             digitSet: 1 << UInt16(max(0, token.digitValue)))
     }
 
+    /// Turkish "yüz", a hundred: "beş yüz" is five hundred, two zeros after the digit; alone it is "one
+    /// hundred" ("yüz yirmi üç" is 123). Either way the tens and digits said next complete it.
+    private func everydayHundred(after previous: Group) -> Group {
+        if previous.word && previous.digits == 1 && !previous.hundreds {
+            return Group(
+                digits: 2, value: 0, leadingZero: false, spoken: true, separator: 0, digitSet: 1,
+                hundreds: true)
+        }
+        return Group(
+            digits: 3, value: -1, leadingZero: false, spoken: true, separator: 0, digitSet: 3,
+            hundreds: true)
+    }
+
     /// Whether another digit group follows token `index` after a single space.
     private func nextStartsRun(_ text: ContactDetailText, after index: Int) -> Bool {
-        index + 1 < text.count && text.tokens[index + 1].spaceBefore && !text.tokens[index + 1].lineBreakBefore
+        index + 1 < text.count && text.tokens[index + 1].spaceBefore
+            && !text.tokens[index + 1].lineBreakBefore
             && unit(text, index + 1) != nil
     }
 
@@ -223,7 +292,11 @@ struct PhoneNumberScanner {
                     digitSet: 1 << UInt16(token.digitValue) | 1, hundreds: true)
             }
             if token.classes.contains(.hundred) {
-                return Group(digits: 2, value: 0, leadingZero: false, spoken: true, separator: 0, digitSet: 1)
+                // "yüz" is a number only inside one (`everydayNumber`); "nine hundred" completes the nine.
+                guard !token.classes.contains(.everydayNumber) else { return nil }
+                return Group(
+                    digits: 2, value: 0, leadingZero: false, spoken: true, separator: 0, digitSet: 1,
+                    hundreds: true)
             }
             for position in token.keyStart..<token.keyEnd where text.keys[position] != UInt8(ascii: "o") {
                 return nil
@@ -247,7 +320,9 @@ struct PhoneNumberScanner {
                 continue
             }
             var runEnd = position
-            while runEnd < token.keyEnd && !(text.keys[runEnd] >= 0x30 && text.keys[runEnd] <= 0x39) { runEnd += 1 }
+            while runEnd < token.keyEnd && !(text.keys[runEnd] >= 0x30 && text.keys[runEnd] <= 0x39) {
+                runEnd += 1
+            }
             if (position..<runEnd).allSatisfy({ text.keys[$0] == UInt8(ascii: "o") }) {
                 digits += runEnd - position
                 digitSet |= 1
@@ -302,19 +377,24 @@ struct PhoneNumberScanner {
             total += group.digits
             if group.spoken { spokenDigits += max(group.digits, 1) }
             digitSet |= group.digitSet
-            if group.digits != 1 || (offset > 0 && group.value != groups[offset - 1].value + 1) { counting = false }
+            if group.digits != 1 || (offset > 0 && group.value != groups[offset - 1].value + 1) {
+                counting = false
+            }
         }
         // One word before a run of digits ("um, 250000", "een 4567890") is a filler or an article, not a
         // number said in words.
         let spoken = spokenDigits >= 2
-        guard total >= 7 && total <= 15, !(international && total < 8), digitSet.nonzeroBitCount >= 3, !counting else {
+        guard total >= 7 && total <= 15, !(international && total < 8), digitSet.nonzeroBitCount >= 3,
+            !counting
+        else {
             return false
         }
         if isGluedToLetters(text, start: start, last: last) { return false }
         // A number said mostly in words is dictated; "in case the app fails: zero seven seven…" is no case number.
         let dictated = spokenDigits * 2 >= total
         let context = context(
-            text, start: start, last: last, bridged: groups.contains(where: \.bridged), dictated: dictated)
+            text, start: start, last: last, bridged: groups.contains(where: \.bridged), dictated: dictated
+        )
         if context.price || (context.identifier && !context.phone) { return false }
         // Pieces joined over words must look like one phone number on their own: ten digits or more that
         // start like a dialled number or follow a phone word.
@@ -329,7 +409,9 @@ struct PhoneNumberScanner {
         if !spoken && !context.closePhone && isListOfFigures(groups) { return false }
         // "pięćset, sześćset, siedemset": hundreds one after another list prices unless a phone word leads in.
         if !context.closePhone && groups.allSatisfy(\.hundreds) { return false }
-        if international || context.phone || context.phoneAfter || context.number || spoken { return true }
+        if international || context.phone || context.phoneAfter || context.number || spoken {
+            return true
+        }
         if groups[0].leadingZero { return total >= 9 }
         if isThreeByThree(groups) { return true }
         if groups.count > 1 || text.tokens[start].joined { return total >= 10 }
@@ -352,7 +434,8 @@ struct PhoneNumberScanner {
             if text.isSymbol(start - 1, "#") { return true }
             switch text.symbol(start - 1) {
             case 0x2D, 0x5F, 0x2F, 0x2E:
-                if text.touchesPrevious(start - 1) && text.isWord(start - 2) && text.tokens[start - 2].letters > 0
+                if text.touchesPrevious(start - 1) && text.isWord(start - 2)
+                    && text.tokens[start - 2].letters > 0
                     && !text.has(start - 2, .phoneContext)
                 {
                     return true
@@ -362,7 +445,8 @@ struct PhoneNumberScanner {
         }
         switch text.symbol(last + 1) {
         case 0x2D, 0x5F, 0x2F:
-            return text.touchesPrevious(last + 1) && text.touchesPrevious(last + 2) && text.isWord(last + 2)
+            return text.touchesPrevious(last + 1) && text.touchesPrevious(last + 2)
+                && text.isWord(last + 2)
                 && text.tokens[last + 2].letters > 0
         default:
             return false
@@ -409,10 +493,13 @@ struct PhoneNumberScanner {
         let count = groups.count
         if count >= 3 && groups.allSatisfy({ $0.digits <= 3 && !$0.leadingZero }) {
             var increasing = true
-            for index in 1..<count where groups[index].value <= groups[index - 1].value { increasing = false }
+            for index in 1..<count where groups[index].value <= groups[index - 1].value {
+                increasing = false
+            }
             if increasing { return true }
         }
-        return count >= 2 && groups.allSatisfy({ $0.digits >= 3 && $0.value >= 0 && $0.value % 100 == 0 })
+        return count >= 2
+            && groups.allSatisfy({ $0.digits >= 3 && $0.value >= 0 && $0.value % 100 == 0 })
     }
 
     /// Reads up to six words back and three words on: "order", "SKU", "tracking" make a number an
@@ -461,10 +548,14 @@ struct PhoneNumberScanner {
             if token.isWord {
                 words += 1
                 if token.classes.contains(.phoneContext) { context.phoneAfter = true }
-                if immediate && !token.classes.isDisjoint(with: [.currency, .unit]) { context.price = true }
+                if immediate && !token.classes.isDisjoint(with: [.currency, .unit]) {
+                    context.price = true
+                }
                 immediate = false
             } else {
-                if immediate && (isCurrencySymbol(token.symbol) || token.symbol == 0x25) { context.price = true }
+                if immediate && (isCurrencySymbol(token.symbol) || token.symbol == 0x25) {
+                    context.price = true
+                }
                 if text.isBoundary(index) { break }
             }
             index += 1

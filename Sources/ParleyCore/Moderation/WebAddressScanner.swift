@@ -22,18 +22,27 @@ struct WebAddressScanner {
             }
             if let last = spacedShortenerEnd(text, at: index) {
                 matches.append(
-                    ContactDetailMatch(start: text.tokens[index].start, end: text.tokens[last].end, kind: .web))
+                    ContactDetailMatch(
+                        start: text.tokens[index].start, end: text.tokens[last].end, kind: .web))
                 index = last + 1
                 continue
             }
             if let last = spacedWWWEnd(text, at: index) {
                 matches.append(
-                    ContactDetailMatch(start: text.tokens[index].start, end: text.tokens[last].end, kind: .web))
+                    ContactDetailMatch(
+                        start: text.tokens[index].start, end: text.tokens[last].end, kind: .web))
                 index = last + 1
                 continue
             }
             guard let firstEnd = text.labelEnd(from: index) else {
                 index += 1
+                continue
+            }
+            if let last = dotlessSiteEnd(text, name: index, nameEnd: firstEnd) {
+                matches.append(
+                    ContactDetailMatch(
+                        start: text.tokens[index].start, end: text.tokens[last].end, kind: .web))
+                index = last + 1
                 continue
             }
             // Past the whole label either way: "a-a-a-…" must not be re-read from each of its words.
@@ -58,10 +67,12 @@ struct WebAddressScanner {
     /// "http://…" or "https://…" up to the next space; spaced out ("h t t p s : / / shop . it"), up to the
     /// end of the domain that follows.
     private func schemeURLEnd(_ text: ContactDetailText, at index: Int) -> Int? {
-        guard text.has(index, .scheme), text.isSymbol(index + 1, ":"), text.isSymbol(index + 2, "/") else {
+        guard text.has(index, .scheme), text.isSymbol(index + 1, ":"), text.isSymbol(index + 2, "/")
+        else {
             return nil
         }
-        guard text.touchesPrevious(index + 1), text.touchesPrevious(index + 2), text.touchesPrevious(index + 3)
+        guard text.touchesPrevious(index + 1), text.touchesPrevious(index + 2),
+            text.touchesPrevious(index + 3)
         else { return spacedSchemeURLEnd(text, at: index) }
         var last = index + 3
         while last + 1 < text.count && text.touchesPrevious(last + 1) { last += 1 }
@@ -73,11 +84,15 @@ struct WebAddressScanner {
     private func spacedSchemeURLEnd(_ text: ContactDetailText, at index: Int) -> Int? {
         var first = index + 3
         if text.isSymbol(first, "/") { first += 1 }
-        guard first < text.count, !text.tokens[first].lineBreakBefore, var last = text.labelEnd(from: first) else {
+        guard first < text.count, !text.tokens[first].lineBreakBefore,
+            var last = text.labelEnd(from: first)
+        else {
             return nil
         }
         var labels = 1
-        while labels < 6, let (_, next) = text.connector(after: last), let end = text.labelEnd(from: next) {
+        while labels < 6, let (_, next) = text.connector(after: last),
+            let end = text.labelEnd(from: next)
+        {
             last = end
             labels += 1
         }
@@ -87,18 +102,114 @@ struct WebAddressScanner {
     /// "www mysite com", "www oak-and-pine co uk": the dots left out, which "www" before a name and a known
     /// ending make plain.
     private func spacedWWWEnd(_ text: ContactDetailText, at index: Int) -> Int? {
-        guard text.has(index, .www), let nameEnd = text.labelEnd(from: index + 1), text.tokens[index + 1].spaceBefore,
+        guard text.has(index, .www), let nameEnd = text.labelEnd(from: index + 1),
+            text.tokens[index + 1].spaceBefore,
             !text.tokens[index + 1].lineBreakBefore
         else { return nil }
         var last = nameEnd + 1
         guard last < text.count, text.tokens[last].spaceBefore, !text.tokens[last].lineBreakBefore,
             text.has(last, .spokenTLD)
         else { return nil }
-        if text.keyEquals(last, "co") && text.has(last + 1, .spokenTLD) && text.tokens[last + 1].spaceBefore {
+        if text.keyEquals(last, "co") && text.has(last + 1, .spokenTLD)
+            && text.tokens[last + 1].spaceBefore
+        {
             last += 1
         }
         return last
     }
+
+    /// "my website is handmadebyclara com", "visit oakandpine com", "mi tienda: zapatosluna es": a name and
+    /// a domain ending with the dot left out, which only a site named just before makes an address.
+    private func dotlessSiteEnd(_ text: ContactDetailText, name: Int, nameEnd: Int) -> Int? {
+        let tld = nameEnd + 1
+        guard text.has(tld, .spokenTLD), text.tokens[tld].spaceBefore,
+            !text.tokens[tld].lineBreakBefore,
+            !text.has(tld, .copula), text.tokens[name].letters >= 6 || nameEnd > name,
+            !text.has(name, [.commonWord, .article, .possessive, .preposition, .tld, .copula]),
+            !isSiteWord(text, name)
+        else { return nil }
+        var last = tld
+        if text.keyEquals(tld, "co") && text.has(tld + 1, .spokenTLD)
+            && text.tokens[tld + 1].spaceBefore
+        {
+            last = tld + 1
+        }
+        // "com" says it plainly; a country ending ("de", "pl") must close the phrase.
+        let closes = !text.isWord(last + 1) || text.tokens[last + 1].lineBreakBefore
+        guard text.has(tld, .genericTLD) || closes else { return nil }
+        return isIntroducedAsSite(text, before: name) ? last : nil
+    }
+
+    /// Whether a site, shop or catalogue is named, or a visit asked for, up to four words before `index` in
+    /// the same sentence: "my website is", "visit", "il catalogo completo è su", "meine Seite:".
+    private func isIntroducedAsSite(_ text: ContactDetailText, before index: Int) -> Bool {
+        var position = index - 1
+        var words = 0
+        while position >= 0 && words < 5 && !text.isBoundary(position)
+            && !text.tokens[position + 1].lineBreakBefore
+        {
+            if text.isWord(position) {
+                if isSiteWord(text, position) { return true }
+                words += 1
+            }
+            position -= 1
+        }
+        return false
+    }
+
+    /// "site", "website", "shop", "Seite", "tienda", "sito", "sklep", "catalogo", "visit": a word that names
+    /// or points to a place on the web.
+    private func isSiteWord(_ text: ContactDetailText, _ index: Int) -> Bool {
+        for word in Self.siteWords where text.keyEquals(index, word) { return true }
+        return false
+    }
+
+    private static let siteWords: [StaticString] = [
+        "site", "website", "webshop", "shop", "store", "blog", "catalogue", "catalog", "catalogo",
+        "katalog",
+        "seite", "webseite", "homepage", "tienda", "sitio", "página", "pagina", "sito", "negozio",
+        "boutique",
+        "loja", "winkel", "sklep", "strona", "stronie", "sitem", "sitemiz", "visit", "visita",
+        "visitez",
+        "besuch", "besuche", "odwiedź", "odwiedz", "bezoek", "portfolio",
+    ]
+
+    /// "amazon.de", "ikea.com", "ebay.co.uk": a big marketplace or retailer, named where something was bought
+    /// or seen. Without a path it is contact only when the writer calls it theirs ("my listing on ebay.co.uk",
+    /// "find me on etsy.com").
+    private func isRetailerNamedInPassing(
+        _ text: ContactDetailText, name: Int, start: Int, path: Bool
+    ) -> Bool {
+        guard !path, text.isWord(name), isRetailer(text, name) else { return false }
+        var position = start - 1
+        var words = 0
+        while position >= 0 && words < 3 && !text.isBoundary(position) {
+            if text.has(position, [.possessive, .objectPronoun]) || text.keyEquals(position, "our") {
+                return false
+            }
+            if text.isWord(position) { words += 1 }
+            position -= 1
+        }
+        return true
+    }
+
+    private func isRetailer(_ text: ContactDetailText, _ index: Int) -> Bool {
+        for word in Self.retailers where text.keyEquals(index, word) { return true }
+        return false
+    }
+
+    /// Marketplaces and retailers big enough to be where anyone buys or sees things.
+    private static let retailers: [StaticString] = [
+        "amazon", "ebay", "ikea", "etsy", "allegro", "zalando", "aliexpress", "alibaba", "otto",
+        "mediamarkt",
+        "saturn", "walmart", "target", "bestbuy", "argos", "currys", "johnlewis", "bol", "coolblue",
+        "cdiscount",
+        "fnac", "darty", "decathlon", "asos", "temu", "shein", "wish", "vinted", "olx", "wallapop",
+        "leboncoin",
+        "kleinanzeigen", "marktplaats", "subito", "idealo", "elcorteingles", "trendyol", "hepsiburada",
+        "apple",
+        "samsung", "zara", "hm", "lidl", "aldi", "tesco", "costco", "wayfair", "homedepot", "lowes",
+    ]
 
     /// A link shortener with its dot left out, "tinyurl com / 4bx9kz7p" or "bit ly 3xKq9Lm": the short
     /// names need the code after them, the long ones ("tinyurl", "shorturl") say enough on their own.
@@ -156,14 +267,18 @@ struct WebAddressScanner {
                 name -= 1
             }
             var first = name
-            while first > 0 && top - first < 6 && connectors[first - 1].isObfuscated == connector.isObfuscated {
+            while first > 0 && top - first < 6
+                && connectors[first - 1].isObfuscated == connector.isObfuscated
+            {
                 first -= 1
             }
             let www = text.has(labels[first].first, .www)
             let pathEnd = text.pathEnd(after: tld.last)
             if accepts(
                 text, name: labels[name], tld: tld.first, connector: connector, www: www,
-                path: pathEnd != nil)
+                path: pathEnd != nil),
+                !isRetailerNamedInPassing(
+                    text, name: labels[name].first, start: labels[first].first, path: pathEnd != nil)
             {
                 let nameToken = labels[name].first
                 let messaging =
@@ -171,7 +286,8 @@ struct WebAddressScanner {
                     && (text.tokens[nameToken].keyLength >= 3 || text.keyEquals(tld.first, "me"))
                 matches.append(
                     ContactDetailMatch(
-                        start: text.tokens[labels[first].first].start, end: text.tokens[pathEnd ?? tld.last].end,
+                        start: text.tokens[labels[first].first].start,
+                        end: text.tokens[pathEnd ?? tld.last].end,
                         kind: messaging ? .handle : .web))
                 consumed = max(consumed, pathEnd ?? tld.last)
                 top = first - 1
@@ -183,28 +299,38 @@ struct WebAddressScanner {
     }
 
     private func accepts(
-        _ text: ContactDetailText, name: Label, tld: Int, connector: ContactDetailText.Connector, www: Bool,
+        _ text: ContactDetailText, name: Label, tld: Int, connector: ContactDetailText.Connector,
+        www: Bool,
         path: Bool
     ) -> Bool {
         if www { return true }
         let nameToken = text.tokens[name.first]
         guard nameToken.letters > 0 || name.last > name.first else { return false }
         switch connector {
-        case .tight where !path && name.first == name.last && isFrameworkName(text, name.first, tld: tld):
+        case .tight
+        where !path && name.first == name.last && isFrameworkName(text, name.first, tld: tld):
             return false
         case .tight:
             if text.has(tld, .wordlikeTLD) {
-                return path || (name.first == name.last && text.has(name.first, [.shortener, .messagingHost]))
+                if path || (name.first == name.last && text.has(name.first, [.shortener, .messagingHost])) {
+                    return true
+                }
+                // "arredi-vintage.it", or a site named just before ("il mio sito: ceramiche.it"): a country
+                // ending that is also a word, written in lowercase as addresses are.
+                let lowercase = text.tokens[tld].capitals == 0
+                return lowercase && (name.last > name.first || isIntroducedAsSite(text, before: name.first))
             }
             // One-letter names are real only under the big generic domains (x.com); "e.g" is not one.
-            return path || nameToken.keyLength >= 2 || name.last > name.first || text.has(tld, .genericTLD)
+            return path || nameToken.keyLength >= 2 || name.last > name.first
+                || text.has(tld, .genericTLD)
         case .bracketed:
             return !text.has(tld, .wordlikeTLD) || path
         case .foreign:
             // "moebel-schmidt punkt de", "tienda punto es"; but Spanish "mi punto es que…" is a sentence.
             guard text.has(tld, [.genericTLD, .spokenTLD]) else { return false }
             // French "point de vente", Spanish "punto de encuentro": "de" is "of" when a word follows it.
-            if text.keyEquals(tld, "de") && !path && text.isWord(tld + 1) && !text.tokens[tld + 1].lineBreakBefore
+            if text.keyEquals(tld, "de") && !path && text.isWord(tld + 1)
+                && !text.tokens[tld + 1].lineBreakBefore
                 && text.tokens[tld + 1].letters > 0
             {
                 return false
@@ -217,7 +343,8 @@ struct WebAddressScanner {
             // "dot" in a sentence ("polka dot art").
             return nameToken.keyLength >= 6 && !text.has(name.first, .commonWord)
         case .spoken, .spaced:
-            guard text.has(tld, .spokenTLD), !text.has(name.first, .commonWord) || name.last > name.first else {
+            guard text.has(tld, .spokenTLD), !text.has(name.first, .commonWord) || name.last > name.first
+            else {
                 return false
             }
             return nameToken.keyLength >= (connector == .spaced ? 3 : 2) || name.last > name.first

@@ -16,7 +16,12 @@ import Testing
 /// - `contact-details-blind-3.jsonl`: 300 messages by a third writer who saw neither the rules nor
 ///   the other sets, kept outside the project until the rules above were done and measured once
 ///   (P 0.985 R 0.914): the honest figure (docs/moderation.md). Its misses have since been studied and
-///   fixed as families too, so it is a studied set now; the next honest figure needs a new sealed set.
+///   fixed as families too, so it is a studied set now.
+/// - `contact-details-blind-4.jsonl`: 300 messages by a fourth writer, measured once with the rules as
+///   they were (P 0.978 R 0.918), the honest figure; studied since, like blind-3. The next honest
+///   figure needs a new sealed set.
+/// Lines that asked for the other person's number, email or messenger, or named a big retailer's domain
+/// in passing, were relabelled to the project's labelling convention (docs/moderation.md).
 @Suite("Contact details in labelled messages")
 struct ContactDetailCorpusTests {
     struct Line: Decodable {
@@ -34,14 +39,17 @@ struct ContactDetailCorpusTests {
         var misclassified: [String] = []
 
         var precision: Double {
-            truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives)
+            truePositives + falsePositives == 0
+                ? 1 : Double(truePositives) / Double(truePositives + falsePositives)
         }
         var recall: Double {
-            truePositives + falseNegatives == 0 ? 1 : Double(truePositives) / Double(truePositives + falseNegatives)
+            truePositives + falseNegatives == 0
+                ? 1 : Double(truePositives) / Double(truePositives + falseNegatives)
         }
         var summary: String {
             String(
-                format: "TP %d FP %d FN %d TN %d, precision %.3f, recall %.3f", truePositives, falsePositives,
+                format: "TP %d FP %d FN %d TN %d, precision %.3f, recall %.3f", truePositives,
+                falsePositives,
                 falseNegatives, trueNegatives, precision, recall)
         }
 
@@ -60,7 +68,8 @@ struct ContactDetailCorpusTests {
     }
 
     static func lines(_ file: String) throws -> [Line] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(file)
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            file)
         let decoder = JSONDecoder()
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
             try decoder.decode(Line.self, from: Data($0.utf8))
@@ -72,7 +81,8 @@ struct ContactDetailCorpusTests {
         let detector = ContactDetailDetector()
         var scores: [String: Score] = [:]
         for line in try lines(file) {
-            scores[line.split, default: Score()].add(line, found: detector.containsContactDetails(line.text))
+            scores[line.split, default: Score()].add(
+                line, found: detector.containsContactDetails(line.text))
         }
         for (split, score) in scores.sorted(by: { $0.key < $1.key }) {
             print("contact details, \(split): \(score.summary)")
@@ -90,8 +100,9 @@ struct ContactDetailCorpusTests {
         #expect(lines.allSatisfy { $0.contact == ($0.kind != nil) })
         #expect(Set(lines.map(\.split)) == ["dev", "holdout"])
         for file in [
-            "contact-details-blind-a.jsonl", "contact-details-blind-b.jsonl", "contact-details-blind-2.jsonl",
-            "contact-details-blind-3.jsonl",
+            "contact-details-blind-a.jsonl", "contact-details-blind-b.jsonl",
+            "contact-details-blind-2.jsonl",
+            "contact-details-blind-3.jsonl", "contact-details-blind-4.jsonl",
         ] {
             let blind = try Self.lines(file)
             #expect(blind.count >= 100 && blind.allSatisfy { $0.contact == ($0.kind != nil) }, "\(file)")
@@ -113,13 +124,13 @@ struct ContactDetailCorpusTests {
     /// blind-b and blind-2 are studied sets now: their misses were fixed as families of evasion, not line
     /// by line, and they are no longer a measure of unseen text. These floors, at the figures after that
     /// study, catch a change that makes the detector worse on them. The misses left in blind-2 are riddles
-    /// ("the price of the lamp followed by 555 0148", "kik / line / whatever u use: …") and one line labelled
-    /// against the house rule that "do you have Telegram?" invites.
+    /// ("the price of the lamp followed by 555 0148", "kik / line / whatever u use: …"); its line asking
+    /// "do you have Telegram?" is labelled contact now, as the labelling convention says.
     @Test func theStudiedBlindSetsDoNotRegress() throws {
         let b = try #require(try Self.score("contact-details-blind-b.jsonl")["blind-b"])
         let second = try #require(try Self.score("contact-details-blind-2.jsonl")["blind-2"])
         #expect(b.precision >= 1.0 && b.recall >= 1.0)
-        #expect(second.precision >= 0.988 && second.recall >= 0.977)
+        #expect(second.precision >= 1.0 && second.recall >= 0.977)
     }
 
     /// blind-3 measured once, sealed, after the rules were finished: precision 0.985, recall 0.914
@@ -128,6 +139,17 @@ struct ContactDetailCorpusTests {
     /// after study), so this floor, at the studied figure, only catches a change that makes it worse.
     @Test func theSealedBlindSetDoesNotFallBelowItsFirstMeasurement() throws {
         let score = try #require(try Self.score("contact-details-blind-3.jsonl")["blind-3"])
+        #expect(score.precision >= 1.0 && score.recall >= 1.0)
+    }
+
+    /// blind-4 measured once, after blind-3's study was done: precision 0.978, recall 0.918 (TP 134, FP 3,
+    /// FN 12, TN 151). That first measurement is the honest figure. Its misses and false positives were
+    /// then studied and fixed as families (requests for contact, dotless and country-ending sites,
+    /// misspelled messengers, Turkish "yüz", "hotmail is …", opening @mentions), reaching 1.000 / 1.000,
+    /// so this floor, at the studied figure, only catches a change that makes it worse.
+    @Test func theFourthBlindSetDoesNotFallBelowItsStudiedFigure() throws {
+        let score = try #require(try Self.score("contact-details-blind-4.jsonl")["blind-4"])
+        #expect(score.precision >= 0.978 && score.recall >= 0.918, "below the first measurement")
         #expect(score.precision >= 1.0 && score.recall >= 1.0)
     }
 }

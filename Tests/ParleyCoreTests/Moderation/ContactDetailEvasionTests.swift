@@ -19,7 +19,8 @@ struct ContactDetailEvasionTests {
         #expect(flags("ring oh one six one, double four, nine hundred, five five two"))
         #expect(flags("mobile: twenty one, forty five, sixty seven, eighty nine, ninety"))
         #expect(flags("llámame: seis uno dos, treinta y cuatro, cincuenta y seis, setenta y ocho"))
-        #expect(flags("appelle-moi au zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"))
+        #expect(
+            flags("appelle-moi au zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"))
         for text in [
             "Paid five hundred for it two years ago", "Mileage is one hundred and twenty thousand",
             "Selling twenty one records, forty five rpm singles", "Price: twenty five, firm",
@@ -51,7 +52,8 @@ struct ContactDetailEvasionTests {
     }
 
     @Test func addressPunctuationInsideSpacedOutLettersIsRead() {
-        #expect(found("mail: p e t e . m o s s @ g m x . d e") == ["p e t e . m o s s @ g m x . d e|email"])
+        #expect(
+            found("mail: p e t e . m o s s @ g m x . d e") == ["p e t e . m o s s @ g m x . d e|email"])
         #expect(flags("site w w w . b i k e s . n l"))
         #expect(!flags("sizes S - M - L available"))
     }
@@ -91,7 +93,8 @@ struct ContactDetailEvasionTests {
 
     @Test func frameworkNamesAreNotWebAddresses() {
         for text in [
-            "Also selling my ASP.NET Core book", "built with ADO.NET and VB.NET", "Node.js and Vue.js, .NET 8",
+            "Also selling my ASP.NET Core book", "built with ADO.NET and VB.NET",
+            "Node.js and Vue.js, .NET 8",
         ] {
             #expect(!flags(text), "\(text)")
         }
@@ -101,7 +104,8 @@ struct ContactDetailEvasionTests {
     @Test func misspelledAndForeignMessengerNamesAreMessengers() {
         for text in [
             "escríbeme por guasap", "hablamos por wsp?", "add me on telly-gram: joe_k", "W4tsApp me",
-            "wh@tsapp me", "whats-app me", "sn@p: d4nny.k", "add me on 𝐰𝐡𝐚𝐭𝐬𝐚𝐩𝐩", "add me on wh\u{430}tsapp",
+            "wh@tsapp me", "whats-app me", "sn@p: d4nny.k", "add me on 𝐰𝐡𝐚𝐭𝐬𝐚𝐩𝐩",
+            "add me on wh\u{430}tsapp",
             "1nsta: mia.makes",
         ] {
             #expect(flags(text), "\(text)")
@@ -129,7 +133,9 @@ struct ContactDetailEvasionTests {
         #expect(!flags("Thanks @Tom for the tip"))
         #expect(flags("follow @vintagesam for more"))
         #expect(flags("@sofa_queen on insta"))
-        #expect(flags("@tina92 hi"))
+        // An "@name" opening the message addresses someone, whatever the name looks like (the labelling
+        // convention in docs/moderation.md).
+        #expect(!flags("@tina92 hi"))
     }
 
     @Test func lookalikeDigitsFromOtherScriptsAreDigits() {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import ParleyCore
 
-/// Evasion families found by studying blind-b, blind-2 and blind-3 and widened to other languages: each test
+/// Evasion families found by studying blind-b, blind-2, blind-3 and blind-4 and widened to other languages: each test
 /// covers a family, with the everyday text it must leave alone.
 @Suite("Contact detail families from the studied sets")
 struct ContactDetailStudiedFamilyTests {
@@ -20,9 +20,11 @@ struct ContactDetailStudiedFamilyTests {
         #expect(flags("reach me at +1.646.555.0142 weekdays"))
         #expect(flags("my digits r 2 1 3 - 5 5 5 - 0 1 8 8 lol"))
         for text in [
-            "price is 1500 + 200 shipping + 150 insurance", "I'll be there at 7, then 8, then 9 if needed",
+            "price is 1500 + 200 shipping + 150 insurance",
+            "I'll be there at 7, then 8, then 9 if needed",
             "it's 38, 40, 42 and 44 in stock", "he sold me three for twenty, then four more, then six",
-            "version 2.1.3.4455 firmware", "tallas: treinta y seis, treinta y ocho, cuarenta, cuarenta y dos",
+            "version 2.1.3.4455 firmware",
+            "tallas: treinta y seis, treinta y ocho, cuarenta, cuarenta y dos",
         ] {
             #expect(!flags(text), "\(text)")
         }
@@ -104,8 +106,10 @@ struct ContactDetailStudiedFamilyTests {
         #expect(flags("llama al seiscientos doce, trescientos cuarenta, quinientos sesenta"))
         #expect(flags("chiamami: trecento quaranta, seicento dodici, novecento uno"))
         for text in [
-            "sześćset złotych, ostatnia cena", "trzysta pięćdziesiąt zł, dwieście za sam stół, sto za krzesła",
-            "seiscientos cincuenta euros y trescientos por el envío", "cinquecento, seicento o settecento euro",
+            "sześćset złotych, ostatnia cena",
+            "trzysta pięćdziesiąt zł, dwieście za sam stół, sto za krzesła",
+            "seiscientos cincuenta euros y trescientos por el envío",
+            "cinquecento, seicento o settecento euro",
             "zeshonderd euro en driehonderd voor de kast",
         ] {
             #expect(!flags(text), "\(text)")
@@ -113,7 +117,8 @@ struct ContactDetailStudiedFamilyTests {
     }
 
     @Test func aDictatedNumberIsNoCaseOrPartNumber() {
-        #expect(flags("just in case the chat fails: oh seven nine one one, two three four, five six seven"))
+        #expect(
+            flags("just in case the chat fails: oh seven nine one one, two three four, five six seven"))
         #expect(flags("part one is 0151, part two 234 and the last part 56789"))
         #expect(flags("im Fall der Fälle: null eins sieben zwei, drei vier fünf, sechs sieben acht"))
         #expect(!flags("case number four five six seven eight nine one"))
@@ -192,8 +197,10 @@ struct ContactDetailStudiedFamilyTests {
     @Test func orderNumbersInMoreLanguagesAreNotPhoneNumbers() {
         for text in [
             "Numer przesyłki 2024/10/88123", "siparişim 3 gündür gelmedi, kargo takip no 1234567890",
-            "numero d'ordine 4578123690", "bestelling 4578123690 is nog niet binnen", "fattura 4578123690",
-            "dell'ordine 4500123456 non ho notizie", "código de rastreio 4578123690", "art.nr 07_700_900_123",
+            "numero d'ordine 4578123690", "bestelling 4578123690 is nog niet binnen",
+            "fattura 4578123690",
+            "dell'ordine 4500123456 non ho notizie", "código de rastreio 4578123690",
+            "art.nr 07_700_900_123",
             "2024-03-00912 is the ticket",
         ] {
             #expect(!flags(text), "\(text)")
@@ -228,7 +235,8 @@ struct ContactDetailStudiedFamilyTests {
         #expect(flags("oakbench·com"))
         #expect(flags("0.6.1.2.3.4.5.6.7.8"))
         for text in [
-            "e.g. S-M-L-X-L", "u.s.a. import", "s.i.g.n.a.l cable for the tv", "• price 45 • size M • color blue",
+            "e.g. S-M-L-X-L", "u.s.a. import", "s.i.g.n.a.l cable for the tv",
+            "• price 45 • size M • color blue",
             "12 🔸 14 🔸 16 🔸 18 sizes", "firmware 1.0.2.3", "0.5 0.7 0.9 mm leads",
         ] {
             #expect(!flags(text), "\(text)")
@@ -258,5 +266,113 @@ struct ContactDetailStudiedFamilyTests {
         #expect(!flags("posted the iphone13 on instagram yesterday"))
         #expect(!flags("bought @ 499, selling @ 350 on ebay"))
         #expect(!flags("search it on instagram, there are reviews"))
+    }
+
+    // MARK: Families from blind-4, and gaps found by probing beyond it
+
+    @Test func askingForTheOtherPersonsContactIsContact() {
+        for text in [
+            "give me your number pls", "send me ur email and I'll forward the manual", "whats ur insta",
+            "can I get your phone number?", "gib mir deine Handynummer", "was ist deine Nummer?",
+            "quel est ton numéro de téléphone ?", "dammi il tuo numero", "mi dai il tuo numero?",
+            "qual é o seu zap?", "geef me je nummer", "mag ik je nummer?",
+            "wyślij mi swój numer telefonu",
+            "numaranı verir misin?", "¿me pasas tu correo?", "c'est quoi ton numéro ?",
+        ] {
+            #expect(flags(text), "\(text)")
+        }
+        for text in [
+            "what's your order number?", "can I get the order email?", "what's your shop's return policy",
+            "send me your tracking number", "I got your email, thanks",
+            "I got your email confirmation today",
+            "please don't ask me for my number", "don't send me your number, keep it here",
+            "what's your number one tip for cleaning leather?",
+            "is your whatsapp the same as your number?",
+            "it was your email that confused me", "podaj numer zamówienia",
+            "votre numéro de commande svp",
+            "qual è il tuo numero di ordine?", "what's your phone like, any scratches?",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func aSiteIntroducedAsOnesOwnIsAnAddressEvenWithoutItsDot() {
+        #expect(flags("visit oakandpine com"))
+        #expect(flags("my website is woodturnerjoe com, no dot allowed here"))
+        #expect(flags("il mio sito: ceramiche-luz.it"))
+        #expect(flags("mein Shop: holzkunst-berlin de"))
+        #expect(flags("check my listing on ebay.co.uk"))
+        for text in [
+            "bought it from ebay.com last year", "same as on ikea.com, just cheaper",
+            "the manual is on samsung.com",
+            "visita Madrid de noche", "mi tienda es pequeña", "the website is down",
+            "visit us any time com",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func polishAndDutchInvitationsNameTheMessengerAfterTheVerb() {
+        #expect(flags("pogadajmy na messengerze"))
+        #expect(flags("laten we op whatsapp praten"))
+        #expect(flags("whatsapptan konuşalım"))
+        #expect(!flags("rozmawialiśmy o whatsappie wczoraj"))
+        #expect(!flags("op whatsapp staat een foto van de kast"))
+    }
+
+    @Test func misspelledAndStretchedMessengerNamesAreMessengers() {
+        #expect(flags("whatsaaapp?"))
+        #expect(flags("hit me up on telegarm"))
+        #expect(flags("add me on instagarm"))
+        #expect(flags("snapcht me"))
+        #expect(flags("text me on whatsap"))
+        #expect(flags("my gmaail is lena_k88"))
+        #expect(!flags("the telegram arrived this morning"))
+        #expect(!flags("soooo good, thanks"))
+        #expect(!flags("watsapp group for the building is noisy"))
+    }
+
+    @Test func turkishYuzIsAHundredOnlyInsideANumber() {
+        #expect(flags("ara: sıfır beş yüz kırk iki, yüz yirmi iki, otuz üç, yirmi dört"))
+        #expect(!flags("yüzü çok güzel, beş yıldız"))
+        #expect(!flags("beş yüz lira son fiyat"))
+        #expect(!flags("yüz yirmi lira olur mu"))
+    }
+
+    @Test func aMailServiceNamedWithTheNameGivenIsAnAddress() {
+        #expect(flags("yahoo is kate_m_1990"))
+        #expect(flags("gmail: annasmith"))
+        #expect(flags("my email is jsmith gmail"))
+        #expect(!flags("gmail is down again"))
+        #expect(!flags("my email is on gmail"))
+        #expect(!flags("hotmail is slow today, sorry for the delay"))
+    }
+
+    @Test func anAtNameOpeningTheMessageAddressesSomeone() {
+        #expect(!flags("@kasia_22 sure, saturday works"))
+        #expect(!flags("@Tom.B thanks, I'll check the size"))
+        #expect(flags("@mia_makes dm me"))
+        #expect(flags("@lena.vintage on insta"))
+        #expect(flags("@oakcraft_uk"))
+    }
+
+    @Test func theOneWayOrAnotherPlaceIsAnInvitation() {
+        #expect(flags("WA only"))
+        #expect(flags("tg only pls"))
+        #expect(flags("let's talk outside the app"))
+        #expect(flags("contact me off the platform, it's cheaper"))
+        #expect(flags("hablemos fuera de la app"))
+        #expect(flags("schreib mir außerhalb der Plattform"))
+        #expect(flags("call 1-800-FLOWERS today"))
+        #expect(flags("1-888-GET-SOFA"))
+        for text in [
+            "ships to WA only", "the cable is 1 m only", "never pay outside the app",
+            "don't talk outside the app",
+            "messages outside the app aren't protected", "drop me off at the station",
+            "800-WATT microwave",
+            "model 1-800-XL",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
     }
 }
