@@ -63,6 +63,8 @@ public struct ContactDetailDetector: Sendable {
         AccountNameScanner().scan(text, into: &matches)
         ContactRequestScanner().scan(text, into: &matches)
         OffPlatformInvitationScanner().scan(text, into: &matches)
+        ElsewhereInvitationScanner().scan(text, into: &matches)
+        ProfileSearchScanner().scan(text, into: &matches)
         return merged(matches, utf8: utf8)
     }
 

@@ -50,7 +50,21 @@ struct ContactDetailText {
         guard isWord(index) else { return false }
         let token = tokens[index]
         guard token.keyLength == word.utf8CodeUnitCount else { return false }
-        return word.withUTF8Buffer { keys[token.keyStart..<token.keyEnd].elementsEqual($0) }
+        // Compared byte by byte through pointers: a slice comparison costs more than most words take.
+        return word.withUTF8Buffer { word in
+            keys.withUnsafeBufferPointer { keys in
+                for offset in 0..<word.count where keys[token.keyStart + offset] != word[offset] { return false }
+                return true
+            }
+        }
+    }
+
+    /// Whether word `index` is spelled as one of `words`.
+    func keyIsOne(of words: [StaticString], at index: Int) -> Bool {
+        guard isWord(index) else { return false }
+        let length = tokens[index].keyLength
+        for word in words where word.utf8CodeUnitCount == length && keyEquals(index, word) { return true }
+        return false
     }
 
     /// The first byte of the folded spelling of word `index`, or 0 for anything else; a cheap test that
@@ -58,6 +72,18 @@ struct ContactDetailText {
     @inline(__always) func firstKeyByte(_ index: Int) -> UInt8 {
         guard isWord(index) else { return 0 }
         return keys[tokens[index].keyStart]
+    }
+
+    func keyHasPrefix(_ index: Int, _ prefix: StaticString) -> Bool {
+        guard isWord(index) else { return false }
+        let token = tokens[index]
+        guard token.keyLength >= prefix.utf8CodeUnitCount else { return false }
+        return prefix.withUTF8Buffer { prefix in
+            keys.withUnsafeBufferPointer { keys in
+                for offset in 0..<prefix.count where keys[token.keyStart + offset] != prefix[offset] { return false }
+                return true
+            }
+        }
     }
 
     func keyHasSuffix(_ index: Int, _ suffix: StaticString) -> Bool {

@@ -118,7 +118,7 @@ struct ContactDetailVocabulary: Sendable {
             llamame chiamami chiama escríbeme escribeme bel fax mobilnummer telefonnummer handynummer rufnummer
             tlf tlfn ph phn imessage facetime whats wa wasap guasap wsp bellen bel belt zadzwoń zadzwon
             dzwoń dzwon telefonu komórka komorka numara ara arayın arayin ligue liga ligar telemóvel telemovel
-            chamar
+            chamar telefoonnummer mobielnummer gsmnummer mobiel gsm móvil movil komórkę komorke komórki komorki
             """, .phoneContext)
         add(
             """
@@ -152,7 +152,7 @@ struct ContactDetailVocabulary: Sendable {
             anademe agrégate agregate ajoute ajoutez ajoutes contacte-moi écrivez-moi aggiungimi scrivetemi
             adicione adiciona chama fala manda escreve escreva napisz napiszcie pisz odezwij dodaj
             stuur appen voeg contacteer yaz ekle holla falar falamos conversar conversamos mande
-            porozmawiajmy pogadajmy piszmy napiszmy praten falemos chattiamo
+            porozmawiajmy pogadajmy piszmy napiszmy praten falemos chattiamo sentiamo
             """, .contactVerb)
         add(
             """
@@ -165,7 +165,7 @@ struct ContactDetailVocabulary: Sendable {
             pasamos seguir seguimos continuar wechseln continuare passiamo
             """, .movementVerb)
         add("me us mir moi mich uns nous comigo mij mnie beni", .objectPronoun)
-        add("im lets let vamos", .firstPerson)
+        add("im lets let vamos zullen", .firstPerson)
         add(
             "on via over through thru auf über ueber bei per sur par por en al na przez op pelo pela nel sul su",
             .preposition)
@@ -235,7 +235,10 @@ struct ContactDetailVocabulary: Sendable {
         add(
             """
             yaz yazın yazin ekle ekleyin ara arayın arayin ulaş ulas ulaşın ulasin konuşalım konusalim yazalım
-            yazalim praten chatten kletsen
+            yazalim praten chatten kletsen yazar yazarsın yazarsin yazarsınız yazarsiniz yazabilir yazabilirsin
+            yazabilirsiniz yazsana yazsanıza yazsaniza ulaşabilir ulasabilir ulaşabilirsin ulasabilirsin arar
+            arayabilir arayabilirsin ekler ekleyebilir ekleyebilirsin konuşabiliriz konusabiliriz yazışalım
+            yazisalim geçelim gecelim
             """,
             .trailingContactVerb)
         // "whatsapp üzerinden yaz": "over" after the messenger, before the verb.
@@ -287,7 +290,9 @@ struct ContactDetailVocabulary: Sendable {
             hotmai yahho yaho outlok outllok iclod geemail
             """, .emailProvider)
         add(
-            "email mail emailadresse mailadresse addy correo courriel maila mejl mejla eposta", .mailbox)
+            """
+            email mail emailadresse mailadresse addy correo courriel maila mejl mejla eposta mailadres emailadres
+            """, .mailbox)
         // A street address uses these words too, so they only make "kate at gmail" an address.
         add("address adresse adress direccion dirección indirizzo", .mailVerb)
         add(

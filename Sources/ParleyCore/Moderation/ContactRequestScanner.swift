@@ -3,39 +3,60 @@
 /// verir misin". The marketplace's own details ("what's your order number?", "can I get the order email?")
 /// and one's own ("I can't share my number") are not requests for contact.
 struct ContactRequestScanner {
+    /// A contact detail asked for: its kind and the words that name it ("adresse mail", "numéro de
+    /// portable", "E-Mail-Adresse").
+    private struct Noun {
+        var kind: ContactDetailKind
+        var first: Int
+        var last: Int
+    }
+
     func scan(_ text: ContactDetailText, into matches: inout [ContactDetailMatch]) {
         var index = 0
         while index < text.count {
-            // Most words name no contact detail; they are passed over on their classes alone.
-            let nouns: ContactDetailWordClass = [.numberNoun, .phoneContext, .mailbox, .platform, .weakPlatform]
-            if text.tokens[index].classes.isDisjoint(with: nouns)
-                && text.firstKeyByte(index) != UInt8(ascii: "n")
-            {
-                index += 1
-                continue
-            }
-            guard let (kind, last) = contactNoun(text, at: index), endsRequest(text, after: last),
-                let first = requestStart(text, noun: index, fullPhoneNumber: last > index && kind == .phone)
-                    ?? turkishRequestStart(text, noun: index, last: last)
+            guard mayNameContact(text, index), let noun = contactNoun(text, at: index),
+                endsRequest(text, after: noun.last, strict: isContactNoun(text, noun.first)),
+                let first = requestStart(text, noun: noun) ?? turkishRequestStart(text, noun: noun)
             else {
                 index += 1
                 continue
             }
-            let end = turkishRequestEnd(text, after: last) ?? last
+            let end = turkishRequestEnd(text, after: noun.last) ?? closingVerb(text, after: noun.last) ?? noun.last
             matches.append(
-                ContactDetailMatch(start: text.tokens[first].start, end: text.tokens[end].end, kind: kind))
+                ContactDetailMatch(start: text.tokens[first].start, end: text.tokens[end].end, kind: noun.kind))
             index = end + 1
         }
     }
 
-    // MARK: What is asked for
+    /// Most words name no contact detail; they are passed over on their classes, first letter and length
+    /// alone: only Turkish "numaranı", "mailini", "instanı" and "contact" in its languages have no class.
+    private func mayNameContact(_ text: ContactDetailText, _ index: Int) -> Bool {
+        let nouns: ContactDetailWordClass = [.numberNoun, .phoneContext, .mailbox, .platform, .weakPlatform]
+        if !text.tokens[index].classes.isDisjoint(with: nouns) { return true }
+        let length = text.tokens[index].keyLength
+        switch text.firstKeyByte(index) {
+        case UInt8(ascii: "c"), UInt8(ascii: "k"): return length >= 7 && length <= 15
+        case UInt8(ascii: "n"), UInt8(ascii: "m"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "w"),
+            UInt8(ascii: "t"), UInt8(ascii: "s"):
+            return length >= 6 && length <= 15
+        default: return false
+        }
+    }
 
-    /// The contact detail named at `index` and its last word: "number", "phone number", "numer telefonu",
-    /// "número de teléfono", "email (address)", "WhatsApp"; not "number of items" or "number one".
-    private func contactNoun(_ text: ContactDetailText, at index: Int) -> (ContactDetailKind, Int)? {
+    /// The contact detail named at `index`: "number", "phone number", "numer telefonu", "número de
+    /// teléfono", "adresse mail", "email (address)", "WhatsApp", "your mobile", "il tuo contatto"; not
+    /// "number of items" or "number one".
+    private func contactNoun(_ text: ContactDetailText, at index: Int) -> Noun? {
+        guard let (kind, last) = namedDetail(text, at: index) else { return nil }
+        return Noun(kind: kind, first: nounHead(text, index, kind: kind), last: nounTail(text, last))
+    }
+
+    /// The kind of contact the word at `index` names, and the last word of its name ("numer telefonu").
+    private func namedDetail(_ text: ContactDetailText, at index: Int) -> (ContactDetailKind, Int)? {
         let token = text.tokens[index]
         guard token.isWord, token.letters > 0 else { return nil }
-        if token.classes.contains(.numberNoun) || isYourNumber(text, index) {
+        if let kind = turkishYours(text, index) { return (kind, index) }
+        if token.classes.contains(.numberNoun) {
             guard !text.has(index, .idContext) || text.has(index, .phoneContext) else { return nil }
             return (.phone, phoneWordAfter(text, index) ?? index)
         }
@@ -50,13 +71,45 @@ struct ContactRequestScanner {
         }
         if token.classes.contains(.phoneContext) && !token.classes.contains(.contactVerb) {
             if text.has(index + 1, .numberNoun) { return (.phone, index + 1) }
-            return text.keyHasSuffix(index, "nummer") ? (.phone, index) : nil
+            let phone = text.keyHasSuffix(index, "nummer") || ContactRequestWords.contains(Self.phones, text, index)
+            return phone ? (.phone, index) : nil
         }
-        if token.classes.contains(.mailbox) {
-            let address = text.keyEquals(index + 1, "address") || text.keyEquals(index + 1, "adresse")
-            return (.email, address ? index + 1 : index)
-        }
+        if token.classes.contains(.mailbox) { return (.email, index) }
+        if isContactNoun(text, index) { return (.phone, index) }
         return nil
+    }
+
+    private static let phones = ContactRequestWords.phoneNouns
+
+    private func isContactNoun(_ text: ContactDetailText, _ index: Int) -> Bool {
+        let first = text.firstKeyByte(index)
+        guard first == UInt8(ascii: "c") || first == UInt8(ascii: "k") else { return false }
+        return ContactRequestWords.contains(ContactRequestWords.contactNouns, text, index)
+    }
+
+    /// "adresse mail", "indirizzo email", "dirección de correo", "E-Mail": the words before the noun that
+    /// belong to it.
+    private func nounHead(_ text: ContactDetailText, _ noun: Int, kind: ContactDetailKind) -> Int {
+        guard kind == .email else { return noun }
+        var head = noun
+        // "e-mailadres", "e - mail": a hyphenated "e" the tokenizer left apart.
+        if text.isSymbol(head - 1, "-") && text.keyEquals(head - 2, "e") { head -= 2 }
+        let of = text.keyEquals(head - 1, "de") || text.keyEquals(head - 1, "di")
+        let before = of ? head - 2 : head - 1
+        return ContactRequestWords.contains(ContactRequestWords.nounHeads, text, before) ? before : head
+    }
+
+    /// "email address", "E-Mail-Adresse", "correo electrónico", "contact details": the words after the noun
+    /// that belong to it.
+    private func nounTail(_ text: ContactDetailText, _ last: Int) -> Int {
+        // "il tuo contatto whatsapp".
+        if isContactNoun(text, last) && text.has(last + 1, .platform) { return last + 1 }
+        var tail = last + 1
+        if text.isSymbol(tail, "-") && text.touchesPrevious(tail) { tail += 1 }
+        guard ContactRequestWords.contains(ContactRequestWords.nounTails, text, tail),
+            !text.tokens[tail].lineBreakBefore
+        else { return last }
+        return tail
     }
 
     private func isShortMessengerName(_ text: ContactDetailText, _ index: Int) -> Bool {
@@ -73,35 +126,67 @@ struct ContactRequestScanner {
         return of && text.has(noun + 2, .phoneContext) ? noun + 2 : nil
     }
 
-    /// Turkish "numaranı", "numaranızı", "numaran": "your number" said in one word.
-    private func isYourNumber(_ text: ContactDetailText, _ index: Int) -> Bool {
-        guard text.firstKeyByte(index) == UInt8(ascii: "n"), text.tokens[index].keyLength >= 7 else { return false }
-        return text.keyEquals(index, "numaranı") || text.keyEquals(index, "numarani")
-            || text.keyEquals(index, "numaranızı")
-            || text.keyEquals(index, "numaranizi") || text.keyEquals(index, "numaran")
-            || text.keyEquals(index, "numaranız") || text.keyEquals(index, "numaraniz")
+    /// Turkish "numaranı", "mailini", "instagramını": "your number", "your email" said in one word. The stem
+    /// is compared first, which rules out every other word at once.
+    private func turkishYours(_ text: ContactDetailText, _ index: Int) -> ContactDetailKind? {
+        guard text.tokens[index].keyLength >= 6 else { return nil }
+        switch text.firstKeyByte(index) {
+        case UInt8(ascii: "n") where text.keyHasPrefix(index, "numara"):
+            return text.keyIsOne(of: Self.turkishNumbers, at: index) ? .phone : nil
+        case UInt8(ascii: "m") where text.keyHasPrefix(index, "mailin"),
+            UInt8(ascii: "e") where text.keyHasPrefix(index, "eposta"):
+            return text.keyIsOne(of: Self.turkishMails, at: index) ? .email : nil
+        case UInt8(ascii: "i") where text.keyHasPrefix(index, "insta"),
+            UInt8(ascii: "w") where text.keyHasPrefix(index, "whatsapp"),
+            UInt8(ascii: "t") where text.keyHasPrefix(index, "telegram"),
+            UInt8(ascii: "s") where text.keyHasPrefix(index, "snapin"):
+            return text.keyIsOne(of: Self.turkishMessengers, at: index) ? .handle : nil
+        default: return nil
+        }
     }
 
+    private static let turkishNumbers: [StaticString] = [
+        "numaranı", "numarani", "numaranızı", "numaranizi", "numaran", "numaranız", "numaraniz",
+    ]
+    private static let turkishMails: [StaticString] = [
+        "mailini", "mailinizi", "mailin", "mailiniz", "epostanı", "epostani", "epostanızı", "epostanizi",
+    ]
+    private static let turkishMessengers: [StaticString] = [
+        "instanı", "instani", "instagramını", "instagramini", "whatsappını", "whatsappini", "telegramını",
+        "telegramini", "snapini",
+    ]
+
     /// Whether the request ends after the noun ("your number?", "your email so I can…", "tu número y te
-    /// escribo"), rather than the noun naming something else ("your email confirmation", "your number of
-    /// items", "your number on this?", "your number one tip").
-    private func endsRequest(_ text: ContactDetailText, after last: Int) -> Bool {
+    /// escribo", "tu numero che ti chiamo", "deine Nummer geben"), rather than the noun naming something
+    /// else ("your email confirmation", "your number of items", "your number on this?", "your number one
+    /// tip").
+    /// A `strict` noun ("contact", which also names a desk or a form) must close the request itself or be
+    /// followed by "please" or "so".
+    private func endsRequest(_ text: ContactDetailText, after last: Int, strict: Bool) -> Bool {
         let next = last + 1
         guard text.isWord(next), !text.tokens[next].lineBreakBefore else { return true }
         if text.has(next, [.digit, .twoDigitNumber]) || text.tokens[next].isNumber { return false }
-        if text.keyEquals(next, "of") || text.keyEquals(next, "for") || text.keyEquals(next, "on")
-            || text.keyEquals(next, "in") || text.keyEquals(next, "de") || text.keyEquals(next, "di")
-        {
-            return false
-        }
-        return text.has(
+        if text.keyIsOne(of: Self.namingSomethingElse, at: next) { return false }
+        let ordinary = text.has(
             next, [.commonWord, .towards, .filler, .secondPerson, .objectPronoun, .numberJoiner])
-            || isPolite(text, next) || isFollowingVerb(text, next)
+        return ((ordinary || isFollowingVerb(text, next)) && !strict) || isPolite(text, next)
+            || ContactRequestWords.contains(ContactRequestWords.followers, text, next)
+            || ContactRequestWords.contains(ContactRequestWords.closingVerbs, text, next)
     }
 
-    /// "pls", "please", "bitte", "porfa".
+    /// "of", "for", "de", "do", "van": the noun names something else ("número do pedido"); "nicht": the
+    /// request is turned down.
+    private static let namingSomethingElse: [StaticString] = [
+        "of", "for", "on", "in", "de", "di", "do", "da", "du", "del", "della", "dello", "des", "van", "von",
+        "od", "nicht", "niet", "not",
+    ]
+
+    /// "pls", "please", "bitte", "porfa", "svp", "per favore", "por favor".
     private func isPolite(_ text: ContactDetailText, _ index: Int) -> Bool {
-        text.keyEquals(index, "pls") || text.keyEquals(index, "plz") || text.keyEquals(index, "please")
+        if text.keyEquals(index, "per") || text.keyEquals(index, "por") {
+            return text.keyEquals(index + 1, "favore") || text.keyEquals(index + 1, "favor")
+        }
+        return text.keyEquals(index, "pls") || text.keyEquals(index, "plz") || text.keyEquals(index, "please")
             || text.keyEquals(index, "bitte") || text.keyEquals(index, "porfa")
             || text.keyEquals(index, "svp")
             || text.keyEquals(index, "ver") || text.keyEquals(index, "verir")
@@ -111,7 +196,9 @@ struct ContactRequestScanner {
     /// Turkish puts the verb after the noun: "numaranı verir misin", "mailini at".
     private func isFollowingVerb(_ text: ContactDetailText, _ index: Int) -> Bool {
         text.keyEquals(index, "verebilir") || text.keyEquals(index, "alabilir")
-            || text.keyEquals(index, "at")
+            || text.keyEquals(index, "at") || text.keyEquals(index, "atar") || text.keyEquals(index, "atabilir")
+            || text.keyEquals(index, "gönderir") || text.keyEquals(index, "gonderir")
+            || text.keyEquals(index, "gönderebilir") || text.keyEquals(index, "gonderebilir")
             || text.keyEquals(index, "gönder") || text.keyEquals(index, "gonder")
             || text.keyEquals(index, "kaç")
             || text.keyEquals(index, "kac")
@@ -120,18 +207,47 @@ struct ContactRequestScanner {
     // MARK: Who asks
 
     /// Where the request begins: "what's your", "send me your", "can I get your", "pásame tu", "dammi il
-    /// tuo", "podaj" — or nil when the noun is not asked for, or is the writer's own.
-    private func requestStart(_ text: ContactDetailText, noun: Int, fullPhoneNumber: Bool) -> Int? {
-        var owner = noun - 1
-        if text.has(owner, .phoneContext) && text.has(noun, .numberNoun) { owner -= 1 }
+    /// tuo", "gib mir mal deine", "kannst du mir deine … geben", "podaj" — or nil when the noun is not asked
+    /// for, or is the writer's own.
+    private func requestStart(_ text: ContactDetailText, noun: Noun) -> Int? {
+        var owner = noun.first - 1
+        if text.has(owner, .phoneContext) && text.has(noun.first, .numberNoun) { owner -= 1 }
         let yours = isYours(text, owner)
         // Without "your" only a phone number said in full is asked for: "podaj numer telefonu".
-        guard yours || fullPhoneNumber else { return nil }
+        let fullPhoneNumber =
+            noun.kind == .phone && noun.last > noun.first && text.has(noun.first, [.numberNoun, .phoneContext])
+        guard yours || fullPhoneNumber else { return possessionQuestionStart(text, noun.first - 1) }
         var cue = yours ? owner - 1 : owner
         if yours && (text.has(cue, .article) || isArticle(text, cue)) { cue -= 1 }
-        if let start = questionStart(text, cue) { return isNegated(text, start) ? nil : start }
-        if let start = verbStart(text, cue) { return isNegated(text, start) ? nil : start }
-        return nil
+        if (text.has(cue, .filler) || isPolite(text, cue)) && text.has(cue - 1, .objectPronoun) { cue -= 1 }
+        let start =
+            questionStart(text, cue) ?? verbStart(text, cue)
+            ?? (yours ? closedRequestStart(text, cue, last: noun.last) : nil)
+        guard let start, !isNegated(text, start) else { return nil }
+        return start
+    }
+
+    /// "kannst du mir deine Nummer geben?", "kun je me je nummer sturen?", "kan ik je nummer krijgen?": German
+    /// and Dutch close the request with the verb; "me" or "I" stands before "your".
+    private func closedRequestStart(_ text: ContactDetailText, _ cue: Int, last: Int) -> Int? {
+        let asker =
+            text.has(cue, .objectPronoun) || text.keyEquals(cue, "ik") || text.keyEquals(cue, "ich")
+            || text.keyEquals(cue, "mij")
+        guard asker, closingVerb(text, after: last) != nil else { return nil }
+        return cue
+    }
+
+    /// The verb that closes a German or Dutch request, a "mal" or "even" allowed before it.
+    private func closingVerb(_ text: ContactDetailText, after last: Int) -> Int? {
+        var verb = last + 1
+        if text.has(verb, .filler) || text.keyEquals(verb, "bitte") { verb += 1 }
+        return ContactRequestWords.contains(ContactRequestWords.closingVerbs, text, verb) ? verb : nil
+    }
+
+    /// Polish "jaki masz numer?", "jaki masz mail?": a question word and "have" before the noun.
+    private func possessionQuestionStart(_ text: ContactDetailText, _ verb: Int) -> Int? {
+        guard text.keyEquals(verb, "masz") || text.keyEquals(verb, "macie") else { return nil }
+        return ContactRequestWords.contains(ContactRequestWords.questions, text, verb - 1) ? verb - 1 : nil
     }
 
     /// Italian and Portuguese put an article before "your": "il tuo", "la tua", "o seu", "a sua".
@@ -142,17 +258,8 @@ struct ContactRequestScanner {
 
     /// "your", "ur", "tu", "ton", "deine", "tuo", "seu", "je", "twój", "swój": the other person's.
     private func isYours(_ text: ContactDetailText, _ index: Int) -> Bool {
-        guard text.isWord(index) else { return false }
-        for word in Self.yours where text.keyEquals(index, word) { return true }
-        return false
+        ContactRequestWords.contains(ContactRequestWords.yours, text, index)
     }
-
-    private static let yours: [StaticString] = [
-        "your", "ur", "yr", "tu", "ton", "ta", "votre", "deine", "dein", "deiner", "tuo", "tua", "seu",
-        "sua",
-        "teu", "je", "jouw", "twój", "twoj", "twoje", "twojego", "swój", "swoj", "swoje", "swojego",
-        "senin",
-    ]
 
     /// "what's your", "what is your", "quel est ton", "cuál es tu", "qual è il tuo", "was ist deine", "jaki
     /// jest twój", "c'est quoi ton": a question asking what it is. Returns the question word.
@@ -164,14 +271,8 @@ struct ContactRequestScanner {
         if text.isSymbol(word, "'") { word -= 1 }
         // English "was" is no question: "it was your email" tells; German "was ist deine Nummer" asks.
         if text.keyEquals(word, "was") { return linked ? word : nil }
-        for question in Self.questions where text.keyEquals(word, question) { return word }
-        return nil
+        return ContactRequestWords.contains(ContactRequestWords.questions, text, word) ? word : nil
     }
-
-    private static let questions: [StaticString] = [
-        "whats", "what", "wats", "wat", "was", "quel", "quelle", "qual", "cuál", "cual", "jaki", "jaka",
-        "jakie",
-    ]
 
     /// "send me your", "give me ur", "can I get your", "pásame tu", "mi dai il tuo", "gib mir deine", "geef me
     /// je", "podaj": a verb asking to be given it. Returns where the request begins.
@@ -182,6 +283,10 @@ struct ContactRequestScanner {
         if pronounAfter { verb -= 1 }
         if text.isSymbol(verb, "-") && text.touchesPrevious(verb) { verb -= 1 }
         guard text.isWord(verb) else { return nil }
+        if ContactRequestWords.contains(ContactRequestWords.elidedGivingVerbs, text, verb) { return verb }
+        if text.keyEquals(verb, "have") && text.has(verb - 1, .objectPronoun) && text.keyEquals(verb - 2, "let") {
+            return verb - 2  // "let me have your number"
+        }
         if text.keyEquals(verb, "get") || text.keyEquals(verb, "have") || text.keyEquals(verb, "ask") {
             return text.keyEquals(verb - 1, "i") && isAsking(text, verb - 2) ? verb - 2 : nil
         }
@@ -201,19 +306,8 @@ struct ContactRequestScanner {
     /// A verb that asks for something to be handed over, in any of the languages the detector reads.
     private func isGivingVerb(_ text: ContactDetailText, _ index: Int) -> Bool {
         if text.has(index, .contactVerb) && !text.has(index, [.phoneContext, .mailbox]) { return true }
-        for verb in Self.givingVerbs where text.keyEquals(index, verb) { return true }
-        return false
+        return ContactRequestWords.contains(ContactRequestWords.givingVerbs, text, index)
     }
-
-    private static let givingVerbs: [StaticString] = [
-        "give", "gimme", "share", "leave", "pass", "tell", "send", "drop", "dm", "text", "pásame",
-        "pasame", "dame",
-        "pasas", "das", "envíame", "enviame", "déjame", "dejame", "dejas", "gib", "gebt", "sende",
-        "donne",
-        "donnez", "dammi", "dai", "passami", "lasciami", "passa", "dá", "da", "geef", "podaj", "daj",
-        "podeślij",
-        "podeslij", "wyślij", "wyslij", "prześlij", "przeslij", "zostaw",
-    ]
 
     /// Whether the verb at `index` is said as a request: it opens the phrase, or follows "please", "just",
     /// "can you", "could u".
@@ -222,7 +316,7 @@ struct ContactRequestScanner {
         if before < 0 || !text.isWord(before) || text.tokens[index].lineBreakBefore { return true }
         return text.has(before, .secondPerson) || isPolite(text, before)
             || text.keyEquals(before, "just")
-            || text.keyEquals(before, "pls")
+            || ContactRequestWords.contains(ContactRequestWords.modals, text, before)
     }
 
     /// "don't send me your number", "never give out your email": a request turned down.
@@ -247,14 +341,17 @@ struct ContactRequestScanner {
 
     // MARK: Turkish
 
-    /// "numaranı verir misin", "numaranı alabilir miyim": the one-word "your number" and the verb after it.
-    private func turkishRequestStart(_ text: ContactDetailText, noun: Int, last: Int) -> Int? {
-        guard isYourNumber(text, noun), turkishRequestEnd(text, after: last) != nil else { return nil }
-        return text.has(noun - 1, .idContext) ? nil : noun
+    /// "numaranı verir misin", "mailini at", "instanı verir misin": the one-word "your number" and the verb
+    /// after it.
+    private func turkishRequestStart(_ text: ContactDetailText, noun: Noun) -> Int? {
+        guard turkishYours(text, noun.first) != nil, turkishRequestEnd(text, after: noun.last) != nil else {
+            return nil
+        }
+        return text.has(noun.first - 1, .idContext) ? nil : noun.first
     }
 
     private func turkishRequestEnd(_ text: ContactDetailText, after last: Int) -> Int? {
-        guard isYourNumber(text, last) else { return nil }
+        guard turkishYours(text, last) != nil else { return nil }
         if text.keyEquals(last + 1, "ne") || text.keyEquals(last + 1, "kaç")
             || text.keyEquals(last + 1, "kac")
         {

@@ -81,7 +81,10 @@ struct EmailAddressScanner {
         let domainStart = last + 1
         guard let firstLabelEnd = text.labelEnd(from: domainStart) else { return nil }
         if marker == .tight && !text.touchesPrevious(domainStart) { return nil }
-        if marker == .word && text.has(domainStart, .commonWord) { return nil }
+        // "pierre point dupont at free point fr": a local part spelled with dot words is an address's, whatever
+        // the domain's name.
+        let spelled = marker == .word && hasSpelledDot(text, from: localStart, to: localLast)
+        if marker == .word && text.has(domainStart, .commonWord) && !spelled { return nil }
         let provider = firstLabelEnd == domainStart && text.has(domainStart, .emailProvider)
         if marker == .hash && !provider { return nil }
 
@@ -95,7 +98,8 @@ struct EmailAddressScanner {
             labels += 1
             labelLast = end
             if next == end && text.has(next, .tld)
-                && (provider || acceptsTLD(text, next, connector: connector, marker: marker))
+                && (provider || acceptsTLD(text, next, connector: connector, marker: marker)
+                    || (spelled && connector != .tight && text.tokens[next].keyLength <= 3))
             {
                 domainEnd = end
             }
@@ -103,7 +107,7 @@ struct EmailAddressScanner {
         // With the plain word "at", only a mail provider or the words around make it an address: "bought it
         // at yahoo" and "find more at oakandpine.com" are not (the web scanner takes the latter).
         let cued =
-            provider || text.looksLikeHandle(localStart, localLast)
+            provider || spelled || text.looksLikeHandle(localStart, localLast)
             || mentionsMail(text, before: localStart)
         if let domainEnd, marker != .word || cued { return (localStart, domainEnd) }
         guard provider && marker != .hash else { return nil }
@@ -164,6 +168,13 @@ struct EmailAddressScanner {
             index -= 1
         }
         return nil
+    }
+
+    /// Whether the local part between `first` and `last` has a dot said as a word ("pierre point dupont").
+    private func hasSpelledDot(_ text: ContactDetailText, from first: Int, to last: Int) -> Bool {
+        guard first < last else { return false }
+        for index in first...last where text.has(index, [.dotWord, .foreignDotWord]) { return true }
+        return false
     }
 
     /// Whether "email", "mail me", "write to" or the like comes shortly before `index`.

@@ -471,7 +471,9 @@ struct MessagingHandleScanner {
             while index >= 0 && words < 4 && (text.isWord(index) || isHyphenInWord(text, index)) {
                 if text.has(index, .possessionQuestion) {
                     asks = true
-                    let atStart = index == 0 || text.isBoundary(index - 1) || text.isSymbol(index - 1, ".")
+                    let atStart =
+                        index == 0 || text.isBoundary(index - 1) || text.isSymbol(index - 1, ".")
+                        || text.isSymbol(index - 1, "¿")
                     if atStart { you = true }
                 }
                 if text.has(index, .secondPerson) { you = true }

@@ -157,6 +157,33 @@ struct WebAddressScanner {
         return false
     }
 
+    /// "trovi tutto su artigianatoluca.it", "auf holzkunst.at": a site after "on", "su", "auf", "sur", "op",
+    /// "na", "em", "dal", whose country ending is also a word. The name is long (seven letters or more, not
+    /// "tutto.it") and the ending closes the phrase, as a sentence run together at its full stop ("on
+    /// sunday.no problem") does not.
+    private func isPlacedSite(_ text: ContactDetailText, name: Int, tld: Int) -> Bool {
+        guard text.keyIsOne(of: Self.placingWords, at: name - 1),
+            text.keyIsOne(of: Self.placedEndings, at: tld), text.tokens[name].keyLength >= 7
+        else { return false }
+        return isNamedSite(text, name: name, tld: tld)
+    }
+
+    /// A name of five letters or more that is no everyday word, and an ending that closes the phrase.
+    private func isNamedSite(_ text: ContactDetailText, name: Int, tld: Int) -> Bool {
+        guard text.tokens[name].keyLength >= 5, !text.has(name, [.commonWord, .possessive, .article]),
+            text.tokens[tld].keyLength <= 3, text.tokens[tld].capitals == 0
+        else { return false }
+        return !text.isWord(tld + 1) || text.tokens[tld + 1].lineBreakBefore
+    }
+
+    private static let placingWords: [StaticString] = [
+        "su", "sul", "sulla", "dal", "dalla", "on", "at", "auf", "bei", "sur", "en", "op", "na", "em", "via",
+        "unter", "from", "von", "da",
+    ]
+
+    /// Country endings that are also words, but never end a sentence run together with the next one.
+    private static let placedEndings: [StaticString] = ["it", "at", "be", "me", "is", "tv", "ly", "fm", "ai"]
+
     /// "site", "website", "shop", "Seite", "tienda", "sito", "sklep", "catalogo", "visit": a word that names
     /// or points to a place on the web.
     private func isSiteWord(_ text: ContactDetailText, _ index: Int) -> Bool {
@@ -318,16 +345,23 @@ struct WebAddressScanner {
                 // "arredi-vintage.it", or a site named just before ("il mio sito: ceramiche.it"): a country
                 // ending that is also a word, written in lowercase as addresses are.
                 let lowercase = text.tokens[tld].capitals == 0
-                return lowercase && (name.last > name.first || isIntroducedAsSite(text, before: name.first))
+                return lowercase
+                    && (name.last > name.first || isIntroducedAsSite(text, before: name.first)
+                        || isPlacedSite(text, name: name.first, tld: tld))
             }
             // One-letter names are real only under the big generic domains (x.com); "e.g" is not one.
             return path || nameToken.keyLength >= 2 || name.last > name.first
                 || text.has(tld, .genericTLD)
         case .bracketed:
-            return !text.has(tld, .wordlikeTLD) || path
+            // "pelletteriarossi [punto] it": a bracketed dot is never a sentence's, so a long name and an
+            // ending that closes the phrase are enough.
+            return !text.has(tld, .wordlikeTLD) || path || isNamedSite(text, name: name.first, tld: tld)
         case .foreign:
             // "moebel-schmidt punkt de", "tienda punto es"; but Spanish "mi punto es que…" is a sentence.
-            guard text.has(tld, [.genericTLD, .spokenTLD]) else { return false }
+            // Any other country ending ("negozio punto it", "loja ponto pt") must close the phrase.
+            guard text.has(tld, [.genericTLD, .spokenTLD]) else {
+                return isNamedSite(text, name: name.first, tld: tld)
+            }
             // French "point de vente", Spanish "punto de encuentro": "de" is "of" when a word follows it.
             if text.keyEquals(tld, "de") && !path && text.isWord(tld + 1)
                 && !text.tokens[tld + 1].lineBreakBefore

@@ -4,7 +4,7 @@ import Testing
 @testable import ParleyCore
 
 /// Message-level precision and recall of ``ContactDetailDetector`` on labelled messages, printed on
-/// every run. Five sets, told apart by how much the rules have seen of them (docs/moderation.md):
+/// every run. Seven sets, told apart by how much the rules have seen of them (docs/moderation.md):
 /// - `contact-details-corpus.jsonl`: the detector author's own, written before the rules; its
 ///   `holdout` third was not looked at while tuning, but its author wrote the rules too.
 /// - `contact-details-blind-a.jsonl`: written by someone who never saw the rules; its misses were
@@ -20,6 +20,8 @@ import Testing
 /// - `contact-details-blind-4.jsonl`: 300 messages by a fourth writer, measured once with the rules as
 ///   they were (P 0.978 R 0.918), the honest figure; studied since, like blind-3. The next honest
 ///   figure needs a new sealed set.
+/// - `contact-details-blind-5.jsonl`: 300 messages by a fifth writer told the labelling conventions,
+///   measured once with the rules as they were (P 1.000 R 0.890), the honest figure; studied since.
 /// Lines that asked for the other person's number, email or messenger, or named a big retailer's domain
 /// in passing, were relabelled to the project's labelling convention (docs/moderation.md).
 @Suite("Contact details in labelled messages")
@@ -103,6 +105,7 @@ struct ContactDetailCorpusTests {
             "contact-details-blind-a.jsonl", "contact-details-blind-b.jsonl",
             "contact-details-blind-2.jsonl",
             "contact-details-blind-3.jsonl", "contact-details-blind-4.jsonl",
+            "contact-details-blind-5.jsonl",
         ] {
             let blind = try Self.lines(file)
             #expect(blind.count >= 100 && blind.allSatisfy { $0.contact == ($0.kind != nil) }, "\(file)")
@@ -150,6 +153,18 @@ struct ContactDetailCorpusTests {
     @Test func theFourthBlindSetDoesNotFallBelowItsStudiedFigure() throws {
         let score = try #require(try Self.score("contact-details-blind-4.jsonl")["blind-4"])
         #expect(score.precision >= 0.978 && score.recall >= 0.918, "below the first measurement")
+        #expect(score.precision >= 1.0 && score.recall >= 1.0)
+    }
+
+    /// blind-5 measured once, after blind-4's study was done: precision 1.000, recall 0.890 (TP 129, FP 0,
+    /// FN 16, TN 155). That first measurement is the honest figure. Its misses were then studied and fixed
+    /// as families (requests for contact in nine languages, invitations to go on elsewhere or to call
+    /// instead, sites after a preposition or with a worded dot, fully spelled addresses, profiles looked up
+    /// by name), reaching 1.000 / 1.000, so this floor, at the studied figure, only catches a change that
+    /// makes it worse.
+    @Test func theFifthBlindSetDoesNotFallBelowItsStudiedFigure() throws {
+        let score = try #require(try Self.score("contact-details-blind-5.jsonl")["blind-5"])
+        #expect(score.precision >= 1.0 && score.recall >= 0.890, "below the first measurement")
         #expect(score.precision >= 1.0 && score.recall >= 1.0)
     }
 }

@@ -239,6 +239,15 @@ struct ContactDetailDetectorTests {
             String(repeating: "waaaaatsap ", count: 9_000), String(repeating: "@a_1 b ", count: 14_000),
             String(repeating: "beş yüz ", count: 10_000),
             String(repeating: "hotmail is a_b ", count: 6_000),
+            String(repeating: "gib mir mal deine ", count: 5_500),
+            String(repeating: "kannst du mir deine Nummer geben ", count: 3_000),
+            String(repeating: "su artigianatoluca.it ", count: 4_500),
+            String(repeating: "negozio punto it [punto] ", count: 4_000),
+            String(repeating: "pierre point dupont at free point ", count: 3_000),
+            String(repeating: "fb messenger? search Anna Kowalski ", count: 3_000),
+            String(repeating: "call me instead ", count: 6_000),
+            String(repeating: "mi lasci il tuo contatto adresse mail ", count: 2_700),
+            String(repeating: "numaranı mailini instanı ", count: 4_000),
         ]
         let clock = ContinuousClock()
         for text in hostile {

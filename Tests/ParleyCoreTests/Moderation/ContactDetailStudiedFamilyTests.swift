@@ -2,8 +2,8 @@ import Testing
 
 @testable import ParleyCore
 
-/// Evasion families found by studying blind-b, blind-2, blind-3 and blind-4 and widened to other languages: each test
-/// covers a family, with the everyday text it must leave alone.
+/// Evasion families found by studying blind-b, blind-2, blind-3, blind-4 and blind-5 and widened to other languages:
+/// each test covers a family, with the everyday text it must leave alone.
 @Suite("Contact detail families from the studied sets")
 struct ContactDetailStudiedFamilyTests {
     let detector = ContactDetailDetector()
@@ -374,5 +374,126 @@ struct ContactDetailStudiedFamilyTests {
         ] {
             #expect(!flags(text), "\(text)")
         }
+    }
+
+    // MARK: Families from blind-5, widened across the nine languages (none of these lines is from blind-5)
+
+    @Test func requestsForContactAreReadInNineLanguages() {
+        for text in [
+            // English: give/send/leave/pass/let me have/can I have × your/ur/u × number/cell/mobile/contact
+            "send me ur cell", "can I have ur whatsapp?", "may I get your mobile?", "give me u number",
+            "leave your contact please", "let me have your number", "whats ur mobile", "what is your cell?",
+            // German: gib/schick/kannst du mir … geben × deine/Ihre × Nummer/Handynummer/E-Mail-Adresse
+            "schick mir mal deine Handynummer", "gib mir bitte deine E-Mail",
+            "können Sie mir Ihre E-Mail-Adresse senden?", "wie ist deine Handynummer?",
+            "kannst du mir deine Nummer schicken?", "was ist Ihre Telefonnummer?",
+            // French: donne/envoie/laisse/passe × ton/votre × numéro/portable/adresse mail/contact
+            "peux-tu me donner ton numéro de portable ?", "tu peux m'envoyer ton adresse mail ?",
+            "laisse-moi ton numéro et je te rappelle", "vous pouvez me donner votre numéro ?",
+            "tu me passes ton numéro ?", "donne-moi ton contact",
+            // Spanish: pasas/das/dejas/darme × tu × número/móvil/celular/correo electrónico/contacto
+            "¿me pasas tu móvil?", "¿me dejas tu celular?", "¿puedes darme tu email?",
+            "¿me puedes pasar tu número de móvil?", "déjame tu contacto", "¿me mandas tu correo electrónico?",
+            // Italian: mandi/lasci/passi/darmi × il tuo/la tua × numero/cellulare/email/contatto
+            "mi mandi il tuo numero di cellulare?", "mi lasci il tuo contatto?", "mi passi la tua mail?",
+            "puoi darmi la tua email?", "mandami il tuo numero che ti richiamo",
+            "qual è il tuo indirizzo email?",
+            // Dutch: geef/stuur/mag ik/kun je … geven × je/jouw × nummer/telefoonnummer/mailadres
+            "geef me je telefoonnummer", "stuur me je mailadres", "kun je me je nummer geven?",
+            "mag ik je e-mailadres?", "kan ik je nummer krijgen?", "wat is je telefoonnummer?",
+            // Polish: podaj/daj/możesz mi dać × swój/twój × numer/mail/kontakt
+            "możesz mi dać swój numer?", "podaj mi swój numer komórki", "daj mi swój kontakt",
+            "jaki masz numer?",
+            // Portuguese: passa/dar/manda × seu/teu × número/celular/email/zap
+            "pode me dar seu email?", "qual é o seu celular?", "me manda teu zap",
+            // Turkish: numaranı/mailini/instanı × verir misin/atar mısın
+            "mailini atar mısın?", "instanı verir misin?",
+        ] {
+            #expect(flags(text), "\(text)")
+        }
+        for text in [
+            "can you give me your opinion?", "send me your address for delivery", "what's your order number?",
+            "your number of items is wrong", "el número de pedido es 4471", "can you send me your invoice?",
+            "give me your best price", "tell me your size and colour", "can I have your address for shipping?",
+            "donne-moi ton avis", "tu peux me donner ton adresse pour la livraison ?", "laisse-moi ton avis",
+            "dame tu mejor precio", "¿me mandas tu dirección de envío?", "dame tu número de talla",
+            "dammi il tuo parere", "mi lasci il tuo indirizzo di spedizione?", "dammi il tuo numero di ordine",
+            "gib mir deinen besten Preis", "schick mir deine Adresse für den Versand",
+            "kannst du mir deine IBAN geben?", "gib mir deine Nummer nicht, bleib hier im Chat",
+            "geef me je adres voor de verzending", "kun je me je maten geven?", "mag ik je naam weten?",
+            "podaj mi swój adres do wysyłki", "jaki masz rozmiar?", "me passa seu endereço",
+            "numaranı kaydettim", "instagramını beğendim", "what is your mobile model?",
+            "your mobile is in great shape", "can you leave your contact at the reception desk",
+            "send me your contact form", "il tuo cellulare ha graffi?", "ton portable est débloqué ?",
+            "ne me donne pas ton numéro", "non darmi il tuo numero", "I saved your number, thanks",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func askingWhetherTheyUseAMessengerInvitesInEveryLanguage() {
+        for text in [
+            "¿tienes whatsapp?", "hast du Insta?", "tu as snap ?", "hai telegram?", "heb je insta?",
+            "masz telegrama?", "tem insta?", "instagramın var mı?", "do u have telegram",
+        ] {
+            #expect(flags(text), "\(text)")
+        }
+        for text in [
+            "do you have it in red?", "¿tienes más fotos?", "hast du noch die Rechnung?", "hai altre foto?",
+            "tem nota fiscal?", "kutusu var mı?", "I don't have whatsapp, sorry",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func invitationsToGoOnElsewhereOrToCallInstead() {
+        for text in [
+            "zullen we via telegram verder?", "ci sentiamo su telegram?", "whatsapptan yazabilir misiniz?",
+            "can u text me instead?", "no, call me instead", "just ring me directly", "appelle-moi plutôt",
+            "mejor llámame", "chiamami direttamente", "bel me liever", "ruf mich lieber an",
+            "zadzwoń do mnie bezpośrednio",
+        ] {
+            #expect(flags(text), "\(text)")
+        }
+        for text in [
+            "text me here instead", "don't call me directly, use the chat", "call me back when you can",
+            "email me the invoice instead of posting it", "you can message me directly here",
+            "reply to me directly in this chat",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func aSiteAfterAPrepositionOrWithAWordedDotIsAnAddress() {
+        for text in [
+            "tutto su legnoantico.it, spedizione inclusa", "tout est sur maisonbleue.fr",
+            "todo en zapatosluna.es", "alles op fietsenwinkel.nl", "wszystko na sklepmeble.pl",
+            "tudo em lojadamaria.com.br", "ordina dal sito: ceramichebianchi [punto] it", "negozio punto it",
+            "tiendaluna punto pt", "mebleklasyczne kropka pl", "boutiquebleue point fr",
+        ] {
+            #expect(flags(text), "\(text)")
+        }
+        for text in [
+            "on sunday.no problem", "see you on sunday.it was fun", "bought on amazon.it last year",
+            "I got it from amazon.it", "meet me at the station.it is near", "the point is valid", "punto it",
+        ] {
+            #expect(!flags(text), "\(text)")
+        }
+    }
+
+    @Test func anAddressWithEveryDotSpelledOutIsAnAddress() {
+        #expect(flags("mon adresse c'est marie point leroux at free point fr"))
+        #expect(flags("julia punkt meyer at web punkt de"))
+        #expect(!flags("good point at last point"))
+        #expect(!flags("that point at home point blank"))
+    }
+
+    @Test func aProfileToLookUpByNameOnAMessengerIsContact() {
+        #expect(flags("facebook? search Marta Nowak"))
+        #expect(flags("on insta search for Julie Martin"))
+        #expect(flags("fb: szukaj Anna Kowalska"))
+        #expect(!flags("I saw it on facebook, search Google Images for it"))
+        #expect(!flags("search it on instagram"))
+        #expect(!flags("instagram is down. search Anna Smith"))
     }
 }
