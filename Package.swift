@@ -103,7 +103,7 @@ let package = Package(
                 "Moderation/contact-details-corpus.jsonl", "Moderation/contact-details-blind-a.jsonl",
                 "Moderation/contact-details-blind-b.jsonl", "Moderation/contact-details-blind-2.jsonl",
                 "Moderation/contact-details-blind-3.jsonl", "Moderation/contact-details-blind-4.jsonl",
-                "Moderation/contact-details-blind-5.jsonl",
+                "Moderation/contact-details-blind-5.jsonl", "Moderation/contact-details-blind-6.jsonl",
             ]
         ),
         .testTarget(

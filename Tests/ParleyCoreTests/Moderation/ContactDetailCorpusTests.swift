@@ -4,7 +4,7 @@ import Testing
 @testable import ParleyCore
 
 /// Message-level precision and recall of ``ContactDetailDetector`` on labelled messages, printed on
-/// every run. Seven sets, told apart by how much the rules have seen of them (docs/moderation.md):
+/// every run. Eight sets, told apart by how much the rules have seen of them (docs/moderation.md):
 /// - `contact-details-corpus.jsonl`: the detector author's own, written before the rules; its
 ///   `holdout` third was not looked at while tuning, but its author wrote the rules too.
 /// - `contact-details-blind-a.jsonl`: written by someone who never saw the rules; its misses were
@@ -22,6 +22,9 @@ import Testing
 ///   figure needs a new sealed set.
 /// - `contact-details-blind-5.jsonl`: 300 messages by a fifth writer told the labelling conventions,
 ///   measured once with the rules as they were (P 1.000 R 0.890), the honest figure; studied since.
+/// - `contact-details-blind-6.jsonl`: 300 messages by a sixth writer told the same conventions, sealed
+///   until blind-5's study was done and measured once (P 0.993 R 0.959): the latest honest figure, the
+///   first to meet the goal. Its misses are listed by the tests and in the docs; not studied yet.
 /// Lines that asked for the other person's number, email or messenger, or named a big retailer's domain
 /// in passing, were relabelled to the project's labelling convention (docs/moderation.md).
 @Suite("Contact details in labelled messages")
@@ -105,7 +108,7 @@ struct ContactDetailCorpusTests {
             "contact-details-blind-a.jsonl", "contact-details-blind-b.jsonl",
             "contact-details-blind-2.jsonl",
             "contact-details-blind-3.jsonl", "contact-details-blind-4.jsonl",
-            "contact-details-blind-5.jsonl",
+            "contact-details-blind-5.jsonl", "contact-details-blind-6.jsonl",
         ] {
             let blind = try Self.lines(file)
             #expect(blind.count >= 100 && blind.allSatisfy { $0.contact == ($0.kind != nil) }, "\(file)")
@@ -166,5 +169,14 @@ struct ContactDetailCorpusTests {
         let score = try #require(try Self.score("contact-details-blind-5.jsonl")["blind-5"])
         #expect(score.precision >= 1.0 && score.recall >= 0.890, "below the first measurement")
         #expect(score.precision >= 1.0 && score.recall >= 1.0)
+    }
+
+    /// blind-6 measured once, sealed, after blind-5's study was done (commit 84eb33f): precision 0.993,
+    /// recall 0.959 (TP 141, FP 1, FN 6, TN 152), both within the goal. The floor holds that
+    /// first measurement; once its misses are studied it rises to the studied figure like the others.
+    @Test func theSixthBlindSetDoesNotFallBelowItsFirstMeasurement() throws {
+        let score = try #require(try Self.score("contact-details-blind-6.jsonl")["blind-6"])
+        #expect(score.truePositives >= 141 && score.falsePositives <= 1, "below the first measurement")
+        #expect(score.precision >= 0.98 && score.recall >= 0.95)
     }
 }
