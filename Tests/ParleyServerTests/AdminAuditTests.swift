@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import ParleyCore
 import ParleyTestSupport
@@ -169,6 +170,25 @@ struct AdminAuditTests {
             #expect(response.status.code >= 500)
             #expect(try await context.chat.chat.findSession(id: session.id) != nil)
             #expect(try await Self.entries(context, .sessionsDeleted).isEmpty)
+        }
+    }
+
+    /// An administrator's token is a sign-in like the panel's; a customer's is not an administrator's action.
+    @Test func anAdministratorsAPISignInIsRecordedAndACustomersIsNot() async throws {
+        try await AdminTestContext.run(signedIn: false) { context in
+            let customer = try await context.fixtures.user(.customer)
+            for (email, password) in [
+                (customer.email, Fixtures.password), (AdminTestContext.adminEmail, AdminTestContext.adminPassword),
+            ] {
+                let response = try await context.browser.client.executeRequest(
+                    uri: "/api/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"email":"\#(email)","password":"\#(password)"}"#))
+                #expect(response.status == .created, "\(email)")
+            }
+            let entries = try await Self.entries(context, .signIn)
+            #expect(entries.count == 1)
+            #expect(entries.first?.actorID == context.admin.id && entries.first?.summary == "API token")
+            #expect(entries.first?.clientAddress == "127.0.0.1")
         }
     }
 

@@ -18,17 +18,21 @@ public struct APITokenService: Sendable {
         self.clock = clock
     }
 
-    /// Issues a new token for `user` and returns it; only its hash is kept.
+    /// Issues a new token for `user` and returns it; only its hash is kept. With an ``AuditContext``
+    /// set (an administrator signing in to the API), the sign-in is audited in the same transaction.
     public func issue(for user: User) async throws -> String {
         let token = SecretToken.generate()
-        let now = clock().epochMilliseconds
+        let now = clock()
         try await database.write { db in
             try await db.raw(
                 """
                 INSERT INTO api_tokens (token_hash, user_id, created_at, last_used_at)
-                VALUES (\(bind: SecretToken.hash(token)), \(bind: user.id), \(bind: now), \(bind: now))
+                VALUES (\(bind: SecretToken.hash(token)), \(bind: user.id), \(bind: now.epochMilliseconds),
+                    \(bind: now.epochMilliseconds))
                 """
             ).run()
+            try await AuditLogRepository(db).appendAction(
+                .signIn, target: .user, ids: [user.id], summary: "API token", at: now)
         }
         return token
     }

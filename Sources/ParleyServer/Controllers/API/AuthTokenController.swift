@@ -46,7 +46,10 @@ struct AuthTokenController {
             error.headers[.retryAfter] = String(Int(wait.rounded(.up)))
             throw error
         }
-        let token = try await tokens.issue(for: user)
+        // An administrator signing in here is an administrator's action, audited with the token.
+        let acting =
+            user.role == .admin ? AuditContext(actor: AuditActor(user), clientAddress: context.client.address) : nil
+        let token = try await AuditContext.$current.withValue(acting) { try await tokens.issue(for: user) }
         return try APIJSON.response(Issued(token: token, user: .init(user)), status: .created)
     }
 
