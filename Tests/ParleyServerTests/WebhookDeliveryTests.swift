@@ -197,10 +197,16 @@ struct WebhookDeliveryTests {
                 let first = try #require(try await rig.deliveries().only)
                 #expect(first.state == .pending && first.lastStatus == nil)
                 #expect(first.lastError?.contains("no answer") == true)
-                rig.clock.advance(10)
-                await rig.sender.sendDue()
+                // The receiver answers every later request at once, but under the whole suite's load a
+                // 300 ms budget can still run out before the answer arrives: then that attempt fails
+                // too and the next one, a longer wait later, is tried. A few are enough.
+                for _ in 0..<5 where try await rig.deliveries().only?.state != .delivered {
+                    rig.clock.advance(120)
+                    await rig.sender.sendDue()
+                }
                 #expect(try await rig.deliveries().only?.state == .delivered)
-                #expect(receiver.requests.count == 2)
+                #expect(receiver.requests.count >= 2)
+                #expect(Set(receiver.requests.map(\.eventID)).count == 1)
             }
         }
     }
