@@ -53,8 +53,7 @@ struct OffPlatformInvitationScanner {
     }
 
     private func isSmallWord(_ text: ContactDetailText, _ index: Int) -> Bool {
-        for word in Self.smallWords where text.keyEquals(index, word) { return true }
-        return false
+        text.keyIsOne(of: Self.smallWords, at: index)
     }
 
     private static let smallWords: [StaticString] = [
@@ -64,9 +63,7 @@ struct OffPlatformInvitationScanner {
     ]
 
     private func isPlace(_ text: ContactDetailText, _ index: Int) -> Bool {
-        guard text.isWord(index) else { return false }
-        for word in Self.places where text.keyEquals(index, word) { return true }
-        return false
+        text.keyIsOne(of: Self.places, at: index)
     }
 
     private static let places: [StaticString] = [

@@ -187,8 +187,7 @@ struct WebAddressScanner {
     /// "site", "website", "shop", "Seite", "tienda", "sito", "sklep", "catalogo", "visit": a word that names
     /// or points to a place on the web.
     private func isSiteWord(_ text: ContactDetailText, _ index: Int) -> Bool {
-        for word in Self.siteWords where text.keyEquals(index, word) { return true }
-        return false
+        text.keyIsOne(of: Self.siteWords, at: index)
     }
 
     private static let siteWords: [StaticString] = [
@@ -221,8 +220,7 @@ struct WebAddressScanner {
     }
 
     private func isRetailer(_ text: ContactDetailText, _ index: Int) -> Bool {
-        for word in Self.retailers where text.keyEquals(index, word) { return true }
-        return false
+        text.keyIsOne(of: Self.retailers, at: index)
     }
 
     /// Marketplaces and retailers big enough to be where anyone buys or sees things.
