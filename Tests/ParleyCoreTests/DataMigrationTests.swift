@@ -98,7 +98,7 @@ struct DataMigrationTests {
             let event = OutgoingWebhookEvent(
                 publicID: "evt_copy", type: .messageCreated, sessionID: other.session.id, body: #"{"id":"evt_copy"}"#)
             try await WebhookDeliveryRepository(db, engine: database.engine).enqueue(
-                event, to: [endpoint.id], at: Date(), retryingFor: .seconds(60))
+                event, to: [endpoint], at: Date(), retryingFor: .seconds(60))
             try await UnreadReminderRepository(db, engine: database.engine).apply([
                 ReminderKey(sessionID: other.session.id, userID: other.vendor.id): .schedule(
                     dueAt: Date(), restart: false)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 @testable import ParleyCore
 @testable import ParleyServer
 import ParleyTestSupport
@@ -43,13 +44,15 @@ struct WebhookDeliveryTests {
             var configuration = NotificationConfiguration()
             configuration.webhookTimeout = timeout
             let logger = Logger(label: "webhooks")
+            let sender = WebhookSender(
+                database: context.database, configuration: configuration, logger: logger, clock: clock.read)
             let rig = Rig(
                 context: context, clock: clock, configuration: configuration,
                 dispatcher: OutboxDispatcher(
                     database: context.database, events: context.events, configuration: configuration,
-                    emailEnabled: false, logger: logger, clock: clock.read),
-                sender: WebhookSender(
-                    database: context.database, configuration: configuration, logger: logger, clock: clock.read),
+                    emailEnabled: false, logger: logger, clock: clock.read,
+                    handOff: { sender.accept($0, leasedUntil: $1) }),
+                sender: sender,
                 webhooks: WebhookService(database: context.database, configuration: configuration, clock: clock.read))
             try await body(rig)
             try await rig.sender.shutdown()
@@ -246,6 +249,56 @@ struct WebhookDeliveryTests {
                 _ = try await rig.context.chat.sendMessage(sessionID: second.id, senderID: other.id, body: "b")
                 try await rig.deliver()
                 #expect(receiver.requests.map { $0.data["body"] as? String ?? "" } == ["a", "b"])
+            }
+        }
+    }
+
+    @Test func theDispatcherLeasesOnlyTheDeliveriesNextInTheirSessionsOrder() async throws {
+        try await Self.run { rig in
+            _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/unused", events: "message.created")
+            let (customer, _, _, first) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            let (other, _, _, second) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            for body in ["a1", "a2"] {
+                _ = try await rig.context.chat.sendMessage(sessionID: first.id, senderID: customer.id, body: body)
+            }
+            _ = try await rig.context.chat.sendMessage(sessionID: second.id, senderID: other.id, body: "b1")
+            let handed = NIOLockedValueBox<[ClaimedWebhookDelivery]>([])
+            let dispatcher = OutboxDispatcher(
+                database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
+                emailEnabled: false, logger: Logger(label: "b"), clock: rig.clock.read,
+                handOff: { deliveries, _ in handed.withLockedValue { $0 += deliveries } })
+            while try await dispatcher.dispatchOnce() > 0 {}
+            _ = try await rig.context.chat.sendMessage(sessionID: second.id, senderID: other.id, body: "b2")
+            while try await dispatcher.dispatchOnce() > 0 {}
+            // a2 waits behind a1 in the same batch, b2 behind b1 still pending from the one before.
+            let bodies = handed.withLockedValue { $0 }.map { delivery in
+                (try? JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: Any])
+                    .flatMap { $0["data"] as? [String: Any] }?["body"] as? String
+            }
+            #expect(bodies == ["a1", "b1"])
+            #expect(try await rig.deliveries().map(\.attempts) == [1, 0, 1, 0])
+        }
+    }
+
+    @Test func aDeliveryHandedToAnInstanceThatDiedIsAttemptedOnceItsLeaseEnds() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
+                // This instance writes the delivery leased to itself and dies before attempting it.
+                let lost = OutboxDispatcher(
+                    database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
+                    emailEnabled: false, logger: Logger(label: "b"), clock: rig.clock.read, handOff: { _, _ in })
+                while try await lost.dispatchOnce() > 0 {}
+                await rig.sender.sendDue()
+                #expect(receiver.requests.isEmpty)
+                rig.clock.advance(rig.configuration.webhookTimeout.inSeconds + 31)
+                await rig.sender.sendDue()
+                #expect(receiver.requests.count == 1)
+                let delivery = try #require(try await rig.deliveries().only)
+                #expect(delivery.state == .delivered && delivery.attempts == 2)
             }
         }
     }

@@ -19,6 +19,12 @@ public struct NotificationConfiguration: Sendable, Equatable {
 
     public init() {}
 
+    /// Until when an instance that takes a delivery to attempt holds it: long enough for the
+    /// attempt to finish and its outcome to be written. Past it, another may attempt it.
+    public func webhookLease(from now: Date) -> Date {
+        now.addingTimeInterval(webhookTimeout.inSeconds + 30)
+    }
+
     /// The wait before attempt `attempt + 1` after `attempt` failed: the base doubled per failure,
     /// capped, then spread by ±20 % so that endpoints that failed together do not retry together.
     public func retryDelay(afterAttempt attempt: Int, jitter: Double = Double.random(in: 0.8...1.2)) -> Duration {

@@ -1,7 +1,8 @@
 import Foundation
 import SQLKit
 
-/// A delivery an instance has leased and is about to attempt, with all it needs to send it.
+/// A delivery an instance has leased and is about to attempt, with all it needs to send it: claimed
+/// when due, or written already leased by the instance that queued it.
 public struct ClaimedWebhookDelivery: Sendable, Equatable {
     public var id: Int64
     public var endpointID: Int64
@@ -13,6 +14,17 @@ public struct ClaimedWebhookDelivery: Sendable, Equatable {
     public var attempt: Int
     /// After this, a failure is final.
     public var giveUpAt: Date
+
+    init(id: Int64, endpoint: WebhookEndpoint, event: OutgoingWebhookEvent, attempt: Int, giveUpAt: Date) {
+        self.id = id
+        endpointID = endpoint.id
+        url = endpoint.url
+        secret = endpoint.secret
+        eventID = event.publicID
+        body = event.body
+        self.attempt = attempt
+        self.giveUpAt = giveUpAt
+    }
 
     init(row: any SQLRow) throws {
         id = try row.int64("id")

@@ -14,17 +14,24 @@ public struct WebhookDeliveryRepository: Sendable {
     }
 
     /// Writes each event with a pending delivery for each of its endpoints, in a few multi-row
-    /// statements; an event written before (same public id) is skipped. Returns how many
-    /// deliveries it made.
+    /// statements; an event written before (same public id) is skipped.
+    ///
+    /// With `leaseUntil`, a delivery that is next in its endpoint's and session's order (no earlier
+    /// one pending, none before it in `batch`) is written already leased to the caller, attempt
+    /// counted, and returned for the caller to attempt at once: it needs no claim of its own.
+    /// The others wait for ``claimDue(at:limit:leaseUntil:)`` as usual.
     @discardableResult
     public func enqueue(
-        _ batch: [(event: OutgoingWebhookEvent, endpointIDs: [Int64])], at now: Date, retryingFor window: Duration
-    ) async throws -> Int {
-        let wanted = batch.filter { !$0.endpointIDs.isEmpty }
-        guard !wanted.isEmpty else { return 0 }
+        _ batch: [(event: OutgoingWebhookEvent, endpoints: [WebhookEndpoint])], at now: Date,
+        retryingFor window: Duration, leaseUntil lease: Date? = nil
+    ) async throws -> WebhookEnqueueResult {
+        let wanted = batch.filter { !$0.endpoints.isEmpty }
+        var result = WebhookEnqueueResult()
+        guard !wanted.isEmpty else { return result }
         let nowMS = now.epochMilliseconds
         let giveUpAt = nowMS + window.milliseconds
-        var made = 0
+        // Endpoint and session pairs that already have a delivery pending, or one in this batch.
+        var queued: Set<OrderingKey> = []
         // Chunks keep SQLite's bound parameters well under its limit.
         for start in stride(from: 0, to: wanted.count, by: 500) {
             let chunk = wanted[start..<min(start + 500, wanted.count)]
@@ -45,37 +52,87 @@ public struct WebhookDeliveryRepository: Sendable {
             ).all().reduce(into: [String: Int64]()) { ids, row in
                 ids[try row.string("public_id")] = try row.int64("id")
             }
+            if lease != nil {
+                queued.formUnion(try await pendingKeys(among: chunk.filter { inserted[$0.event.publicID] != nil }))
+            }
             var deliveries: [SQLQueryString] = []
+            var leased: [OrderingKey: (event: OutgoingWebhookEvent, endpoint: WebhookEndpoint)] = [:]
             for item in chunk {
                 guard let eventID = inserted[item.event.publicID] else { continue }
-                for endpointID in item.endpointIDs {
-                    deliveries.append(
-                        """
-                        (\(bind: endpointID), \(bind: eventID), \(bind: item.event.sessionID ?? 0), 'pending', 0, \
-                        \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS))
-                        """)
+                for endpoint in item.endpoints {
+                    let key = OrderingKey(endpointID: endpoint.id, orderingKey: item.event.sessionID ?? 0)
+                    if let lease, queued.insert(key).inserted {
+                        leased[key] = (item.event, endpoint)
+                        deliveries.append(
+                            """
+                            (\(bind: endpoint.id), \(bind: eventID), \(bind: key.orderingKey), 'pending', 1, \
+                            \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS), \(bind: lease.epochMilliseconds), \(bind: nowMS))
+                            """)
+                    } else {
+                        deliveries.append(
+                            """
+                            (\(bind: endpoint.id), \(bind: eventID), \(bind: key.orderingKey), 'pending', 0, \
+                            \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS), NULL, NULL)
+                            """)
+                    }
                 }
             }
             for part in stride(from: 0, to: deliveries.count, by: 1_000) {
-                try await db.raw(
+                let rows = try await db.raw(
                     """
                     INSERT INTO webhook_deliveries (endpoint_id, event_id, ordering_key, state, attempts,
-                        next_attempt_at, give_up_at, created_at)
+                        next_attempt_at, give_up_at, created_at, lease_until, last_attempt_at)
                     VALUES \(deliveries[part..<min(part + 1_000, deliveries.count)].joined(separator: ", "))
+                    RETURNING id, endpoint_id, ordering_key, attempts
                     """
-                ).run()
+                ).all()
+                for row in rows where try row.int64("attempts") == 1 {
+                    let key = OrderingKey(
+                        endpointID: try row.int64("endpoint_id"), orderingKey: try row.int64("ordering_key"))
+                    guard let (event, endpoint) = leased[key] else { continue }
+                    result.leased.append(
+                        ClaimedWebhookDelivery(
+                            id: try row.int64("id"), endpoint: endpoint, event: event, attempt: 1,
+                            giveUpAt: Date(epochMilliseconds: giveUpAt)))
+                }
             }
-            made += deliveries.count
+            result.made += deliveries.count
         }
-        return made
+        result.leased.sort { $0.id < $1.id }
+        return result
     }
 
-    /// One event, as ``enqueue(_:at:retryingFor:)`` writes a batch.
+    /// One event, as ``enqueue(_:at:retryingFor:leaseUntil:)`` writes a batch.
     @discardableResult
     public func enqueue(
-        _ event: OutgoingWebhookEvent, to endpointIDs: [Int64], at now: Date, retryingFor window: Duration
-    ) async throws -> Int {
-        try await enqueue([(event, endpointIDs)], at: now, retryingFor: window)
+        _ event: OutgoingWebhookEvent, to endpoints: [WebhookEndpoint], at now: Date, retryingFor window: Duration
+    ) async throws -> WebhookEnqueueResult {
+        try await enqueue([(event, endpoints)], at: now, retryingFor: window)
+    }
+
+    /// An endpoint and the session (0 for none) whose deliveries go out one at a time, in order.
+    private struct OrderingKey: Hashable {
+        var endpointID: Int64
+        var orderingKey: Int64
+    }
+
+    /// Which of the batch's endpoint and session pairs have a delivery pending already
+    /// (webhook_deliveries_order_idx answers it).
+    private func pendingKeys(
+        among batch: ArraySlice<(event: OutgoingWebhookEvent, endpoints: [WebhookEndpoint])>
+    ) async throws -> Set<OrderingKey> {
+        let endpointIDs = Array(Set(batch.flatMap { $0.endpoints.map(\.id) }))
+        let sessionIDs = Array(Set(batch.map { $0.event.sessionID ?? 0 }))
+        guard !endpointIDs.isEmpty else { return [] }
+        return try await db.raw(
+            """
+            SELECT DISTINCT endpoint_id, ordering_key FROM webhook_deliveries
+            WHERE state = 'pending' AND \(engine.dialect.isOneOf("endpoint_id", endpointIDs))
+                AND \(engine.dialect.isOneOf("ordering_key", sessionIDs))
+            """
+        ).all().reduce(into: []) { keys, row in
+            keys.insert(OrderingKey(endpointID: try row.int64("endpoint_id"), orderingKey: try row.int64("ordering_key")))
+        }
     }
 
     /// Leases up to `limit` due deliveries of enabled endpoints until `leaseUntil` and counts the

@@ -57,7 +57,8 @@ public func buildApplication(
             onDispatched: {
                 webhookSender.wake()
                 reminderSender.wake()
-            }))
+            },
+            handOff: { webhookSender.accept($0, leasedUntil: $1) }))
     services.append(access.tokens)
     services.append(access.chatSwitch)
     if let limiter = access.sendLimiter { services.append(limiter) }

@@ -31,11 +31,15 @@ final class OutboxDispatcher: Service, Sendable {
     private let signal = WakeSignal()
     /// Woken once deliveries or reminders may have become due.
     private let onDispatched: @Sendable () -> Void
+    /// Takes the deliveries written already leased to this instance, and the lease's end, to attempt
+    /// them at once. Without it every delivery waits to be claimed.
+    private let handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)?
 
     init(
         database: Database, events: any ChatEventBus, configuration: NotificationConfiguration, emailEnabled: Bool,
         logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
-        onDispatched: @escaping @Sendable () -> Void = {}
+        onDispatched: @escaping @Sendable () -> Void = {},
+        handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)? = nil
     ) {
         self.database = database
         self.events = events
@@ -44,6 +48,7 @@ final class OutboxDispatcher: Service, Sendable {
         self.logger = logger
         self.clock = clock
         self.onDispatched = onDispatched
+        self.handOff = handOff
     }
 
     func run() async throws {
@@ -91,26 +96,36 @@ final class OutboxDispatcher: Service, Sendable {
     /// then only writes the rows and moves the cursor: on SQLite every write waits for the one
     /// writer, sends included, so the transaction is kept short. It checks the cursor has not moved
     /// since the plan was made, and drops deliveries to endpoints switched off meanwhile.
+    ///
+    /// With a hand-off, the deliveries that are next in their session's order are written leased
+    /// and handed over after the commit: the usual path to a receiver then costs this transaction
+    /// and the outcome's, with no claim between them.
     @discardableResult
     func dispatchOnce() async throws -> Int {
         let now = clock()
         let engine = database.engine
         guard let plan = try await database.read({ db in try await plan(on: db) }) else { return 0 }
-        return try await database.write { db in
+        let lease = handOff == nil ? nil : configuration.webhookLease(from: now)
+        let (count, leased) = try await database.write { db -> (Int, [ClaimedWebhookDelivery]) in
             let cursor = OutboxCursorRepository(db, engine: engine)
-            guard try await cursor.lockForDispatch() == plan.after else { return 0 }
+            guard try await cursor.lockForDispatch() == plan.after else { return (0, []) }
+            var leased: [ClaimedWebhookDelivery] = []
             if !plan.webhooks.isEmpty {
-                let enabled = Set(try await WebhookEndpointRepository(db).enabled().map(\.id))
-                let webhooks = plan.webhooks.map { ($0.event, $0.endpointIDs.filter(enabled.contains)) }
-                try await WebhookDeliveryRepository(db, engine: engine).enqueue(
-                    webhooks, at: now, retryingFor: configuration.webhookRetryWindow)
+                let enabled = Dictionary(
+                    uniqueKeysWithValues: try await WebhookEndpointRepository(db).enabled().map { ($0.id, $0) })
+                let webhooks = plan.webhooks.map { ($0.event, $0.endpointIDs.compactMap { enabled[$0] }) }
+                leased = try await WebhookDeliveryRepository(db, engine: engine).enqueue(
+                    webhooks, at: now, retryingFor: configuration.webhookRetryWindow, leaseUntil: lease
+                ).leased
             }
             if !plan.reminders.isEmpty {
                 try await UnreadReminderRepository(db, engine: engine).apply(plan.reminders)
             }
             try await cursor.advance(to: plan.through)
-            return plan.count
+            return (plan.count, leased)
         }
+        if let handOff, let lease, !leased.isEmpty { handOff(leased, lease) }
+        return count
     }
 
     /// Reads the batch after the cursor and decides what it owes; nil when nothing is new.

@@ -130,10 +130,11 @@ final class ReminderSender: Service, Sendable {
                 key, through: digest.throughMessageID, at: now)
             guard owed else { return false }
             let endpoints = try await WebhookEndpointRepository(db).enabled()
-                .filter { $0.wants(.unreadReminderDue) }.map(\.id)
+                .filter { $0.wants(.unreadReminderDue) }
             return try await WebhookDeliveryRepository(db, engine: engine).enqueue(
                 WebhookPayload.reminderDue(digest, at: now), to: endpoints, at: now,
-                retryingFor: configuration.webhookRetryWindow) > 0
+                retryingFor: configuration.webhookRetryWindow
+            ).made > 0
         }
         if queued { onWebhookQueued() }
     }

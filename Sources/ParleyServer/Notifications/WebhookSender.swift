@@ -4,10 +4,12 @@ import Logging
 import NIOCore
 import ParleyCore
 import ServiceLifecycle
+import NIOConcurrencyHelpers
 
 /// Makes the outbox's webhook deliveries: claims due ones with a lease (so each is attempted by one
-/// instance, and a crash mid-attempt only delays it until the lease ends), POSTs each signed body,
-/// and records the outcome. A failure or any answer but 2xx is retried after a growing wait until
+/// instance, and a crash mid-attempt only delays it until the lease ends), or takes those the
+/// dispatcher wrote already leased (``accept(_:leasedUntil:)``), POSTs each signed body, and
+/// records the outcome. A failure or any answer but 2xx is retried after a growing wait until
 /// the delivery's window closes; an endpoint that has failed for a whole window is switched off.
 final class WebhookSender: Service, Sendable {
     /// Deliveries claimed per round, and attempted side by side over up to ``connectionLimit``
@@ -28,6 +30,8 @@ final class WebhookSender: Service, Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let signal = WakeSignal()
+    /// Deliveries handed over already leased, with their lease's end, waiting for the next round.
+    private let handedOver = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date)]>([])
 
     init(
         database: Database, configuration: NotificationConfiguration, logger: Logger,
@@ -49,6 +53,13 @@ final class WebhookSender: Service, Sendable {
         signal.wake()
     }
 
+    /// Takes deliveries leased to this instance until `leaseUntil` and attempts them in the next
+    /// round, before it claims anything.
+    func accept(_ deliveries: [ClaimedWebhookDelivery], leasedUntil leaseUntil: Date) {
+        handedOver.withLockedValue { $0 += deliveries.map { ($0, leaseUntil) } }
+        signal.wake()
+    }
+
     func run() async throws {
         await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in await sendDue() }
         try await shutdown()
@@ -59,12 +70,11 @@ final class WebhookSender: Service, Sendable {
         try await client.shutdown()
     }
 
-    /// Attempts every delivery due now, a round of ``claimLimit`` at a time.
+    /// Attempts what was handed over, then every delivery due now, a round of ``claimLimit`` at a time.
     func sendDue() async {
+        await sendHandedOver()
         while !Task.isCancelled {
             let now = clock()
-            // Long enough for an attempt to finish and its outcome to be written.
-            let lease = now.addingTimeInterval(configuration.webhookTimeout.inSeconds + 30)
             let claimed: [ClaimedWebhookDelivery]
             do {
                 // A read first: most rounds find nothing due, and need not queue for a write.
@@ -74,7 +84,7 @@ final class WebhookSender: Service, Sendable {
                 guard let due, due <= now else { return }
                 claimed = try await database.write { db in
                     try await WebhookDeliveryRepository(db, engine: database.engine).claimDue(
-                        at: now, limit: Self.claimLimit, leaseUntil: lease)
+                        at: now, limit: Self.claimLimit, leaseUntil: configuration.webhookLease(from: now))
                 }
             } catch {
                 if !(error is CancellationError) {
@@ -83,15 +93,34 @@ final class WebhookSender: Service, Sendable {
                 return
             }
             guard !claimed.isEmpty else { return }
-            let outcomes = await withTaskGroup(of: (ClaimedWebhookDelivery, Outcome).self) { group in
-                for delivery in claimed {
-                    group.addTask { (delivery, await self.post(delivery)) }
-                }
-                return await group.reduce(into: []) { $0.append($1) }
-            }
-            await record(outcomes)
+            await attempt(claimed)
             guard claimed.count == Self.claimLimit else { return }
         }
+    }
+
+    /// Attempts the deliveries handed over since the last round. One whose lease would end before
+    /// its attempt could is left to be claimed once the lease is over, so no two instances attempt
+    /// it at once.
+    private func sendHandedOver() async {
+        let handed = handedOver.withLockedValue { queue in
+            defer { queue = [] }
+            return queue
+        }
+        guard !handed.isEmpty else { return }
+        let latestStart = clock().addingTimeInterval(configuration.webhookTimeout.inSeconds + 5)
+        await attempt(handed.filter { $0.leaseUntil > latestStart }.map(\.delivery))
+    }
+
+    /// POSTs the deliveries side by side and records their outcomes.
+    private func attempt(_ deliveries: [ClaimedWebhookDelivery]) async {
+        guard !deliveries.isEmpty else { return }
+        let outcomes = await withTaskGroup(of: (ClaimedWebhookDelivery, Outcome).self) { group in
+            for delivery in deliveries {
+                group.addTask { (delivery, await self.post(delivery)) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        await record(outcomes)
     }
 
     /// Writes a round's outcomes in one transaction: the successes in a statement per status code,
