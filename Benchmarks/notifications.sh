@@ -132,15 +132,20 @@ for engine in $engines; do
           pids+=("$receiver")
           sleep 1
         fi
+        server_cpu=$(cpu_seconds "$server_pid")
         out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port" --tokens "$tokens" \
           --recipients-only --connections 1000 --rate "$rate" --duration "$duration")
         if [ -n "$endpoint" ]; then
           wait "$receiver" || true
           lateness=$(grep '^message.created' "$data/receiver-paced.out" || echo "no deliveries")
-          DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null
+        else
+          sleep 15 # the same window as with an endpoint
         fi
+        # Parley's CPU from the first send until every delivery was made (the receiver's 15 s after).
+        server_cpu=$(awk -v a="$(cpu_seconds "$server_pid")" -v b="$server_cpu" 'BEGIN { print a - b }')
+        if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
         line=$(echo "$out" | grep '^send request')
-        echo "  round $round $mode: $line; webhooks: $lateness"
+        echo "  round $round $mode: $line; parley CPU s $server_cpu; webhooks: $lateness"
         pattern='^send request \(HTTP 201\) ms: p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*$'
         printf 'paced\t%s\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2|")" \
           "$lateness" >> "$results"

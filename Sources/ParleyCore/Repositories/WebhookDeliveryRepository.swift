@@ -135,14 +135,15 @@ public struct WebhookDeliveryRepository: Sendable {
         }
     }
 
-    /// Leases up to `limit` due deliveries of enabled endpoints until `leaseUntil` and counts the
-    /// attempt. Only the earliest unfinished delivery of each endpoint and session is due, so one
-    /// session's events reach an endpoint in order, one at a time. Call inside a write transaction.
-    public func claimDue(at now: Date, limit: Int, leaseUntil: Date) async throws -> [ClaimedWebhookDelivery] {
+    /// Up to `limit` deliveries of enabled endpoints that are due and next in their endpoint's and
+    /// session's order (so one session's events reach an endpoint in order, one at a time), oldest
+    /// first. A read: ``claim(ids:at:leaseUntil:)`` checks each again as it leases it, so a round
+    /// that finds nothing to send takes no write.
+    public func dueForClaim(at now: Date, limit: Int) async throws -> [Int64] {
         let nowMS = now.epochMilliseconds
         // webhook_deliveries_due_idx finds what is due; webhook_deliveries_order_idx answers
         // whether an earlier delivery of the same endpoint and session is still pending.
-        let ids = try await db.raw(
+        return try await db.raw(
             """
             SELECT d.id FROM webhook_deliveries d
             JOIN webhook_endpoints e ON e.id = d.endpoint_id
@@ -152,24 +153,40 @@ public struct WebhookDeliveryRepository: Sendable {
                     SELECT 1 FROM webhook_deliveries p
                     WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
                         AND p.state = 'pending' AND p.id < d.id)
-            ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)\(unsafeRaw: engine.dialect.claiming("d"))
+            ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)
             """
         ).all().map { try $0.int64("id") }
+    }
+
+    /// Leases until `leaseUntil` those of `ids` that are still due, unleased and next in their
+    /// order, and counts the attempt; returns them. Whoever leases a delivery first has it: another
+    /// instance claiming the same ids at once finds them leased. Call inside a write transaction.
+    public func claim(ids: [Int64], at now: Date, leaseUntil: Date) async throws -> [ClaimedWebhookDelivery] {
         guard !ids.isEmpty else { return [] }
-        try await db.raw(
+        let nowMS = now.epochMilliseconds
+        let leased = try await db.raw(
             """
             UPDATE webhook_deliveries SET lease_until = \(bind: leaseUntil.epochMilliseconds),
                 attempts = attempts + 1, last_attempt_at = \(bind: nowMS)
-            WHERE \(engine.dialect.isOneOf("id", ids))
+            WHERE \(engine.dialect.isOneOf("id", ids)) AND state = 'pending'
+                AND next_attempt_at <= \(bind: nowMS) AND (lease_until IS NULL OR lease_until <= \(bind: nowMS))
+                AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
+                AND NOT EXISTS (
+                    SELECT 1 FROM webhook_deliveries p
+                    WHERE p.endpoint_id = webhook_deliveries.endpoint_id
+                        AND p.ordering_key = webhook_deliveries.ordering_key
+                        AND p.state = 'pending' AND p.id < webhook_deliveries.id)
+            RETURNING id
             """
-        ).run()
+        ).all().map { try $0.int64("id") }
+        guard !leased.isEmpty else { return [] }
         return try await db.raw(
             """
             SELECT d.id, d.endpoint_id, e.url, e.secret, ev.public_id, ev.body, d.attempts, d.give_up_at
             FROM webhook_deliveries d
             JOIN webhook_endpoints e ON e.id = d.endpoint_id
             JOIN webhook_events ev ON ev.id = d.event_id
-            WHERE \(engine.dialect.isOneOf("d.id", ids))
+            WHERE \(engine.dialect.isOneOf("d.id", leased))
             ORDER BY d.id
             """
         ).all().map(ClaimedWebhookDelivery.init(row:))
@@ -246,18 +263,6 @@ public struct WebhookDeliveryRepository: Sendable {
             WHERE d.id = \(bind: id)
             """
         ).first().map(WebhookDelivery.init(row:))
-    }
-
-    /// The soonest a pending delivery of an enabled endpoint falls due; nil when none waits.
-    public func nextDueAt() async throws -> Date? {
-        try await db.raw(
-            """
-            SELECT MIN(CASE WHEN d.lease_until IS NOT NULL AND d.lease_until > d.next_attempt_at
-                THEN d.lease_until ELSE d.next_attempt_at END) AS due
-            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-            WHERE d.state = 'pending' AND e.enabled = 1
-            """
-        ).first()?.optionalDate("due")
     }
 
     /// Deletes finished deliveries completed before `cutoff`, and events nobody waits for any more.

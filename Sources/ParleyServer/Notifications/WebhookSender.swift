@@ -20,7 +20,7 @@ final class WebhookSender: Service, Sendable {
     static let connectionLimit = 64
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
-    static let pause = Duration.milliseconds(100)
+    static let pause = Duration.milliseconds(25)
     /// The most of a receiver's answer that is read (and then ignored).
     static let responseLimit = 64 * 1024
 
@@ -75,16 +75,18 @@ final class WebhookSender: Service, Sendable {
         await sendHandedOver()
         while !Task.isCancelled {
             let now = clock()
+            let due: [Int64]
             let claimed: [ClaimedWebhookDelivery]
             do {
                 // A read first: most rounds find nothing due, and need not queue for a write.
-                let due = try await database.read { db in
-                    try await WebhookDeliveryRepository(db, engine: database.engine).nextDueAt()
+                due = try await database.read { db in
+                    try await WebhookDeliveryRepository(db, engine: database.engine).dueForClaim(
+                        at: now, limit: Self.claimLimit)
                 }
-                guard let due, due <= now else { return }
+                guard !due.isEmpty else { return }
                 claimed = try await database.write { db in
-                    try await WebhookDeliveryRepository(db, engine: database.engine).claimDue(
-                        at: now, limit: Self.claimLimit, leaseUntil: configuration.webhookLease(from: now))
+                    try await WebhookDeliveryRepository(db, engine: database.engine).claim(
+                        ids: due, at: now, leaseUntil: configuration.webhookLease(from: now))
                 }
             } catch {
                 if !(error is CancellationError) {
@@ -94,7 +96,7 @@ final class WebhookSender: Service, Sendable {
             }
             guard !claimed.isEmpty else { return }
             await attempt(claimed)
-            guard claimed.count == Self.claimLimit else { return }
+            guard due.count == Self.claimLimit else { return }
         }
     }
 
