@@ -21,6 +21,15 @@ struct WebhookDeliveryTests {
         let sender: WebhookSender
         let webhooks: WebhookService
 
+        /// Another instance's dispatcher on the same database, handing its leased deliveries to `handOff`.
+        func otherDispatcher(
+            handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)? = nil
+        ) -> OutboxDispatcher {
+            OutboxDispatcher(
+                database: context.database, events: context.events, configuration: configuration,
+                emailEnabled: false, logger: Logger(label: "other"), clock: clock.read, handOff: handOff)
+        }
+
         /// Dispatches what was logged, then attempts what is due.
         func deliver() async throws {
             while try await dispatcher.dispatchOnce() > 0 {}
@@ -253,7 +262,7 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test func theDispatcherLeasesOnlyTheDeliveriesNextInTheirSessionsOrder() async throws {
+    @Test func theDispatcherLeasesASessionsDeliveriesOnlyWhenNoneIsPendingBeforeThem() async throws {
         try await Self.run { rig in
             _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/unused", events: "message.created")
             let (customer, _, _, first) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
@@ -263,20 +272,94 @@ struct WebhookDeliveryTests {
             }
             _ = try await rig.context.chat.sendMessage(sessionID: second.id, senderID: other.id, body: "b1")
             let handed = NIOLockedValueBox<[ClaimedWebhookDelivery]>([])
-            let dispatcher = OutboxDispatcher(
-                database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
-                emailEnabled: false, logger: Logger(label: "b"), clock: rig.clock.read,
-                handOff: { deliveries, _ in handed.withLockedValue { $0 += deliveries } })
+            let dispatcher = rig.otherDispatcher { deliveries, _ in handed.withLockedValue { $0 += deliveries } }
             while try await dispatcher.dispatchOnce() > 0 {}
             _ = try await rig.context.chat.sendMessage(sessionID: second.id, senderID: other.id, body: "b2")
             while try await dispatcher.dispatchOnce() > 0 {}
-            // a2 waits behind a1 in the same batch, b2 behind b1 still pending from the one before.
+            // a1 and a2 go as one chain; b2 waits behind b1, still pending from the batch before.
             let bodies = handed.withLockedValue { $0 }.map { delivery in
                 (try? JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: Any])
                     .flatMap { $0["data"] as? [String: Any] }?["body"] as? String
             }
-            #expect(bodies == ["a1", "b1"])
-            #expect(try await rig.deliveries().map(\.attempts) == [1, 0, 1, 0])
+            #expect(bodies == ["a1", "a2", "b1"])
+            #expect(try await rig.deliveries().map(\.attempts) == [1, 1, 1, 0])
+        }
+    }
+
+    @Test func aBusySessionsDeliveriesGoOutInOneRoundInOrder() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                for index in 1...20 {
+                    _ = try await rig.context.chat.sendMessage(
+                        sessionID: session.id, senderID: customer.id, body: "m\(index)")
+                }
+                // Queued without a hand-off, so the sender claims them.
+                let other = rig.otherDispatcher()
+                while try await other.dispatchOnce() > 0 {}
+                await rig.sender.sendDue()
+                let chain = WebhookSender.chainLimit
+                #expect(receiver.requests.map { $0.data["body"] as? String } == (1...chain).map { "m\($0)" })
+                await rig.sender.sendDue()
+                #expect(receiver.requests.map { $0.data["body"] as? String } == (1...20).map { "m\($0)" })
+            }
+        }
+    }
+
+    @Test func aChainStopsAtItsFirstFailureAndLetsTheRestGo() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver { count in count == 1 ? .status(500) : .status(200) }
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                for index in 1...3 {
+                    _ = try await rig.context.chat.sendMessage(
+                        sessionID: session.id, senderID: customer.id, body: "m\(index)")
+                }
+                try await rig.deliver()
+                #expect(receiver.requests.count == 1)
+                // The two behind the failure were not attempted: not counted, not leased.
+                let waiting = try await rig.deliveries()
+                #expect(waiting.map(\.attempts) == [1, 0, 0])
+                let leased = try await rig.context.database.read { db in
+                    try await db.raw("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE lease_until IS NOT NULL")
+                        .first()?.decode(column: "n", as: Int64.self)
+                }
+                #expect(leased == 0)
+            }
+        }
+    }
+
+    @Test func aClaimDoesNotSendPastADeliveryAnotherInstanceHolds() async throws {
+        try await Self.run { rig in
+            _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/unused", events: "message.created")
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            for body in ["m1", "m2"] {
+                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: body)
+            }
+            while try await rig.otherDispatcher().dispatchOnce() > 0 {}
+            let database = rig.context.database
+            let now = rig.clock.read()
+            let chain = try await database.read { db in
+                try await WebhookDeliveryRepository(db, engine: database.engine).dueForClaim(
+                    at: now, limit: 10, chainLimit: 4)
+            }
+            #expect(chain.map(\.count) == [2])
+            let lease = rig.configuration.webhookLease(from: now)
+            // Another instance takes the first meanwhile.
+            let taken = try await database.write { db in
+                try await WebhookDeliveryRepository(db, engine: database.engine).claim(
+                    [[chain[0][0]]], at: now, leaseUntil: lease)
+            }
+            #expect(taken.count == 1)
+            let claimed = try await database.write { db in
+                try await WebhookDeliveryRepository(db, engine: database.engine).claim(
+                    chain, at: now, leaseUntil: lease)
+            }
+            #expect(claimed.isEmpty)
+            #expect(try await rig.deliveries().map(\.attempts) == [1, 0])
         }
     }
 
@@ -288,9 +371,7 @@ struct WebhookDeliveryTests {
                 let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
                 _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hi")
                 // This instance writes the delivery leased to itself and dies before attempting it.
-                let lost = OutboxDispatcher(
-                    database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
-                    emailEnabled: false, logger: Logger(label: "b"), clock: rig.clock.read, handOff: { _, _ in })
+                let lost = rig.otherDispatcher { _, _ in }
                 while try await lost.dispatchOnce() > 0 {}
                 await rig.sender.sendDue()
                 #expect(receiver.requests.isEmpty)
@@ -403,9 +484,7 @@ struct WebhookDeliveryTests {
         try await Self.run { rig in
             _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/unused", events: "message.created")
             let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
-            let other = OutboxDispatcher(
-                database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
-                emailEnabled: false, logger: Logger(label: "b"), clock: rig.clock.read)
+            let other = rig.otherDispatcher()
             for round in 0..<10 {
                 for index in 0..<20 {
                     _ = try await rig.context.chat.sendMessage(

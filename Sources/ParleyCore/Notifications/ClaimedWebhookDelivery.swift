@@ -6,6 +6,8 @@ import SQLKit
 public struct ClaimedWebhookDelivery: Sendable, Equatable {
     public var id: Int64
     public var endpointID: Int64
+    /// The delivery's session (0 for none): one endpoint's deliveries with the same key go out in order.
+    public var orderingKey: Int64
     public var url: String
     public var secret: String
     public var eventID: String
@@ -15,9 +17,13 @@ public struct ClaimedWebhookDelivery: Sendable, Equatable {
     /// After this, a failure is final.
     public var giveUpAt: Date
 
-    init(id: Int64, endpoint: WebhookEndpoint, event: OutgoingWebhookEvent, attempt: Int, giveUpAt: Date) {
+    init(
+        id: Int64, endpoint: WebhookEndpoint, event: OutgoingWebhookEvent, orderingKey: Int64, attempt: Int,
+        giveUpAt: Date
+    ) {
         self.id = id
         endpointID = endpoint.id
+        self.orderingKey = orderingKey
         url = endpoint.url
         secret = endpoint.secret
         eventID = event.publicID
@@ -29,6 +35,7 @@ public struct ClaimedWebhookDelivery: Sendable, Equatable {
     init(row: any SQLRow) throws {
         id = try row.int64("id")
         endpointID = try row.int64("endpoint_id")
+        orderingKey = try row.int64("ordering_key")
         url = try row.string("url")
         secret = try row.string("secret")
         eventID = try row.string("public_id")

@@ -16,22 +16,24 @@ public struct WebhookDeliveryRepository: Sendable {
     /// Writes each event with a pending delivery for each of its endpoints, in a few multi-row
     /// statements; an event written before (same public id) is skipped.
     ///
-    /// With `leaseUntil`, a delivery that is next in its endpoint's and session's order (no earlier
-    /// one pending, none before it in `batch`) is written already leased to the caller, attempt
-    /// counted, and returned for the caller to attempt at once: it needs no claim of its own.
-    /// The others wait for ``claimDue(at:limit:leaseUntil:)`` as usual.
+    /// With `leaseUntil`, the deliveries of an endpoint and session that has none pending already
+    /// (up to `chainLimit` of them, in order) are written leased to the caller, attempt counted,
+    /// and returned for the caller to attempt at once, one after another: they need no claim. The
+    /// others wait for ``dueForClaim(at:limit:chainLimit:)`` as usual.
     @discardableResult
     public func enqueue(
         _ batch: [(event: OutgoingWebhookEvent, endpoints: [WebhookEndpoint])], at now: Date,
-        retryingFor window: Duration, leaseUntil lease: Date? = nil
+        retryingFor window: Duration, leaseUntil lease: Date? = nil, chainLimit: Int = 1
     ) async throws -> WebhookEnqueueResult {
         let wanted = batch.filter { !$0.endpoints.isEmpty }
         var result = WebhookEnqueueResult()
         guard !wanted.isEmpty else { return result }
         let nowMS = now.epochMilliseconds
         let giveUpAt = nowMS + window.milliseconds
-        // Endpoint and session pairs that already have a delivery pending, or one in this batch.
-        var queued: Set<OrderingKey> = []
+        // Endpoint and session pairs whose next delivery cannot be leased here: one was pending
+        // already, or this batch's chain for it is full.
+        var blocked: Set<OrderingKey> = []
+        var chained: [OrderingKey: Int] = [:]
         // Chunks keep SQLite's bound parameters well under its limit.
         for start in stride(from: 0, to: wanted.count, by: 500) {
             let chunk = wanted[start..<min(start + 500, wanted.count)]
@@ -53,26 +55,30 @@ public struct WebhookDeliveryRepository: Sendable {
                 ids[try row.string("public_id")] = try row.int64("id")
             }
             if lease != nil {
-                queued.formUnion(try await pendingKeys(among: chunk.filter { inserted[$0.event.publicID] != nil }))
+                let fresh = chunk.filter { inserted[$0.event.publicID] != nil }
+                blocked.formUnion(try await pendingKeys(among: fresh).filter { chained[$0] == nil })
             }
             var deliveries: [SQLQueryString] = []
-            var leased: [OrderingKey: (event: OutgoingWebhookEvent, endpoint: WebhookEndpoint)] = [:]
+            var leased: [DeliveryKey: (event: OutgoingWebhookEvent, endpoint: WebhookEndpoint)] = [:]
             for item in chunk {
                 guard let eventID = inserted[item.event.publicID] else { continue }
                 for endpoint in item.endpoints {
                     let key = OrderingKey(endpointID: endpoint.id, orderingKey: item.event.sessionID ?? 0)
-                    if let lease, queued.insert(key).inserted {
-                        leased[key] = (item.event, endpoint)
+                    if let lease, !blocked.contains(key) {
+                        chained[key, default: 0] += 1
+                        if chained[key] == chainLimit { blocked.insert(key) }
+                        leased[DeliveryKey(endpointID: endpoint.id, eventID: eventID)] = (item.event, endpoint)
                         deliveries.append(
                             """
                             (\(bind: endpoint.id), \(bind: eventID), \(bind: key.orderingKey), 'pending', 1, \
-                            \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS), \(bind: lease.epochMilliseconds), \(bind: nowMS))
+                            \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS), \(bind: lease.epochMilliseconds))
                             """)
                     } else {
+                        blocked.insert(key)
                         deliveries.append(
                             """
                             (\(bind: endpoint.id), \(bind: eventID), \(bind: key.orderingKey), 'pending', 0, \
-                            \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS), NULL, NULL)
+                            \(bind: nowMS), \(bind: giveUpAt), \(bind: nowMS), NULL)
                             """)
                     }
                 }
@@ -81,18 +87,18 @@ public struct WebhookDeliveryRepository: Sendable {
                 let rows = try await db.raw(
                     """
                     INSERT INTO webhook_deliveries (endpoint_id, event_id, ordering_key, state, attempts,
-                        next_attempt_at, give_up_at, created_at, lease_until, last_attempt_at)
+                        next_attempt_at, give_up_at, created_at, lease_until)
                     VALUES \(deliveries[part..<min(part + 1_000, deliveries.count)].joined(separator: ", "))
-                    RETURNING id, endpoint_id, ordering_key, attempts
+                    RETURNING id, endpoint_id, event_id, ordering_key
                     """
                 ).all()
-                for row in rows where try row.int64("attempts") == 1 {
-                    let key = OrderingKey(
-                        endpointID: try row.int64("endpoint_id"), orderingKey: try row.int64("ordering_key"))
+                for row in rows {
+                    let key = DeliveryKey(endpointID: try row.int64("endpoint_id"), eventID: try row.int64("event_id"))
                     guard let (event, endpoint) = leased[key] else { continue }
                     result.leased.append(
                         ClaimedWebhookDelivery(
-                            id: try row.int64("id"), endpoint: endpoint, event: event, attempt: 1,
+                            id: try row.int64("id"), endpoint: endpoint, event: event,
+                            orderingKey: try row.int64("ordering_key"), attempt: 1,
                             giveUpAt: Date(epochMilliseconds: giveUpAt)))
                 }
             }
@@ -116,10 +122,16 @@ public struct WebhookDeliveryRepository: Sendable {
         var orderingKey: Int64
     }
 
+    /// One delivery: an event to an endpoint.
+    private struct DeliveryKey: Hashable {
+        var endpointID: Int64
+        var eventID: Int64
+    }
+
     /// Which of the batch's endpoint and session pairs have a delivery pending already
     /// (webhook_deliveries_order_idx answers it).
     private func pendingKeys(
-        among batch: ArraySlice<(event: OutgoingWebhookEvent, endpoints: [WebhookEndpoint])>
+        among batch: [(event: OutgoingWebhookEvent, endpoints: [WebhookEndpoint])]
     ) async throws -> Set<OrderingKey> {
         let endpointIDs = Array(Set(batch.flatMap { $0.endpoints.map(\.id) }))
         let sessionIDs = Array(Set(batch.map { $0.event.sessionID ?? 0 }))
@@ -131,21 +143,23 @@ public struct WebhookDeliveryRepository: Sendable {
                 AND \(engine.dialect.isOneOf("ordering_key", sessionIDs))
             """
         ).all().reduce(into: []) { keys, row in
-            keys.insert(OrderingKey(endpointID: try row.int64("endpoint_id"), orderingKey: try row.int64("ordering_key")))
+            keys.insert(
+                OrderingKey(endpointID: try row.int64("endpoint_id"), orderingKey: try row.int64("ordering_key")))
         }
     }
 
-    /// Up to `limit` deliveries of enabled endpoints that are due and next in their endpoint's and
-    /// session's order (so one session's events reach an endpoint in order, one at a time), oldest
-    /// first. A read: ``claim(ids:at:leaseUntil:)`` checks each again as it leases it, so a round
-    /// that finds nothing to send takes no write.
-    public func dueForClaim(at now: Date, limit: Int) async throws -> [Int64] {
+    /// Deliveries of enabled endpoints that are due, in chains: up to `limit` that are next in
+    /// their endpoint's and session's order, oldest first, each followed by up to `chainLimit - 1`
+    /// of the same endpoint and session that are due after it, so that the chain can be sent one
+    /// after another, in order. A read: ``claim(_:at:leaseUntil:)`` checks each again as it leases
+    /// it, so a round that finds nothing to send takes no write.
+    public func dueForClaim(at now: Date, limit: Int, chainLimit: Int = 1) async throws -> [[Int64]] {
         let nowMS = now.epochMilliseconds
         // webhook_deliveries_due_idx finds what is due; webhook_deliveries_order_idx answers
         // whether an earlier delivery of the same endpoint and session is still pending.
-        return try await db.raw(
+        let heads = try await db.raw(
             """
-            SELECT d.id FROM webhook_deliveries d
+            SELECT d.id, d.endpoint_id, d.ordering_key FROM webhook_deliveries d
             JOIN webhook_endpoints e ON e.id = d.endpoint_id
             WHERE d.state = 'pending' AND d.next_attempt_at <= \(bind: nowMS)
                 AND (d.lease_until IS NULL OR d.lease_until <= \(bind: nowMS)) AND e.enabled = 1
@@ -155,41 +169,100 @@ public struct WebhookDeliveryRepository: Sendable {
                         AND p.state = 'pending' AND p.id < d.id)
             ORDER BY d.next_attempt_at, d.id LIMIT \(bind: limit)
             """
-        ).all().map { try $0.int64("id") }
+        ).all().map { row in
+            (
+                id: try row.int64("id"),
+                key: OrderingKey(endpointID: try row.int64("endpoint_id"), orderingKey: try row.int64("ordering_key"))
+            )
+        }
+        guard chainLimit > 1, !heads.isEmpty else { return heads.map { [$0.id] } }
+        var chains = Dictionary(uniqueKeysWithValues: heads.map { ($0.key, [$0.id]) })
+        var open = Set(heads.map(\.key))
+        let followers = try await db.raw(
+            """
+            SELECT id, endpoint_id, ordering_key, next_attempt_at, lease_until FROM webhook_deliveries
+            WHERE state = 'pending' AND \(engine.dialect.isOneOf("endpoint_id", Array(Set(heads.map(\.key.endpointID)))))
+                AND \(engine.dialect.isOneOf("ordering_key", Array(Set(heads.map(\.key.orderingKey)))))
+            ORDER BY endpoint_id, ordering_key, id LIMIT \(bind: limit * chainLimit)
+            """
+        ).all()
+        for row in followers {
+            let key = OrderingKey(endpointID: try row.int64("endpoint_id"), orderingKey: try row.int64("ordering_key"))
+            let id = try row.int64("id")
+            guard open.contains(key), let head = chains[key]?.first, id > head else { continue }
+            let leaseUntil = try row.optionalDate("lease_until")
+            guard try row.date("next_attempt_at") <= now, leaseUntil.map({ $0 <= now }) ?? true else {
+                open.remove(key)
+                continue
+            }
+            chains[key]?.append(id)
+            if chains[key]?.count == chainLimit { open.remove(key) }
+        }
+        return heads.compactMap { chains[$0.key] }
     }
 
-    /// Leases until `leaseUntil` those of `ids` that are still due, unleased and next in their
-    /// order, and counts the attempt; returns them. Whoever leases a delivery first has it: another
-    /// instance claiming the same ids at once finds them leased. Call inside a write transaction.
-    public func claim(ids: [Int64], at now: Date, leaseUntil: Date) async throws -> [ClaimedWebhookDelivery] {
+    /// Leases until `leaseUntil` the chains' deliveries that are still due, unleased and next in
+    /// their order (behind nothing pending but their own chain), counts the attempt, and returns
+    /// them, each chain as far as it was leased without a gap. Whoever leases a delivery first
+    /// has it: another instance claiming the same ids at once finds them leased. Call inside a
+    /// write transaction.
+    public func claim(_ chains: [[Int64]], at now: Date, leaseUntil: Date) async throws -> [ClaimedWebhookDelivery] {
+        let ids = chains.flatMap { $0 }
         guard !ids.isEmpty else { return [] }
         let nowMS = now.epochMilliseconds
-        let leased = try await db.raw(
-            """
-            UPDATE webhook_deliveries SET lease_until = \(bind: leaseUntil.epochMilliseconds),
-                attempts = attempts + 1, last_attempt_at = \(bind: nowMS)
-            WHERE \(engine.dialect.isOneOf("id", ids)) AND state = 'pending'
-                AND next_attempt_at <= \(bind: nowMS) AND (lease_until IS NULL OR lease_until <= \(bind: nowMS))
-                AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
-                AND NOT EXISTS (
-                    SELECT 1 FROM webhook_deliveries p
-                    WHERE p.endpoint_id = webhook_deliveries.endpoint_id
-                        AND p.ordering_key = webhook_deliveries.ordering_key
-                        AND p.state = 'pending' AND p.id < webhook_deliveries.id)
-            RETURNING id
-            """
-        ).all().map { try $0.int64("id") }
-        guard !leased.isEmpty else { return [] }
+        let leased = Set(
+            try await db.raw(
+                """
+                UPDATE webhook_deliveries SET lease_until = \(bind: leaseUntil.epochMilliseconds),
+                    attempts = attempts + 1
+                WHERE \(engine.dialect.isOneOf("id", ids)) AND state = 'pending'
+                    AND next_attempt_at <= \(bind: nowMS) AND (lease_until IS NULL OR lease_until <= \(bind: nowMS))
+                    AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries p
+                        WHERE p.endpoint_id = webhook_deliveries.endpoint_id
+                            AND p.ordering_key = webhook_deliveries.ordering_key
+                            AND p.state = 'pending' AND p.id < webhook_deliveries.id
+                            AND NOT (\(engine.dialect.isOneOf("p.id", ids))))
+                RETURNING id
+                """
+            ).all().map { try $0.int64("id") })
+        // A chain whose head went to another instance must not be sent past it: what this claim
+        // leased after a gap is let go again.
+        var kept: [Int64] = []
+        var released: [Int64] = []
+        for chain in chains {
+            let unbroken = chain.prefix { leased.contains($0) }
+            kept += unbroken
+            released += chain.dropFirst(unbroken.count).filter { leased.contains($0) }
+        }
+        try await release(ids: released)
+        guard !kept.isEmpty else { return [] }
         return try await db.raw(
             """
-            SELECT d.id, d.endpoint_id, e.url, e.secret, ev.public_id, ev.body, d.attempts, d.give_up_at
+            SELECT d.id, d.endpoint_id, d.ordering_key, e.url, e.secret, ev.public_id, ev.body, d.attempts,
+                d.give_up_at
             FROM webhook_deliveries d
             JOIN webhook_endpoints e ON e.id = d.endpoint_id
             JOIN webhook_events ev ON ev.id = d.event_id
-            WHERE \(engine.dialect.isOneOf("d.id", leased))
+            WHERE \(engine.dialect.isOneOf("d.id", kept))
             ORDER BY d.id
             """
         ).all().map(ClaimedWebhookDelivery.init(row:))
+    }
+
+    /// Lets go of leased deliveries that were not attempted (their chain stopped at a failure
+    /// before them): they are due again at once, their attempt uncounted.
+    public func release(ids: [Int64]) async throws {
+        for chunk in stride(from: 0, to: ids.count, by: engine.dialect.idListLimit) {
+            let part = Array(ids[chunk..<min(chunk + engine.dialect.idListLimit, ids.count)])
+            try await db.raw(
+                """
+                UPDATE webhook_deliveries SET lease_until = NULL, attempts = attempts - 1
+                WHERE \(engine.dialect.isOneOf("id", part)) AND state = 'pending'
+                """
+            ).run()
+        }
     }
 
     /// Their endpoints answered 2xx, with `status`.
@@ -199,7 +272,8 @@ public struct WebhookDeliveryRepository: Sendable {
             try await db.raw(
                 """
                 UPDATE webhook_deliveries SET state = 'delivered', last_status = \(bind: status), last_error = NULL,
-                    lease_until = NULL, completed_at = \(bind: now.epochMilliseconds)
+                    lease_until = NULL, completed_at = \(bind: now.epochMilliseconds),
+                    last_attempt_at = \(bind: now.epochMilliseconds)
                 WHERE \(engine.dialect.isOneOf("id", part))
                 """
             ).run()
@@ -218,7 +292,7 @@ public struct WebhookDeliveryRepository: Sendable {
             """
             UPDATE webhook_deliveries
             SET last_status = \(bind: status), last_error = \(bind: String(error.prefix(500))),
-                lease_until = NULL,
+                lease_until = NULL, last_attempt_at = \(bind: nowMS),
                 state = CASE WHEN \(bind: nowMS) >= give_up_at THEN 'failed' ELSE 'pending' END,
                 completed_at = CASE WHEN \(bind: nowMS) >= give_up_at THEN \(bind: nowMS) ELSE NULL END,
                 next_attempt_at = CASE WHEN \(bind: retryAt.epochMilliseconds) > give_up_at THEN give_up_at

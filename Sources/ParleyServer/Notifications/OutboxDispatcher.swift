@@ -97,8 +97,8 @@ final class OutboxDispatcher: Service, Sendable {
     /// writer, sends included, so the transaction is kept short. It checks the cursor has not moved
     /// since the plan was made, and drops deliveries to endpoints switched off meanwhile.
     ///
-    /// With a hand-off, the deliveries that are next in their session's order are written leased
-    /// and handed over after the commit: the usual path to a receiver then costs this transaction
+    /// With a hand-off, the deliveries of a session with none pending before them are written
+    /// leased and handed over after the commit: the usual path to a receiver then costs this transaction
     /// and the outcome's, with no claim between them.
     @discardableResult
     func dispatchOnce() async throws -> Int {
@@ -115,7 +115,8 @@ final class OutboxDispatcher: Service, Sendable {
                     uniqueKeysWithValues: try await WebhookEndpointRepository(db).enabled().map { ($0.id, $0) })
                 let webhooks = plan.webhooks.map { ($0.event, $0.endpointIDs.compactMap { enabled[$0] }) }
                 leased = try await WebhookDeliveryRepository(db, engine: engine).enqueue(
-                    webhooks, at: now, retryingFor: configuration.webhookRetryWindow, leaseUntil: lease
+                    webhooks, at: now, retryingFor: configuration.webhookRetryWindow, leaseUntil: lease,
+                    chainLimit: WebhookSender.chainLimit
                 ).leased
             }
             if !plan.reminders.isEmpty {

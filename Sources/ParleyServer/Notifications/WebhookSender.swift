@@ -18,6 +18,9 @@ final class WebhookSender: Service, Sendable {
     /// round's size bounds how many deliveries a second one instance can make.
     static let claimLimit = 256
     static let connectionLimit = 64
+    /// The most deliveries of one endpoint and session taken in one round, sent one after another
+    /// so they arrive in order: a busy conversation is not held to one delivery per round.
+    static let chainLimit = 16
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
     static let pause = Duration.milliseconds(25)
@@ -75,18 +78,18 @@ final class WebhookSender: Service, Sendable {
         await sendHandedOver()
         while !Task.isCancelled {
             let now = clock()
-            let due: [Int64]
+            let due: [[Int64]]
             let claimed: [ClaimedWebhookDelivery]
             do {
                 // A read first: most rounds find nothing due, and need not queue for a write.
                 due = try await database.read { db in
                     try await WebhookDeliveryRepository(db, engine: database.engine).dueForClaim(
-                        at: now, limit: Self.claimLimit)
+                        at: now, limit: Self.claimLimit, chainLimit: Self.chainLimit)
                 }
                 guard !due.isEmpty else { return }
                 claimed = try await database.write { db in
                     try await WebhookDeliveryRepository(db, engine: database.engine).claim(
-                        ids: due, at: now, leaseUntil: configuration.webhookLease(from: now))
+                        due, at: now, leaseUntil: configuration.webhookLease(from: now))
                 }
             } catch {
                 if !(error is CancellationError) {
@@ -113,21 +116,45 @@ final class WebhookSender: Service, Sendable {
         await attempt(handed.filter { $0.leaseUntil > latestStart }.map(\.delivery))
     }
 
-    /// POSTs the deliveries side by side and records their outcomes.
+    /// POSTs the deliveries, each endpoint's and session's one after another in id order and the
+    /// rest side by side, and records their outcomes. A chain stops at its first failure: what
+    /// follows it is let go, to go out after the failed one.
     private func attempt(_ deliveries: [ClaimedWebhookDelivery]) async {
         guard !deliveries.isEmpty else { return }
-        let outcomes = await withTaskGroup(of: (ClaimedWebhookDelivery, Outcome).self) { group in
-            for delivery in deliveries {
-                group.addTask { (delivery, await self.post(delivery)) }
+        var chains: [[ClaimedWebhookDelivery]] = []
+        var chainIndex: [[Int64]: Int] = [:]
+        for delivery in deliveries.sorted(by: { $0.id < $1.id }) {
+            let key = [delivery.endpointID, delivery.orderingKey]
+            if let index = chainIndex[key] {
+                chains[index].append(delivery)
+            } else {
+                chainIndex[key] = chains.count
+                chains.append([delivery])
             }
-            return await group.reduce(into: []) { $0.append($1) }
         }
-        await record(outcomes)
+        let results = await withTaskGroup(of: ([(ClaimedWebhookDelivery, Outcome)], [Int64]).self) { group in
+            for chain in chains {
+                group.addTask {
+                    var outcomes: [(ClaimedWebhookDelivery, Outcome)] = []
+                    for (index, delivery) in chain.enumerated() {
+                        let outcome = await self.post(delivery)
+                        outcomes.append((delivery, outcome))
+                        if case .failed = outcome { return (outcomes, chain.dropFirst(index + 1).map(\.id)) }
+                    }
+                    return (outcomes, [])
+                }
+            }
+            return await group.reduce(into: ([(ClaimedWebhookDelivery, Outcome)](), [Int64]())) {
+                $0.0 += $1.0
+                $0.1 += $1.1
+            }
+        }
+        await record(results.0, released: results.1)
     }
 
     /// Writes a round's outcomes in one transaction: the successes in a statement per status code,
     /// each failure with its own retry time.
-    private func record(_ outcomes: [(ClaimedWebhookDelivery, Outcome)]) async {
+    private func record(_ outcomes: [(ClaimedWebhookDelivery, Outcome)], released: [Int64]) async {
         let now = clock()
         let window = configuration.webhookRetryWindow.inSeconds
         do {
@@ -157,6 +184,7 @@ final class WebhookSender: Service, Sendable {
                 for endpoint in succeeded {
                     try await endpoints.recordSuccess(id: endpoint)
                 }
+                try await deliveries.release(ids: released)
             }
         } catch {
             // The leases run out and the deliveries are attempted again, with the same event ids.
