@@ -19,45 +19,25 @@ rounds=${ROUNDS:-2}
 rates=${RATES:-1000 250}
 mkdir -p "$data"
 ulimit -n "$(ulimit -Hn)"
-swift build -c release --scratch-path .build-release --product parley > /dev/null
-swift build -c release --scratch-path .build-release --product parley-bench > /dev/null
-bin=$(swift build -c release --scratch-path .build-release --show-bin-path)
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
-command -v nginx > /dev/null || [ -x /usr/sbin/nginx ] || { apt-get update -qq && apt-get install -y -qq nginx > /dev/null; }
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+source Benchmarks/lib.sh
+build_release
+need_wrk
+need_nginx
 # One load tool holds every socket from one address: lift the per-address cap (issue 8) for it.
 export PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0 PARLEY_MAX_CONNECTIONS_PER_CLIENT=100000
 
-pg_base=$(bash Benchmarks/postgres.sh start "$data/pg" "$pg_port")
-pg_server=${pg_base%/*}
-psql_() { psql "$pg_server/postgres" -qtAc "$1"; }
-servers=()
+start_postgres "$pg_port"
 nginx_pid=
-cleanup() {
-  for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2> /dev/null || true
-  bash Benchmarks/postgres.sh stop "$data/pg"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-start_server() {
-  local port=$1
-  env DATABASE_URL="$pg_server/parley_run" "$bin/parley" serve --port "$port" >> "$data/server.log" 2>&1 &
-  servers+=($!)
-  for _ in $(seq 200); do
-    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && return
-    sleep 0.1
-  done
-  tail -n 20 "$data/server.log" >&2
-  echo "the server on port $port did not start" >&2
-  exit 1
-}
-stop_all() {
-  for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
-  for pid in "${servers[@]}"; do wait "$pid" 2> /dev/null || true; done
-  servers=()
+stop_nginx() {
   if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2> /dev/null || true; wait "$nginx_pid" 2> /dev/null || true; fi
   nginx_pid=
+}
+trap 'stop_servers; stop_nginx; stop_postgres' EXIT
+# The instances all serve the run's fresh copy.
+start_instance() { start_server "$pg_server/parley_run" "$1"; }
+stop_all() {
+  stop_servers
+  stop_nginx
 }
 # start_nginx PORT UPSTREAM_PORT…: round-robin over the instances, WebSocket upgrades passed on.
 start_nginx() {
@@ -89,7 +69,7 @@ fresh_copy() {
   psql_ "CHECKPOINT"
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime)"
+describe_machine
 echo "PostgreSQL: $(psql_ 'SHOW server_version'), shared_buffers $(psql_ 'SHOW shared_buffers'), synchronous_commit \
 $(psql_ 'SHOW synchronous_commit'); $(git rev-parse --short HEAD)"
 if [ "$(psql_ "SELECT 1 FROM pg_database WHERE datname = 'parley_cluster'")" != 1 ]; then
@@ -108,9 +88,9 @@ for round in $(seq "$rounds"); do
   for rate in $rates; do
     for where in same other; do
       fresh_copy
-      start_server "$port_a"
+      start_instance "$port_a"
       socket_port=$port_a
-      if [ "$where" = other ]; then start_server "$port_b"; socket_port=$port_b; fi
+      if [ "$where" = other ]; then start_instance "$port_b"; socket_port=$port_b; fi
       out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port_a" \
         --socket-url "http://127.0.0.1:$socket_port" --tokens "$data/tokens.tsv" --recipients-only \
         --connections 1000 --rate "$rate" --duration "$duration")
@@ -133,16 +113,16 @@ for round in $(seq "$rounds"); do
   for setup in $order; do
     fresh_copy
     if [ "$setup" = single ]; then
-      start_server "$port_a"
+      start_instance "$port_a"
       target=$port_a
       sockets=(--socket-url "http://127.0.0.1:$port_a")
     elif [ "$setup" = proxied ]; then
-      start_server "$port_a"
+      start_instance "$port_a"
       start_nginx "$port_lb" "$port_a"
       target=$port_lb
       sockets=(--socket-url "http://127.0.0.1:$port_a")
     else
-      start_server "$port_a" && start_server "$port_b" && start_server "$port_c"
+      start_instance "$port_a" && start_instance "$port_b" && start_instance "$port_c"
       start_nginx "$port_lb" "$port_a" "$port_b" "$port_c"
       target=$port_lb
       sockets=(--socket-url "http://127.0.0.1:$port_a" --socket-url "http://127.0.0.1:$port_b"

@@ -15,50 +15,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-engines}
-scratch=${SCRATCH:-.build-release}
 duration=${DURATION:-20}
 rounds=${ROUNDS:-3}
 requests=${REQUESTS:-100}
 pg_port=${PG_PORT:-55460}
 scenarios=" ${SCENARIOS:-seed list sends} "
 mkdir -p "$data"
-swift build -c release --scratch-path "$scratch" --product parley > /dev/null
-swift build -c release --scratch-path "$scratch" --product parley-bench > /dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+source Benchmarks/lib.sh
+build_release
+need_wrk
 export PARLEY_DEMO=0 LOG_LEVEL=warning
 
-pg_base=$(bash Benchmarks/postgres.sh start "$data/pg" "$pg_port")
-pg_server=${pg_base%/*}
-psql_() { psql "$pg_server/postgres" -qtAc "$1"; }
-servers=()
-cleanup() {
-  for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
-  bash Benchmarks/postgres.sh stop "$data/pg"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# start_server DATABASE_URL PORT [VAR=VALUE…]: serves in the background, waits for /healthz.
-start_server() {
-  local url=$1 port=$2
-  shift 2
-  env DATABASE_URL="$url" "$@" "$bin/parley" serve --port "$port" >> "$data/server.log" 2>&1 &
-  servers+=($!)
-  for _ in $(seq 200); do
-    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && return
-    sleep 0.1
-  done
-  tail -n 20 "$data/server.log" >&2
-  echo "the server on $url did not start" >&2
-  exit 1
-}
-stop_servers() {
-  for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
-  for pid in "${servers[@]}"; do wait "$pid" 2> /dev/null || true; done
-  servers=()
-}
+start_postgres "$pg_port"
+trap 'stop_servers; stop_postgres' EXIT
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime)"
+describe_machine
 echo "PostgreSQL: $(psql_ 'SHOW server_version'), shared_buffers $(psql_ 'SHOW shared_buffers'), max_wal_size \
 $(psql_ 'SHOW max_wal_size'), synchronous_commit $(psql_ 'SHOW synchronous_commit')"
 

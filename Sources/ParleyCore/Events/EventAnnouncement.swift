@@ -1,3 +1,5 @@
+import Foundation
+
 /// The NOTIFY payload that announces a logged batch on PostgreSQL:
 /// `{"o": origin, "a": first position, "b": last position, "t": epoch milliseconds, "e": [events]}`,
 /// the events only when they fit under PostgreSQL's 8,000-byte limit; otherwise listeners read
@@ -13,6 +15,27 @@ struct EventAnnouncement: Decodable {
     let b: Int64
     let t: Int64
     let e: [ChatEvent]?
+
+    /// The announcement `payload` holds, read by hand (``LogJSON``) or, failing that, by
+    /// `JSONDecoder`; nil when neither can.
+    static func read(_ payload: String) -> EventAnnouncement? {
+        if let json = LogJSON.parse(payload), let origin = json["o"]?.string, let first = json["a"]?.integer,
+            let last = json["b"]?.integer, let time = json["t"]?.integer
+        {
+            switch json["e"] {
+            case nil, .null?:
+                return EventAnnouncement(o: origin, a: first, b: last, t: time, e: nil)
+            case .array(let values)?:
+                let events = values.compactMap(ChatEvent.init(logJSON:))
+                if events.count == values.count {
+                    return EventAnnouncement(o: origin, a: first, b: last, t: time, e: events)
+                }
+            default:
+                break
+            }
+        }
+        return try? JSONDecoder().decode(EventAnnouncement.self, from: Data(payload.utf8))
+    }
 
     /// Up to the first position.
     static func opening(origin: String) -> String {

@@ -193,7 +193,7 @@ public final class PostgresEventBus: ChatEventBus, Service {
         }
         // This instance delivered its own batches when they committed: only the position moves.
         if header.origin != origin {
-            let announcement = try? JSONDecoder().decode(EventAnnouncement.self, from: Data(payload.utf8))
+            let announcement = EventAnnouncement.read(payload)
             let events: [ChatEvent]
             if let carried = announcement?.e {
                 events = carried

@@ -77,8 +77,7 @@ public struct EventLogRepository {
 
     /// Events after `position`, in order, at most `limit`.
     public func entries(after position: Int64, through last: Int64 = .max, limit: Int) async throws -> [LoggedEvent] {
-        let decoder = JSONDecoder()
-        return try await db.raw(
+        try await db.raw(
             """
             SELECT position, origin, created_at, payload FROM event_log
             WHERE position > \(bind: position) AND position <= \(bind: last)
@@ -87,7 +86,7 @@ public struct EventLogRepository {
         ).all().map { row in
             LoggedEvent(
                 position: try row.int64("position"), origin: try row.string("origin"),
-                event: try decoder.decode(ChatEvent.self, from: Data(try row.string("payload").utf8)),
+                event: try ChatEvent.decode(logPayload: try row.string("payload")),
                 createdAt: try row.date("created_at"))
         }
     }

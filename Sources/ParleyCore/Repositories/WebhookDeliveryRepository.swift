@@ -178,11 +178,13 @@ public struct WebhookDeliveryRepository: Sendable {
         guard chainLimit > 1, !heads.isEmpty else { return heads.map { [$0.id] } }
         var chains = Dictionary(uniqueKeysWithValues: heads.map { ($0.key, [$0.id]) })
         var open = Set(heads.map(\.key))
+        let endpointIDs = Array(Set(heads.map(\.key.endpointID)))
+        let sessionIDs = Array(Set(heads.map(\.key.orderingKey)))
         let followers = try await db.raw(
             """
             SELECT id, endpoint_id, ordering_key, next_attempt_at, lease_until FROM webhook_deliveries
-            WHERE state = 'pending' AND \(engine.dialect.isOneOf("endpoint_id", Array(Set(heads.map(\.key.endpointID)))))
-                AND \(engine.dialect.isOneOf("ordering_key", Array(Set(heads.map(\.key.orderingKey)))))
+            WHERE state = 'pending' AND \(engine.dialect.isOneOf("endpoint_id", endpointIDs))
+                AND \(engine.dialect.isOneOf("ordering_key", sessionIDs))
             ORDER BY endpoint_id, ordering_key, id LIMIT \(bind: limit * chainLimit)
             """
         ).all()

@@ -1,0 +1,75 @@
+# What the benchmark scripts share. Each sources it from the package root after setting `data`
+# (the directory its servers log to):
+#   build_release              release builds of parley and parley-bench in SCRATCH (.build-release); sets bin
+#   need_wrk, need_nginx       installs the tool from Debian's packages when it is missing; need_nginx sets nginx_bin
+#   start_postgres PORT        PostgreSQL with Benchmarks/postgres.sh's settings, its data in $data/pg; sets pg_server
+#   stop_postgres
+#   psql_ SQL                  runs SQL on that server's postgres database
+#   free_port                  prints a free loopback port
+#   start_server URL PORT [VAR=VALUE…]
+#                              `parley serve` on URL in the background, once /healthz answers; sets server_pid
+#   stop_servers               stops every server start_server started, and waits for them
+#   cpu_seconds PID            user and system CPU seconds the process has used so far
+#   describe_machine           one line: cores, CPU model, load
+
+build_release() {
+  local scratch=${SCRATCH:-.build-release}
+  swift build -c release --scratch-path "$scratch" --product parley > /dev/null
+  swift build -c release --scratch-path "$scratch" --product parley-bench > /dev/null
+  bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+}
+
+need_wrk() {
+  command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+}
+
+need_nginx() {
+  command -v nginx > /dev/null || [ -x /usr/sbin/nginx ] \
+    || { apt-get update -qq && apt-get install -y -qq nginx > /dev/null; }
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+}
+
+start_postgres() {
+  local base
+  base=$(bash Benchmarks/postgres.sh start "$data/pg" "$1")
+  pg_server=${base%/*}
+}
+
+stop_postgres() {
+  bash Benchmarks/postgres.sh stop "$data/pg"
+}
+
+psql_() { psql "$pg_server/postgres" -qtAc "$1"; }
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+servers=()
+server_pid=
+start_server() {
+  local url=$1 port=$2
+  shift 2
+  env DATABASE_URL="$url" "$@" "$bin/parley" serve --port "$port" >> "$data/server.log" 2>&1 &
+  server_pid=$!
+  servers+=("$server_pid")
+  for _ in $(seq 200); do
+    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && return
+    sleep 0.1
+  done
+  tail -n 20 "$data/server.log" >&2
+  echo "the server on $url did not start" >&2
+  exit 1
+}
+
+stop_servers() {
+  for pid in "${servers[@]}"; do kill "$pid" 2> /dev/null || true; done
+  for pid in "${servers[@]}"; do wait "$pid" 2> /dev/null || true; done
+  servers=()
+}
+
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+
+describe_machine() {
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime)"
+}
