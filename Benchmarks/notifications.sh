@@ -23,40 +23,20 @@ pg_port=${PG_PORT:-55475}
 engines=${ENGINES:-sqlite postgresql}
 scenarios=" ${SCENARIOS:-sends lateness paced} "
 mkdir -p "$data"
-swift build -c release --scratch-path .build-release --product parley > /dev/null
-swift build -c release --scratch-path .build-release --product parley-bench > /dev/null
-bin=$(swift build -c release --scratch-path .build-release --show-bin-path)
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+source Benchmarks/lib.sh
+build_release
+need_wrk
 export PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0 PARLEY_MAX_CONNECTIONS_PER_CLIENT=100000
 
-pg_base=$(bash Benchmarks/postgres.sh start "$data/pg" "$pg_port")
-pg_server=${pg_base%/*}
-psql_() { psql "$pg_server/postgres" -qtAc "$1"; }
+start_postgres "$pg_port"
+# The webhook receivers, apart from the servers.
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
-  bash Benchmarks/postgres.sh stop "$data/pg"
+  stop_servers
+  stop_postgres
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-server_pid=
-start_server() {
-  local url=$1 port=$2
-  shift 2
-  env DATABASE_URL="$url" "$@" "$bin/parley" serve --port "$port" >> "$data/server.log" 2>&1 &
-  server_pid=$!
-  pids+=("$server_pid")
-  for _ in $(seq 200); do
-    curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && return
-    sleep 0.1
-  done
-  tail -n 20 "$data/server.log" >&2
-  echo "the server on $url did not start" >&2
-  exit 1
-}
-# cpu_seconds PID: user and system CPU the process has used so far.
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
-stop_server() { kill "$server_pid" 2> /dev/null || true; wait "$server_pid" 2> /dev/null || true; }
 # fresh_database ENGINE: a migrated, seeded database of the engine's; prints its URL.
 fresh_database() {
   local url
@@ -108,7 +88,7 @@ for engine in $engines; do
         sleep 3
       done
     done
-    stop_server
+    stop_servers
     kill "$receiver" 2> /dev/null || true
     wait "$receiver" 2> /dev/null || true
 
@@ -152,7 +132,7 @@ for engine in $engines; do
         sleep 3
       done
     done
-    stop_server
+    stop_servers
   fi
   [[ "$scenarios" == *" lateness "* ]] || continue
   echo "== $engine: 2. lateness at $rate messages/s for $latency_seconds s, reminders after 5 s"
@@ -167,7 +147,7 @@ for engine in $engines; do
   "$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port" --tokens "$tokens" --recipients-only \
     --connections 1000 --rate "$rate" --duration "$latency_seconds" | sed 's/^/  /'
   wait "$receiver"
-  stop_server
+  stop_servers
   sed 's/^/  /' "$data/lateness-$engine.out"
   sed "s/^/lateness\t$engine\t/" "$data/lateness-$engine.out" >> "$results"
 done

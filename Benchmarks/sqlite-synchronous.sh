@@ -14,45 +14,28 @@ cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-sqlite-synchronous}
 duration=${DURATION:-25}
 rounds=${ROUNDS:-4}
-scratch=${SCRATCH:-.build-release}
-swift build -c release --product parley --scratch-path "$scratch" > /dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
-# A port nobody listens on, so healthz cannot be answered by another server.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+rm -rf "$data" && mkdir -p "$data"
+source Benchmarks/lib.sh
+build_release
+need_wrk
+port=$(free_port)
 url="http://127.0.0.1:$port"
 
-rm -rf "$data" && mkdir -p "$data"
 export PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0
 DATABASE_URL="sqlite://$data/seed.sqlite" "$bin/parley" migrate > /dev/null
 DATABASE_URL="sqlite://$data/seed.sqlite" "$bin/parley" seed --realtime-pairs 5000 --tokens "$data/tokens.tsv" \
   > /dev/null
 
-server=
-trap 'if [ -n "$server" ]; then kill "$server" 2> /dev/null || true; fi' EXIT
-start_server() {
+trap stop_servers EXIT
+# start_run MODE: a fresh copy of the seeded file, served with PARLEY_SQLITE_SYNCHRONOUS=MODE.
+start_run() {
   rm -f "$data"/run.sqlite*
   cp "$data/seed.sqlite" "$data/run.sqlite"
   sync
-  DATABASE_URL="sqlite://$data/run.sqlite" PARLEY_SQLITE_SYNCHRONOUS=$1 "$bin/parley" serve --port "$port" \
-    >> "$data/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 100); do
-    kill -0 "$server" 2> /dev/null || break
-    curl -sf "$url/healthz" > /dev/null && return
-    sleep 0.1
-  done
-  tail -n 20 "$data/server.log" >&2
-  echo "the server did not start" >&2
-  exit 1
-}
-stop_server() {
-  kill "$server"
-  wait "$server" || true
-  server=
+  start_server "sqlite://$data/run.sqlite" "$port" PARLEY_SQLITE_SYNCHRONOUS="$1"
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime)"
+describe_machine
 results="$data/results.tsv"
 : > "$results"
 for round in $(seq "$rounds"); do
@@ -60,9 +43,9 @@ for round in $(seq "$rounds"); do
   order="normal full"
   if [ $((round % 2)) = 0 ]; then order="full normal"; fi
   for mode in $order; do
-    start_server "$mode"
+    start_run "$mode"
     line=$(wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "$url" -- "$data/tokens.tsv" 64 2 | tail -n 1)
-    stop_server
+    stop_servers
     echo "round $round $mode: $line"
     # "sent N messages in T s: R/s; latency ms p50 A, p90 B, p99 C, max D; errors E"
     pattern='^sent [0-9]+ .*: ([0-9]+)/s; latency ms p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*errors ([0-9]+)$'
@@ -94,14 +77,14 @@ EOF
 if [ "${FSYNCS:-0}" = 1 ]; then
   echo
   for mode in normal full; do
-    start_server "$mode"
-    strace -f -qq -c -e trace=fsync,fdatasync -o "$data/strace-$mode.txt" -p "$server" &
+    start_run "$mode"
+    strace -f -qq -c -e trace=fsync,fdatasync -o "$data/strace-$mode.txt" -p "$server_pid" &
     tracer=$!
     sleep 1
     line=$(wrk -t2 -c64 -d10s -s Benchmarks/send.lua "$url" -- "$data/tokens.tsv" 64 2 | tail -n 1)
     kill -INT "$tracer"
     wait "$tracer" || true
-    stop_server
+    stop_servers
     sent=$(echo "$line" | sed -E 's/^sent ([0-9]+) .*/\1/')
     syncs=$(awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$data/strace-$mode.txt")
     echo "$mode (under strace): $line"

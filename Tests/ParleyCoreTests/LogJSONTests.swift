@@ -5,7 +5,7 @@ import Testing
 /// The hand-written reader of logged events (``LogJSON``) against what `JSONEncoder` writes and
 /// `JSONDecoder` reads back: the same events, and nil (the caller then falls back) for anything
 /// outside what the log holds.
-@Suite("Logged events read by hand")
+@Suite("Logged events written and read by hand")
 struct LogJSONTests {
     static let session = try! JSONDecoder().decode(
         ChatSession.self,
@@ -68,6 +68,26 @@ struct LogJSONTests {
         let event = ChatEvent.messageCreated(Self.message(body: body), session: Self.session)
         let text = try Self.encoded(event)
         #expect(LogJSON.parse(text).flatMap(ChatEvent.init(logJSON:)) == event)
+    }
+
+    @Test func theHandWrittenPayloadOfEveryKindReadsBackWithBothReaders() throws {
+        for event in Self.everyKind {
+            let payload = event.logPayload
+            #expect(LogJSON.parse(payload).flatMap(ChatEvent.init(logJSON:)) == event, "\(payload)")
+            #expect(try JSONDecoder().decode(ChatEvent.self, from: Data(payload.utf8)) == event, "\(payload)")
+        }
+    }
+
+    @Test(arguments: [
+        "plain", "quote \" and backslash \\", "line\nbreak\ttab\r\u{8}\u{C}\u{7F}", "control \u{1} \u{1F}",
+        "emoji 👍🏽 and 𝄞", "\u{2028}\u{2029}", "</script><script>",
+    ])
+    func aHandWrittenBodyReadsBackWithBothReaders(body: String) throws {
+        let event = ChatEvent.messageCreated(
+            Self.message(body: body, flags: [.contactDetails, .system], original: body + "!"), session: Self.session)
+        let payload = event.logPayload
+        #expect(LogJSON.parse(payload).flatMap(ChatEvent.init(logJSON:)) == event)
+        #expect(try JSONDecoder().decode(ChatEvent.self, from: Data(payload.utf8)) == event)
     }
 
     @Test func escapesJSONEncoderDoesNotWriteAreReadToo() {

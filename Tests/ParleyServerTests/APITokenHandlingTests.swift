@@ -93,11 +93,17 @@ struct APISignInThrottleTests {
                 #expect(response.status == .unauthorized)
             }
             let refused = try await context.api.send(.post, "/api/v1/auth/token", json: wrong)
+            let refusedAt = ContinuousClock.now
             #expect(refused.status == .tooManyRequests && refused.errorCode == "too_many_attempts")
             #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 > 0)
             // The right password is refused too while the throttle holds: guessing gains nothing.
             let right = #"{"email":"\#(user.email)","password":"\#(Fixtures.password)"}"#
-            #expect(try await context.api.send(.post, "/api/v1/auth/token", json: right).status == .tooManyRequests)
+            let status = try await context.api.send(.post, "/api/v1/auth/token", json: right).status
+            // The first wait is 4 s of real time; under the whole suite's load a request can take
+            // longer than that (one CI-like run took 33 s for this test), and then the wait is over.
+            if ContinuousClock.now - refusedAt < .seconds(SignInThrottle.firstDelay) {
+                #expect(status == .tooManyRequests)
+            }
         }
     }
 }

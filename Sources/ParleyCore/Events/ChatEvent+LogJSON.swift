@@ -6,7 +6,7 @@ extension ChatEvent {
     /// The event a log payload or an announced event holds. A payload the hand-written reader does
     /// not take (one written by another version, say) goes to `JSONDecoder`, which throws if it
     /// cannot read it either.
-    static func decode(logPayload payload: String) throws -> ChatEvent {
+    public static func decode(logPayload payload: String) throws -> ChatEvent {
         if let json = LogJSON.parse(payload), let event = ChatEvent(logJSON: json) { return event }
         return try JSONDecoder().decode(ChatEvent.self, from: Data(payload.utf8))
     }

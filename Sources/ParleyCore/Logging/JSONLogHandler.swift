@@ -49,13 +49,13 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let given = event.metadata { merged.merge(given) { $1 } }
         var line = "{\"time\":"
-        Self.appendString(Self.timeFormat.format(Date()), to: &line)
+        JSONString.append(Self.timeFormat.format(Date()), to: &line)
         line += ",\"level\":"
-        Self.appendString(event.level.rawValue, to: &line)
+        JSONString.append(event.level.rawValue, to: &line)
         line += ",\"label\":"
-        Self.appendString(label, to: &line)
+        JSONString.append(label, to: &line)
         line += ",\"message\":"
-        Self.appendString(event.message.description, to: &line)
+        JSONString.append(event.message.description, to: &line)
         line += ",\"metadata\":{"
         var flattened: [(key: String, value: String)] = []
         Self.flatten(merged, prefix: "", into: &flattened)
@@ -63,17 +63,17 @@ public struct JSONLogHandler: LogHandler {
         let fields = Dictionary(flattened, uniquingKeysWith: { $1 }).sorted { $0.key < $1.key }
         for (index, field) in fields.enumerated() {
             if index > 0 { line += "," }
-            Self.appendString(field.key, to: &line)
+            JSONString.append(field.key, to: &line)
             line += ":"
-            Self.appendString(field.value, to: &line)
+            JSONString.append(field.value, to: &line)
         }
         line += "}"
         if let error = event.error {
             line += ",\"error\":"
-            Self.appendString(String(describing: error), to: &line)
+            JSONString.append(String(describing: error), to: &line)
         }
         line += ",\"source\":"
-        Self.appendString(event.source, to: &line)
+        JSONString.append(event.source, to: &line)
         line += "}\n"
         output(line)
     }
@@ -99,27 +99,6 @@ public struct JSONLogHandler: LogHandler {
         case .array(let items):
             for (index, item) in items.enumerated() { flatten(item, key: "\(key).\(index)", into: &fields) }
         }
-    }
-
-    /// Appends `text` as a JSON string (RFC 8259): quotes, backslashes and control characters
-    /// escaped, everything else as UTF-8. U+2028 and U+2029 are escaped too, for readers that
-    /// treat them as line ends.
-    static func appendString(_ text: String, to line: inout String) {
-        line.unicodeScalars.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}":
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line.unicodeScalars.append("\"")
     }
 
     // MARK: Standard error

@@ -18,8 +18,7 @@ public struct EventLogRepository {
     func append(
         _ events: [ChatEvent], origin: String, at now: Date, announcingOn channel: String? = nil
     ) async throws -> EventBatch {
-        let encoder = JSONEncoder()
-        let payloads = try events.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let payloads = events.map(\.logPayload)
         let count = Int64(events.count)
         let createdAt = now.epochMilliseconds
         let last: Int64
