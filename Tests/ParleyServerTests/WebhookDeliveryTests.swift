@@ -30,6 +30,16 @@ struct WebhookDeliveryTests {
                 emailEnabled: false, logger: Logger(label: "other"), clock: clock.read, handOff: handOff)
         }
 
+        /// A new conversation whose customer sends `bodies`, in order.
+        @discardableResult
+        func conversation(sending bodies: [String]) async throws -> (customer: User, session: ChatSession) {
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            for body in bodies {
+                _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: body)
+            }
+            return (customer, session)
+        }
+
         /// Dispatches what was logged, then attempts what is due.
         func deliver() async throws {
             while try await dispatcher.dispatchOnce() > 0 {}
@@ -228,11 +238,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver { count in count == 1 ? .status(503) : .status(200) }
             try await receiver.serve { url in
                 _ = try await rig.webhooks.add(url: url, events: "message.created")
-                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
-                for index in 1...5 {
-                    _ = try await rig.context.chat.sendMessage(
-                        sessionID: session.id, senderID: customer.id, body: "m\(index)")
-                }
+                try await rig.conversation(sending: (1...5).map { "m\($0)" })
                 try await rig.deliver()
                 // The first failed; the rest wait behind it.
                 #expect(receiver.requests.count == 1)
@@ -265,12 +271,8 @@ struct WebhookDeliveryTests {
     @Test func theDispatcherLeasesASessionsDeliveriesOnlyWhenNoneIsPendingBeforeThem() async throws {
         try await Self.run { rig in
             _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/unused", events: "message.created")
-            let (customer, _, _, first) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
-            let (other, _, _, second) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
-            for body in ["a1", "a2"] {
-                _ = try await rig.context.chat.sendMessage(sessionID: first.id, senderID: customer.id, body: body)
-            }
-            _ = try await rig.context.chat.sendMessage(sessionID: second.id, senderID: other.id, body: "b1")
+            try await rig.conversation(sending: ["a1", "a2"])
+            let (other, second) = try await rig.conversation(sending: ["b1"])
             let handed = NIOLockedValueBox<[ClaimedWebhookDelivery]>([])
             let dispatcher = rig.otherDispatcher { deliveries, _ in handed.withLockedValue { $0 += deliveries } }
             while try await dispatcher.dispatchOnce() > 0 {}
@@ -291,11 +293,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver()
             try await receiver.serve { url in
                 _ = try await rig.webhooks.add(url: url, events: "message.created")
-                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
-                for index in 1...20 {
-                    _ = try await rig.context.chat.sendMessage(
-                        sessionID: session.id, senderID: customer.id, body: "m\(index)")
-                }
+                try await rig.conversation(sending: (1...20).map { "m\($0)" })
                 // Queued without a hand-off, so the sender claims them.
                 let other = rig.otherDispatcher()
                 while try await other.dispatchOnce() > 0 {}
@@ -313,11 +311,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver { count in count == 1 ? .status(500) : .status(200) }
             try await receiver.serve { url in
                 _ = try await rig.webhooks.add(url: url, events: "message.created")
-                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
-                for index in 1...3 {
-                    _ = try await rig.context.chat.sendMessage(
-                        sessionID: session.id, senderID: customer.id, body: "m\(index)")
-                }
+                try await rig.conversation(sending: ["m1", "m2", "m3"])
                 try await rig.deliver()
                 #expect(receiver.requests.count == 1)
                 // The two behind the failure were not attempted: not counted, not leased.
@@ -335,10 +329,7 @@ struct WebhookDeliveryTests {
     @Test func aClaimDoesNotSendPastADeliveryAnotherInstanceHolds() async throws {
         try await Self.run { rig in
             _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/unused", events: "message.created")
-            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
-            for body in ["m1", "m2"] {
-                _ = try await rig.context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: body)
-            }
+            try await rig.conversation(sending: ["m1", "m2"])
             while try await rig.otherDispatcher().dispatchOnce() > 0 {}
             let database = rig.context.database
             let now = rig.clock.read()
@@ -456,14 +447,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver()
             try await receiver.serve { url in
                 _ = try await rig.webhooks.add(url: url, events: "message.created")
-                for _ in 0..<4 {
-                    let (customer, _, _, session) = try await rig.context.fixtures.conversation(
-                        chat: rig.context.chat)
-                    for index in 0..<15 {
-                        _ = try await rig.context.chat.sendMessage(
-                            sessionID: session.id, senderID: customer.id, body: "\(index)")
-                    }
-                }
+                for _ in 0..<4 { try await rig.conversation(sending: (0..<15).map { "\($0)" }) }
                 while try await rig.dispatcher.dispatchOnce() > 0 {}
                 let other = WebhookSender(
                     database: rig.context.database, configuration: rig.configuration, logger: Logger(label: "b"),

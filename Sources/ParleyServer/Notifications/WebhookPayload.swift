@@ -48,7 +48,7 @@ enum WebhookPayload {
             var text = #"{"devices":["#
             text += devices.map { device in
                 var entry = #"{"platform":"\#(device.platform)","token":"#
-                MessageJSON.appendString(device.token, to: &entry)
+                JSONString.append(device.token, to: &entry, matchingJSONEncoder: true)
                 return entry + "}"
             }.joined(separator: ",")
             return text + #"],"id":\#(userID),"unread_total":\#(unreadTotal)}"#
