@@ -354,6 +354,28 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test func theSenderKeepsAtMostItsLimitOfHandedOverDeliveries() async throws {
+        try await Self.run { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                let endpoint = try await rig.webhooks.add(url: url, events: "message.created")
+                let limit = WebhookSender.handOffLimit
+                let deliveries = (0..<(limit + 5)).map { index in
+                    ClaimedWebhookDelivery(
+                        id: Int64(1_000_000 + index), endpoint: endpoint,
+                        event: OutgoingWebhookEvent(
+                            publicID: "evt_test_\(index)", type: .messageCreated, sessionID: Int64(index),
+                            body: #"{"id":"evt_test_\#(index)","type":"message.created","data":{}}"#),
+                        orderingKey: Int64(index), attempt: 1, giveUpAt: rig.clock.read().addingTimeInterval(3600))
+                }
+                rig.sender.accept(deliveries, leasedUntil: rig.configuration.webhookLease(from: rig.clock.read()))
+                await rig.sender.sendDue()
+                // The rest stay leased in the database, to be claimed when the lease ends.
+                #expect(receiver.requests.count == limit)
+            }
+        }
+    }
+
     @Test func aDeliveryHandedToAnInstanceThatDiedIsAttemptedOnceItsLeaseEnds() async throws {
         try await Self.run { rig in
             let receiver = WebhookReceiver()

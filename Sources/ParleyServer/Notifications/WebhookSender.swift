@@ -21,6 +21,9 @@ final class WebhookSender: Service, Sendable {
     /// The most deliveries of one endpoint and session taken in one round, sent one after another
     /// so they arrive in order: a busy conversation is not held to one delivery per round.
     static let chainLimit = 16
+    /// The most handed-over deliveries kept waiting for a round. Past it (receivers slower than the
+    /// traffic) the rest stay leased in the database and are claimed once their lease ends.
+    static let handOffLimit = 4 * claimLimit
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
     static let pause = Duration.milliseconds(25)
@@ -59,7 +62,15 @@ final class WebhookSender: Service, Sendable {
     /// Takes deliveries leased to this instance until `leaseUntil` and attempts them in the next
     /// round, before it claims anything.
     func accept(_ deliveries: [ClaimedWebhookDelivery], leasedUntil leaseUntil: Date) {
-        handedOver.withLockedValue { $0 += deliveries.map { ($0, leaseUntil) } }
+        let left = handedOver.withLockedValue { queue in
+            let room = max(0, Self.handOffLimit - queue.count)
+            queue += deliveries.prefix(room).map { ($0, leaseUntil) }
+            return deliveries.count - min(room, deliveries.count)
+        }
+        if left > 0 {
+            logger.notice(
+                "Webhook deliveries left to their lease: the sender is behind", metadata: ["count": "\(left)"])
+        }
         signal.wake()
     }
 
