@@ -130,15 +130,25 @@ final class OutboxDispatcher: Service, Sendable {
     }
 
     /// Reads the batch after the cursor and decides what it owes; nil when nothing is new.
+    ///
+    /// With no endpoint enabled and no reminder wanted, no event owes anything: the plan moves the
+    /// cursor to the head without reading (or decoding) the events in between.
     private func plan(on db: any SQLDatabase) async throws -> Plan? {
         let after = try await OutboxCursorRepository(db, engine: database.engine).position()
-        let entries = try await EventLogRepository(db).entries(after: after, limit: Self.batchLimit)
-        guard let last = entries.last else { return nil }
+        let log = EventLogRepository(db)
+        let head = try await log.head()
+        guard head > after else { return nil }
         let endpoints = try await WebhookEndpointRepository(db).enabled()
+        let remindersWanted = try await remindersWanted(endpoints: endpoints, on: db)
+        guard !endpoints.isEmpty || remindersWanted else {
+            return Plan(after: after, through: head, count: Int(head - after), webhooks: [], reminders: [:])
+        }
+        let entries = try await log.entries(after: after, limit: Self.batchLimit)
+        guard let last = entries.last else { return nil }
         return Plan(
             after: after, through: last.position, count: entries.count,
             webhooks: try await webhooks(for: entries, endpoints: endpoints, on: db),
-            reminders: try await remindersWanted(endpoints: endpoints, on: db) ? reminderChanges(for: entries) : [:])
+            reminders: remindersWanted ? reminderChanges(for: entries) : [:])
     }
 
     private func webhooks(
