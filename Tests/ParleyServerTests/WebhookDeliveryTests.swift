@@ -73,7 +73,12 @@ struct WebhookDeliveryTests {
                     handOff: { sender.accept($0, leasedUntil: $1) }),
                 sender: sender,
                 webhooks: WebhookService(database: context.database, configuration: configuration, clock: clock.read))
-            try await body(rig)
+            do {
+                try await body(rig)
+            } catch {
+                try? await rig.sender.shutdown()
+                throw error
+            }
             try await rig.sender.shutdown()
         }
     }
@@ -359,7 +364,13 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver()
             try await receiver.serve { url in
                 let endpoint = try await rig.webhooks.add(url: url, events: "message.created")
-                let limit = WebhookSender.handOffLimit
+                let limit = 16
+                // Patient, so that a slow answer on a busy test machine is not taken for a failure.
+                var configuration = rig.configuration
+                configuration.webhookTimeout = .seconds(60)
+                let sender = WebhookSender(
+                    database: rig.context.database, configuration: configuration, logger: Logger(label: "small"),
+                    clock: rig.clock.read, handOffLimit: limit)
                 let deliveries = (0..<(limit + 5)).map { index in
                     ClaimedWebhookDelivery(
                         id: Int64(1_000_000 + index), endpoint: endpoint,
@@ -368,8 +379,9 @@ struct WebhookDeliveryTests {
                             body: #"{"id":"evt_test_\#(index)","type":"message.created","data":{}}"#),
                         orderingKey: Int64(index), attempt: 1, giveUpAt: rig.clock.read().addingTimeInterval(3600))
                 }
-                rig.sender.accept(deliveries, leasedUntil: rig.configuration.webhookLease(from: rig.clock.read()))
-                await rig.sender.sendDue()
+                sender.accept(deliveries, leasedUntil: configuration.webhookLease(from: rig.clock.read()))
+                await sender.sendDue()
+                try await sender.shutdown()
                 // The rest stay leased in the database, to be claimed when the lease ends.
                 #expect(receiver.requests.count == limit)
             }
@@ -421,6 +433,28 @@ struct WebhookDeliveryTests {
                 #expect(receiver.requests.map { $0.data["body"] as? String }.last == "kept")
                 #expect(receiver.requests.count == before + 1)
             }
+        }
+    }
+
+    @Test func withNothingWantingEventsTheDispatcherMovesPastThemUnread() async throws {
+        try await Self.run { rig in
+            // A payload no reader takes: reading it would fail the dispatch.
+            try await rig.context.database.write { db in
+                let head = try await EventLogRepository(db).head() + 1
+                try await db.raw("UPDATE event_log_head SET position = \(bind: head) WHERE id = 1").run()
+                try await db.raw(
+                    "INSERT INTO event_log (position, origin, created_at, payload) VALUES (\(bind: head), 'test', 0, '{')"
+                ).run()
+            }
+            #expect(try await rig.dispatcher.dispatchOnce() > 0)
+            let (head, cursor) = try await rig.context.database.read { db in
+                (
+                    try await EventLogRepository(db).head(),
+                    try await OutboxCursorRepository(db, engine: rig.context.database.engine).position()
+                )
+            }
+            #expect(cursor == head)
+            #expect(try await rig.dispatcher.dispatchOnce() == 0)
         }
     }
 

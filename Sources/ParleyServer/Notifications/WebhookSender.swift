@@ -23,7 +23,7 @@ final class WebhookSender: Service, Sendable {
     static let chainLimit = 16
     /// The most handed-over deliveries kept waiting for a round. Past it (receivers slower than the
     /// traffic) the rest stay leased in the database and are claimed once their lease ends.
-    static let handOffLimit = 4 * claimLimit
+    static let defaultHandOffLimit = 4 * claimLimit
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
     static let pause = Duration.milliseconds(25)
@@ -35,18 +35,21 @@ final class WebhookSender: Service, Sendable {
     private let client: HTTPClient
     private let logger: Logger
     private let clock: @Sendable () -> Date
+    /// The most handed-over deliveries kept waiting (``defaultHandOffLimit`` unless a test sets it).
+    let handOffLimit: Int
     private let signal = WakeSignal()
     /// Deliveries handed over already leased, with their lease's end, waiting for the next round.
     private let handedOver = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date)]>([])
 
     init(
         database: Database, configuration: NotificationConfiguration, logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() }, handOffLimit: Int = WebhookSender.defaultHandOffLimit
     ) {
         self.database = database
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
+        self.handOffLimit = handOffLimit
         let timeout = TimeAmount.milliseconds(configuration.webhookTimeout.milliseconds)
         var httpConfiguration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
@@ -63,7 +66,7 @@ final class WebhookSender: Service, Sendable {
     /// round, before it claims anything.
     func accept(_ deliveries: [ClaimedWebhookDelivery], leasedUntil leaseUntil: Date) {
         let left = handedOver.withLockedValue { queue in
-            let room = max(0, Self.handOffLimit - queue.count)
+            let room = max(0, handOffLimit - queue.count)
             queue += deliveries.prefix(room).map { ($0, leaseUntil) }
             return deliveries.count - min(room, deliveries.count)
         }
