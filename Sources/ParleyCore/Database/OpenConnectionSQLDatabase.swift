@@ -31,17 +31,50 @@ struct OpenConnectionSQLDatabase: SQLDatabase {
     ) -> EventLoopFuture<Void> {
         let connection = self.connection
         let database = self.database
+        let (sql, binds) = database.serialize(query)
+        // Binds of other types than PostgresNIO encodes itself take PostgresKit's Codable path.
+        let bindings = Self.bindings(binds)
+        if let queryLogLevel {
+            database.logger.log(level: queryLogLevel, "Executing query", metadata: ["sql": "\(sql)"])
+        }
         return connection.eventLoop.flatSubmit {
             guard !connection.isClosed else {
                 return connection.eventLoop.makeFailedFuture(
                     DatabaseUnreachable(description: "the PostgreSQL connection is closed"))
             }
-            // On the event loop, PostgresKit writes the query before returning.
-            return database.execute(sql: query, onRow)
+            // On the event loop, the query is written before either call returns.
+            guard let bindings else { return database.execute(sql: query, onRow) }
+            return connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: connection.logger) {
+                onRow(PostgresFastRow($0))
+            }.map { _ in }
         }
+    }
+
+    /// The binds as PostgresNIO encodes them, or nil when one of them needs PostgresKit's Codable path.
+    private static func bindings(_ binds: [any Encodable & Sendable]) -> PostgresBindings? {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for bind in binds {
+            if (bind as? any OptionalBind)?.isNone == true {
+                bindings.appendNull()
+            } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
+                do { try bindings.append(value) } catch { return nil }
+            } else {
+                return nil
+            }
+        }
+        return bindings
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await execute(sql: query, onRow).get()
     }
+}
+
+/// An optional bind, so that a nil one is written as NULL whatever its wrapped type.
+private protocol OptionalBind {
+    var isNone: Bool { get }
+}
+
+extension Optional: OptionalBind {
+    var isNone: Bool { self == nil }
 }
