@@ -109,7 +109,7 @@ struct AdminChatSessionController {
                 request: request, session: session, sessionID: stored.id, input: input, errors: errors)
         }
         do {
-            let updated = try await chat.updateSession(
+            _ = try await chat.updateSession(
                 id: stored.id, productID: parsed.productID, customerID: parsed.customerID, vendorID: parsed.vendorID,
                 lastMessageAt: parsed.lastMessageAt)
             return Responses.redirect(
