@@ -443,7 +443,10 @@ struct WebhookDeliveryTests {
                 let head = try await EventLogRepository(db).head() + 1
                 try await db.raw("UPDATE event_log_head SET position = \(bind: head) WHERE id = 1").run()
                 try await db.raw(
-                    "INSERT INTO event_log (position, origin, created_at, payload) VALUES (\(bind: head), 'test', 0, '{')"
+                    """
+                    INSERT INTO event_log (position, origin, created_at, payload)
+                    VALUES (\(bind: head), 'test', 0, '{')
+                    """
                 ).run()
             }
             #expect(try await rig.dispatcher.dispatchOnce() > 0)

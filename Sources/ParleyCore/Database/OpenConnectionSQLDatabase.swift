@@ -54,12 +54,20 @@ struct OpenConnectionSQLDatabase: SQLDatabase {
     private static func bindings(_ binds: [any Encodable & Sendable]) -> PostgresBindings? {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds {
-            if (bind as? any OptionalBind)?.isNone == true {
-                bindings.appendNull()
-            } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
-                do { try bindings.append(value) } catch { return nil }
-            } else {
-                return nil
+            // The usual types first: a cast to a type is cheaper than a cast to a protocol.
+            switch bind {
+            case let value as Int64: bindings.append(value)
+            case let value as String: bindings.append(value)
+            case let value as Int: bindings.append(value)
+            case let value as Bool: bindings.append(value)
+            default:
+                if (bind as? any OptionalBind)?.isNone == true {
+                    bindings.appendNull()
+                } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
+                    do { try bindings.append(value) } catch { return nil }
+                } else {
+                    return nil
+                }
             }
         }
         return bindings

@@ -4,7 +4,7 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 
-/// PostgreSQL through a ``PostgresConnectionPool`` on the shared event loops.
+/// PostgreSQL through a ``PostgresConnectionPool`` whose connections live on ``DatabaseThread``.
 final class PostgresBackend: Sendable {
     /// How long a request waits for a connection when every one is lent.
     static let requestTimeout = TimeAmount.seconds(10)
@@ -42,7 +42,7 @@ final class PostgresBackend: Sendable {
         connectionLogger.logLevel = .critical
         let pool = PostgresConnectionPool(
             configuration: configuration, maximum: poolSize, requestTimeout: requestTimeout,
-            eventLoops: MultiThreadedEventLoopGroup.singleton, logger: connectionLogger)
+            eventLoops: DatabaseThread.shared.eventLoopGroup, logger: connectionLogger)
         let backend = PostgresBackend(pool: pool, schema: schema, metrics: metrics)
         do {
             _ = try await backend.withConnection { db in try await db.raw("SELECT 1 AS ok").first() }

@@ -52,12 +52,6 @@ public final class MessageSendBatcher: Service, Sendable {
     /// Sends in one transaction at most; bounds the statement size and a batch's latency.
     static let maximumBatch = 256
 
-    /// Where writers run. On the shared pool every step of a batch (each statement's answer, each
-    /// commit) queued behind the request handlers' work, and the batch took that much longer while
-    /// every send in it waited. A thread of their own measured 20 to 25 % more sends per second on
-    /// SQLite and about 5 % more on PostgreSQL at 64 senders (BENCHMARKS.md).
-    static let writerThread = DedicatedThreadExecutor(name: "parley-writer")
-
     private let database: Database
     private let events: any ChatEventBus
     private let clock: @Sendable () -> Date
@@ -98,7 +92,7 @@ public final class MessageSendBatcher: Service, Sendable {
             }
             switch startsWriter {
             case nil: continuation.resume(throwing: ServiceShuttingDown())
-            case true?: Task(executorPreference: Self.writerThread) { await self.writeWhilePending() }
+            case true?: Task(executorPreference: DatabaseThread.shared) { await self.writeWhilePending() }
             case false?: break
             }
         }
