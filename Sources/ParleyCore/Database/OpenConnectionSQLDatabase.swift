@@ -11,6 +11,9 @@ import SQLKit
 /// shutdown) is dropped without an answer and its caller waits forever. Here the check and the
 /// write happen in one turn of the connection's event loop, so the channel cannot close in
 /// between: a query either reaches the connection's state machine, which answers it, or fails.
+///
+/// Queries go to PostgresNIO directly, with their rows read through ``PostgresFastRow``, unless a
+/// bind is of a type only PostgresKit's Codable layer can encode; then PostgresKit sends it.
 struct OpenConnectionSQLDatabase: SQLDatabase {
     let connection: PostgresConnection
     let database: any SQLDatabase
