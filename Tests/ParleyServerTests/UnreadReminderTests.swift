@@ -274,4 +274,19 @@ struct UnreadReminderTests {
             #expect(data["unread_count"] as? Int == 1)
         }
     }
+
+    @Test func theHTMLPartEscapesAQuoteOrBracketEvenWithACombiningMarkOnIt() {
+        // A quote with a combining mark is one Character but two scalars: escaping by Character
+        // let it through unescaped.
+        let digest = ReminderDigest(
+            key: ReminderKey(sessionID: 1, userID: 2), recipientName: "Ana", recipientEmail: "ana@example.com",
+            productName: "Oak table", counterpartName: "Bo",
+            messages: [.init(id: 3, senderName: "Bo", body: "\"\u{301} onclick=x <\u{301}b>", createdAt: Date())],
+            unreadCount: 1, throughMessageID: 3, isMuted: false, wantsEmail: true, isAllowed: true)
+        let html = ReminderEmail(digest: digest, publicURL: "https://chat.example.com").html
+        let escaped = "&quot;\u{301} onclick=x &lt;\u{301}b&gt;"
+        let raw = "\"\u{301}"
+        #expect(html.contains(escaped))
+        #expect(!html.contains(raw))
+    }
 }

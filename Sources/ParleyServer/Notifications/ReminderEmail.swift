@@ -41,18 +41,18 @@ struct ReminderEmail {
     var html: String {
         var parts = [
             "<!DOCTYPE html><html><body style=\"font-family: sans-serif\">",
-            "<p>Hello \(Self.escape(digest.recipientName)),</p>",
-            "<p>\(Self.escape(digest.counterpartName)) wrote to you about <strong>"
-                + "\(Self.escape(digest.productName))</strong>:</p>",
+            "<p>Hello \(HTML.escape(digest.recipientName)),</p>",
+            "<p>\(HTML.escape(digest.counterpartName)) wrote to you about <strong>"
+                + "\(HTML.escape(digest.productName))</strong>:</p>",
         ]
         for message in digest.messages {
             parts.append(
-                "<p><strong>\(Self.escape(message.senderName))</strong>, \(Self.escape(Self.time(message.createdAt))):"
-                    + "<br>\(Self.escape(message.body).replacingOccurrences(of: "\n", with: "<br>"))</p>")
+                "<p><strong>\(HTML.escape(message.senderName))</strong>, \(HTML.escape(Self.time(message.createdAt))):"
+                    + "<br>\(HTML.escape(message.body).replacingOccurrences(of: "\n", with: "<br>"))</p>")
         }
         if hiddenCount > 0 { parts.append("<p>… and \(hiddenCount) more.</p>") }
-        parts.append("<p><a href=\"\(Self.escape(link))\">Read and reply</a></p>")
-        parts.append("<p style=\"color: #666; font-size: small\">\(Self.escape(Self.footer))</p></body></html>")
+        parts.append("<p><a href=\"\(HTML.escape(link))\">Read and reply</a></p>")
+        parts.append("<p style=\"color: #666; font-size: small\">\(HTML.escape(Self.footer))</p></body></html>")
         return parts.joined(separator: "\n")
     }
 
@@ -68,22 +68,6 @@ struct ReminderEmail {
         func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
         return "\(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970), "
             + "\(two(parts.hour)):\(two(parts.minute)) UTC"
-    }
-
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 
     /// The email as SMTP sends it.
