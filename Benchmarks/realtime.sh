@@ -11,39 +11,33 @@ cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-realtime}
 port=${PORT:-8089}
 duration=${DURATION:-10}
+source Benchmarks/lib.sh
 ulimit -n "$(ulimit -Hn)"  # 10,000 sockets need more than the usual 1,024
 rm -rf "$data" && mkdir -p "$data"
-swift build -c release --product parley
-swift build -c release --product parley-bench
-bin=$(swift build -c release --show-bin-path)
-# One load tool holds every socket from one address: lift the per-address cap (issue 8) for it.
-export DATABASE_URL="sqlite://$data/realtime.sqlite" PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0 \
-  PARLEY_MAX_CONNECTIONS_PER_CLIENT=100000
-"$bin/parley" migrate > /dev/null
-"$bin/parley" seed --realtime-pairs 5000 --tokens "$data/tokens.tsv"
+build_release
+need_wrk
+trap stop_servers EXIT
+database="sqlite://$data/realtime.sqlite"
+DATABASE_URL=$database PARLEY_DEMO=0 "$bin/parley" migrate > /dev/null
+DATABASE_URL=$database PARLEY_DEMO=0 "$bin/parley" seed --realtime-pairs 5000 --tokens "$data/tokens.tsv"
 url="http://127.0.0.1:$port"
-start_server() {
-  "$bin/parley" serve --port "$port" &
-  server=$!
-  for _ in $(seq 100); do curl -sf "$url/healthz" > /dev/null && return; sleep 0.1; done
-  echo "the server did not start" >&2
-  exit 1
+# One load tool holds every socket from one address: lift the per-address cap (issue 8) for it.
+serve() {
+  start_server "$database" "$port" PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0 \
+    PARLEY_MAX_CONNECTIONS_PER_CLIENT=100000
 }
-stop_server() { kill "$server"; wait "$server" || true; }
-trap 'kill $server 2> /dev/null || true' EXIT
 
 echo "== memory per idle WebSocket (10,000 sockets)"
-start_server
+serve
 "$bin/parley-bench" realtime idle --url "$url" --tokens "$data/tokens.tsv" --connections 10000 \
-  --server-pid "$server"
-stop_server
+  --server-pid "$server_pid"
+stop_servers
 
 # wrk sends (a C client costs the two cores far less than parley-bench's own HTTP client would);
 # parley-bench holds the recipients' sockets and counts what reaches them.
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
 for sides in "--recipients-only --connections 64" "--connections 128"; do
   echo "== send throughput: wrk, 64 connections, 64 conversations; sockets: $sides"
-  start_server
+  serve
   # shellcheck disable=SC2086
   "$bin/parley-bench" realtime listen --url "$url" --tokens "$data/tokens.tsv" $sides \
     --duration $((duration + 3)) &
@@ -51,19 +45,19 @@ for sides in "--recipients-only --connections 64" "--connections 128"; do
   sleep 1
   wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "$url" -- "$data/tokens.tsv" 64 2 | tail -n 1
   wait "$listener"
-  stop_server
+  stop_servers
 done
 
 echo "== send throughput: parley-bench's own 64 closed-loop senders (times send to receive too)"
-start_server
+serve
 "$bin/parley-bench" realtime throughput --url "$url" --tokens "$data/tokens.tsv" --connections 128 \
   --senders 64 --duration "$duration"
-stop_server
+stop_servers
 
 for sockets in 1000 10000; do
   echo "== delivery latency at 1,000 messages/s with $sockets sockets"
-  start_server
+  serve
   "$bin/parley-bench" realtime latency --url "$url" --tokens "$data/tokens.tsv" --connections "$sockets" \
     --rate 1000 --duration "$duration"
-  stop_server
+  stop_servers
 done

@@ -75,6 +75,42 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// Rows given column by column, as a FROM item named `alias` with the columns' names and `ord`,
+    /// the row's place (1, 2, …). PostgreSQL takes one array parameter per column, so the statement's
+    /// text is the same however many rows there are and costs it little to parse and plan; SQLite
+    /// reads a VALUES list. Every column holds the same number of values, at least one.
+    func rows(_ columns: [BatchColumn], as alias: String) -> SQLQueryString {
+        switch engine {
+        case .postgres:
+            let arrays = columns.map { column -> SQLQueryString in
+                switch column {
+                case .int64(_, let values): "CAST(\(bind: values) AS BIGINT[])"
+                case .text(_, let values): "CAST(\(bind: values) AS TEXT[])"
+                case .optionalText(_, let values): "CAST(\(bind: PostgresTextArray(values)) AS TEXT[])"
+                }
+            }
+            let names = (columns.map(\.name) + ["ord"]).joined(separator: ", ")
+            return "unnest(" + arrays.joined(separator: ", ")
+                + ") WITH ORDINALITY AS \(unsafeRaw: alias)(\(unsafeRaw: names))"
+        case .sqlite:
+            let count = columns.first?.count ?? 0
+            let tuples = (0..<count).map { row -> SQLQueryString in
+                let values = columns.map { column -> SQLQueryString in
+                    switch column {
+                    case .int64(_, let values): "\(bind: values[row])"
+                    case .text(_, let values): "\(bind: values[row])"
+                    case .optionalText(_, let values): "\(bind: values[row])"
+                    }
+                }
+                return "(\(unsafeRaw: String(row + 1)), " + values.joined(separator: ", ") + ")"
+            }
+            let names = (["ord"] + columns.map(\.name)).enumerated()
+                .map { "column\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ")
+            return "(SELECT \(unsafeRaw: names) FROM (VALUES " + tuples.joined(separator: ", ")
+                + ")) AS \(unsafeRaw: alias)"
+        }
+    }
+
     /// The most ids worth passing to ``isOneOf(_:_:)``: SQLite holds each as a parameter and scans
     /// the list it builds, PostgreSQL hashes one array.
     var idListLimit: Int {

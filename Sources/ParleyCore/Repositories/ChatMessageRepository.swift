@@ -25,17 +25,19 @@ public struct ChatMessageRepository: Sendable {
         ).first().map(ChatMessage.init(row:))
     }
 
-    /// The messages already sent under any of the given (sender, client message id) pairs.
-    func find(sentUnder keys: some Collection<ClientMessageKey>) async throws -> [ChatMessage] {
+    /// The messages already sent under any of the given (sender, client message id) pairs (index
+    /// chat_messages_client_message_key).
+    func find(sentUnder keys: some Collection<ClientMessageKey>, engine: DatabaseEngine) async throws -> [ChatMessage] {
         guard !keys.isEmpty else { return [] }
-        var condition = SQLQueryString("")
-        for (position, key) in keys.enumerated() {
-            if position > 0 { condition = condition + " OR " }
-            condition =
-                condition + "(sender_id = \(bind: key.senderID) AND client_message_id = \(bind: key.clientMessageID))"
-        }
-        return try await db.raw("SELECT \(unsafeRaw: ChatMessage.columns) FROM chat_messages WHERE " + condition)
-            .all().map(ChatMessage.init(row:))
+        let pairs = engine.dialect.rows(
+            [.int64("sender_id", keys.map(\.senderID)), .text("client_message_id", keys.map(\.clientMessageID))],
+            as: "k")
+        return try await db.raw(
+            """
+            SELECT \(unsafeRaw: ChatMessage.columnsOfM) FROM \(pairs)
+            JOIN chat_messages m ON m.sender_id = k.sender_id AND m.client_message_id = k.client_message_id
+            """
+        ).all().map(ChatMessage.init(row:))
     }
 
     /// A conversation's messages, oldest first, after `afterID` (index chat_messages_session_idx).
@@ -76,32 +78,42 @@ public struct ChatMessageRepository: Sendable {
     }
 
     /// Inserts messages sent at one moment in one statement and returns them in the order given,
-    /// with ids ascending in that order.
-    func insert(_ messages: [NewChatMessage], sentAt: Date) async throws -> [ChatMessage] {
+    /// with ids ascending in that order. Only the ids come back: the rest is what was written.
+    func insert(_ messages: [NewChatMessage], sentAt: Date, engine: DatabaseEngine) async throws -> [ChatMessage] {
         guard !messages.isEmpty else { return [] }
         let stamp = sentAt.epochMilliseconds
-        var values = SQLQueryString("")
-        for (position, message) in messages.enumerated() {
-            if position > 0 { values = values + ", " }
-            values =
-                values
-                + "(\(bind: message.sessionID), \(bind: message.senderID), \(bind: message.senderRole.rawValue), "
-                + "\(bind: message.body), \(bind: stamp), \(bind: message.clientMessageID), "
-                + "\(bind: MessageFlag.stored(message.flags)), \(bind: message.originalBody))"
-        }
-        // One statement numbers its rows in VALUES order on both engines, so ids sort like the input.
-        let inserted = try await db.raw(
+        let rows = engine.dialect.rows(
+            [
+                .int64("session_id", messages.map(\.sessionID)),
+                .int64("sender_id", messages.map(\.senderID)),
+                .text("sender_role", messages.map(\.senderRole.rawValue)),
+                .text("body", messages.map(\.body)),
+                .optionalText("client_message_id", messages.map(\.clientMessageID)),
+                .text("flags", messages.map { MessageFlag.stored($0.flags) }),
+                .optionalText("original_body", messages.map(\.originalBody)),
+            ], as: "m")
+        // One statement numbers its rows in the order it inserts them on both engines, so ids sort
+        // like the input.
+        let ids = try await db.raw(
             """
             INSERT INTO chat_messages (
                 chat_session_id, sender_id, sender_role, body, created_at, client_message_id, flags, original_body)
-            VALUES \(values) RETURNING \(unsafeRaw: ChatMessage.columns)
+            SELECT m.session_id, m.sender_id, m.sender_role, m.body, \(bind: stamp), m.client_message_id, m.flags,
+                m.original_body
+            FROM \(rows) ORDER BY m.ord
+            RETURNING id
             """
-        ).all().map(ChatMessage.init(row:)).sorted { $0.id < $1.id }
-        guard inserted.count == messages.count else {
-            throw DatabaseUnavailable(
-                description: "INSERT … RETURNING gave \(inserted.count) of \(messages.count) rows")
+        ).all().map { try $0.int64("id") }.sorted()
+        guard ids.count == messages.count else {
+            throw DatabaseUnavailable(description: "INSERT … RETURNING gave \(ids.count) of \(messages.count) rows")
         }
-        return inserted
+        let createdAt = Date(epochMilliseconds: stamp)
+        return zip(ids, messages).map { id, message in
+            ChatMessage(
+                id: id, sessionID: message.sessionID, senderID: message.senderID, senderRole: message.senderRole,
+                body: message.body, readAt: nil, createdAt: createdAt, clientMessageID: message.clientMessageID,
+                flags: message.flags, originalBody: message.originalBody)
+        }
     }
 
     /// Marks read the unread messages `reader` received in one session, up to a message id when

@@ -46,7 +46,7 @@ public struct ChatSessionRepository: Sendable {
                     AND b.blocked_id = chat_sessions.vendor_id) THEN 1 ELSE 0 END AS customer_blocked,
                 CASE WHEN EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = chat_sessions.vendor_id
                     AND b.blocked_id = chat_sessions.customer_id) THEN 1 ELSE 0 END AS vendor_blocked
-            FROM chat_sessions WHERE id IN (\(binds: ids.sorted()))
+            FROM chat_sessions WHERE \(engine.dialect.isOneOf("id", ids.sorted()))
             ORDER BY id\(unsafeRaw: engine.dialect.lockingSelectedRows)
             """
         ).all().reduce(into: [:]) { participants, row in
@@ -157,23 +157,25 @@ public struct ChatSessionRepository: Sendable {
         }
         guard !counts.isEmpty else { return [:] }
         let ids = counts.keys.sorted()
-        func added(_ value: (Counts) -> Int64) -> SQLQueryString {
-            guard ids.count > 1 else { return "\(bind: value(counts[ids[0]]!))" }
-            var expression = SQLQueryString("CASE id")
-            for id in ids { expression = expression + " WHEN \(bind: id) THEN \(bind: value(counts[id]!))" }
-            return expression + " ELSE 0 END"
-        }
+        let added = engine.dialect.rows(
+            [
+                .int64("counted_id", ids),
+                .int64("added", ids.map { counts[$0]!.total }),
+                .int64("to_customer", ids.map { counts[$0]!.toCustomer }),
+                .int64("to_vendor", ids.map { counts[$0]!.toVendor }),
+            ], as: "c")
         let customerColumn = Self.unreadColumn(for: .customer)
         let vendorColumn = Self.unreadColumn(for: .vendor)
         let stamp = sentAt.epochMilliseconds
         let rows = try await db.raw(
             """
-            UPDATE chat_sessions SET messages_count = messages_count + \(added { $0.total }),
-                unread_count = unread_count + \(added { $0.total }),
-                \(unsafeRaw: customerColumn) = \(unsafeRaw: customerColumn) + \(added { $0.toCustomer }),
-                \(unsafeRaw: vendorColumn) = \(unsafeRaw: vendorColumn) + \(added { $0.toVendor }),
+            UPDATE chat_sessions SET messages_count = messages_count + c.added,
+                unread_count = unread_count + c.added,
+                \(unsafeRaw: customerColumn) = \(unsafeRaw: customerColumn) + c.to_customer,
+                \(unsafeRaw: vendorColumn) = \(unsafeRaw: vendorColumn) + c.to_vendor,
                 last_message_at = \(bind: stamp), updated_at = \(bind: stamp)
-            WHERE id IN (\(binds: ids))
+            FROM \(added)
+            WHERE chat_sessions.id = c.counted_id
             RETURNING \(unsafeRaw: ChatSession.columns)
             """
         ).all().map(ChatSession.init(row:))

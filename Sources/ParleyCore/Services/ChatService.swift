@@ -382,7 +382,7 @@ public struct ChatService: Sendable {
         let message = NewChatMessage(
             sessionID: sessionID, senderID: moderatorID, senderRole: recipient.counterpart, body: text,
             clientMessageID: nil, flags: [.system])
-        let inserted = try await ChatMessageRepository(db).insert([message], sentAt: now)
+        let inserted = try await ChatMessageRepository(db).insert([message], sentAt: now, engine: engine)
         let updated = try await sessions.recordMessages(inserted, sentAt: now)
         guard let written = inserted.first, let session = updated[sessionID] else {
             throw ChatError.sessionNotFound(id: sessionID)

@@ -247,8 +247,9 @@ public final class MessageSendBatcher: Service, Sendable {
             sends[index].clientMessageID.map { ClientMessageKey(senderID: sends[index].senderID, clientMessageID: $0) }
         }
         let keys = Set(sends.indices.filter { results[$0] == nil }.compactMap(key))
-        let earlier = try await messageRepository.find(sentUnder: keys).reduce(into: [ClientMessageKey: ChatMessage]())
-        {
+        let earlier = try await messageRepository.find(sentUnder: keys, engine: engine).reduce(
+            into: [ClientMessageKey: ChatMessage]()
+        ) {
             if let id = $1.clientMessageID { $0[ClientMessageKey(senderID: $1.senderID, clientMessageID: id)] = $1 }
         }
         func answered(by message: ChatMessage, _ index: Int) -> Outcome {
@@ -289,7 +290,7 @@ public final class MessageSendBatcher: Service, Sendable {
                     if policy == .hide { (message.body, message.originalBody) = (hidden, send.body) }
                 }
                 return message
-            }, sentAt: now)
+            }, sentAt: now, engine: engine)
         try await ModerationCaseRepository(db).openForDetectedContactDetails(
             inserted.filter { $0.flags.contains(.contactDetails) }, at: now)
         let updated = try await sessionRepository.recordMessages(inserted, sentAt: now)
