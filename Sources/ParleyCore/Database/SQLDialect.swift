@@ -85,8 +85,9 @@ public struct SQLDialect: Sendable {
             let arrays = columns.map { column -> SQLQueryString in
                 switch column {
                 case .int64(_, let values): "CAST(\(bind: values) AS BIGINT[])"
+                case .optionalInt64(_, let values): "CAST(\(bind: PostgresOptionalArray(values)) AS BIGINT[])"
                 case .text(_, let values): "CAST(\(bind: values) AS TEXT[])"
-                case .optionalText(_, let values): "CAST(\(bind: PostgresTextArray(values)) AS TEXT[])"
+                case .optionalText(_, let values): "CAST(\(bind: PostgresOptionalArray(values)) AS TEXT[])"
                 }
             }
             let names = (columns.map(\.name) + ["ord"]).joined(separator: ", ")
@@ -95,14 +96,7 @@ public struct SQLDialect: Sendable {
         case .sqlite:
             let count = columns.first?.count ?? 0
             let tuples = (0..<count).map { row -> SQLQueryString in
-                let values = columns.map { column -> SQLQueryString in
-                    switch column {
-                    case .int64(_, let values): "\(bind: values[row])"
-                    case .text(_, let values): "\(bind: values[row])"
-                    case .optionalText(_, let values): "\(bind: values[row])"
-                    }
-                }
-                return "(\(unsafeRaw: String(row + 1)), " + values.joined(separator: ", ") + ")"
+                "(\(unsafeRaw: String(row + 1)), " + columns.map { $0.bind(at: row) }.joined(separator: ", ") + ")"
             }
             let names = (["ord"] + columns.map(\.name)).enumerated()
                 .map { "column\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ")

@@ -37,19 +37,18 @@ public struct WebhookDeliveryRepository: Sendable {
         // Chunks keep SQLite's bound parameters well under its limit.
         for start in stride(from: 0, to: wanted.count, by: 500) {
             let chunk = wanted[start..<min(start + 500, wanted.count)]
-            // A missing session id goes as 0 (no session has it) and is stored as NULL.
             let events = engine.dialect.rows(
                 [
                     .text("public_id", chunk.map(\.event.publicID)),
                     .text("type", chunk.map(\.event.type.rawValue)),
-                    .int64("session_id", chunk.map { $0.event.sessionID ?? 0 }),
+                    .optionalInt64("session_id", chunk.map(\.event.sessionID)),
                     .text("body", chunk.map(\.event.body)),
                 ], as: "e")
             // `WHERE true` keeps SQLite from reading ON CONFLICT as the join's ON.
             let inserted = try await db.raw(
                 """
                 INSERT INTO webhook_events (public_id, type, chat_session_id, created_at, body)
-                SELECT e.public_id, e.type, NULLIF(e.session_id, 0), \(bind: nowMS), e.body
+                SELECT e.public_id, e.type, e.session_id, \(bind: nowMS), e.body
                 FROM \(events) WHERE true ORDER BY e.ord
                 ON CONFLICT (public_id) DO NOTHING
                 RETURNING id, public_id
@@ -80,27 +79,26 @@ public struct WebhookDeliveryRepository: Sendable {
                         deliveries.append(
                             NewDelivery(
                                 endpointID: endpoint.id, eventID: eventID, orderingKey: key.orderingKey, attempts: 0,
-                                leaseUntil: 0))
+                                leaseUntil: nil))
                     }
                 }
             }
             for part in stride(from: 0, to: deliveries.count, by: 1_000) {
                 let written = deliveries[part..<min(part + 1_000, deliveries.count)]
-                // A delivery not leased goes with lease 0 and is stored with none (NULL).
                 let table = engine.dialect.rows(
                     [
                         .int64("endpoint_id", written.map(\.endpointID)),
                         .int64("event_id", written.map(\.eventID)),
                         .int64("ordering_key", written.map(\.orderingKey)),
                         .int64("attempts", written.map(\.attempts)),
-                        .int64("lease_until", written.map(\.leaseUntil)),
+                        .optionalInt64("lease_until", written.map(\.leaseUntil)),
                     ], as: "d")
                 let rows = try await db.raw(
                     """
                     INSERT INTO webhook_deliveries (endpoint_id, event_id, ordering_key, state, attempts,
                         next_attempt_at, give_up_at, created_at, lease_until)
                     SELECT d.endpoint_id, d.event_id, d.ordering_key, 'pending', d.attempts, \(bind: nowMS),
-                        \(bind: giveUpAt), \(bind: nowMS), NULLIF(d.lease_until, 0)
+                        \(bind: giveUpAt), \(bind: nowMS), d.lease_until
                     FROM \(table) ORDER BY d.ord
                     RETURNING id, endpoint_id, event_id, ordering_key
                     """
@@ -136,13 +134,13 @@ public struct WebhookDeliveryRepository: Sendable {
     }
 
     /// A delivery about to be written: leased to the caller (with its lease's end and its first
-    /// attempt counted) or not (lease 0, no attempt).
+    /// attempt counted) or not (no lease, no attempt).
     private struct NewDelivery {
         var endpointID: Int64
         var eventID: Int64
         var orderingKey: Int64
         var attempts: Int64
-        var leaseUntil: Int64
+        var leaseUntil: Int64?
     }
 
     /// One delivery: an event to an endpoint.
