@@ -24,6 +24,10 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// `PARLEY_SQLITE_SYNCHRONOUS`: FULL unless chosen otherwise, for about 13 % of the send
     /// throughput (BENCHMARKS.md, "SQLite: synchronous FULL or NORMAL").
     public var sqliteSynchronous: SQLiteSynchronous = .full
+    /// `PARLEY_POSTGRES_NAMED_STATEMENTS`: whether each PostgreSQL connection prepares a statement
+    /// once and reuses it (``PostgresStatementNames``). Off for a pooler in transaction mode that
+    /// cannot keep prepared statements.
+    public var postgresNamedStatements = true
 
     public init(location: Location, poolSize: Int = 4) {
         self.location = location

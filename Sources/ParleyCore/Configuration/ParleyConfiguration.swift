@@ -72,6 +72,13 @@ public struct ParleyConfiguration: Sendable {
                     .invalid(name: "PARLEY_SQLITE_SYNCHRONOUS", reason: "expected normal or full, got \"\(text)\""))
             }
         }
+        switch environment["PARLEY_POSTGRES_NAMED_STATEMENTS"] {
+        case nil, "", "1", "true", "yes": configuration.database.postgresNamedStatements = true
+        case "0", "false", "no": configuration.database.postgresNamedStatements = false
+        case let other?:
+            problems.append(
+                .invalid(name: "PARLEY_POSTGRES_NAMED_STATEMENTS", reason: "expected 0 or 1, got \"\(other)\""))
+        }
         switch environment["PARLEY_DEMO"] {
         case nil, "", "1", "true", "yes": configuration.seedDemoData = true
         case "0", "false", "no": configuration.seedDemoData = false

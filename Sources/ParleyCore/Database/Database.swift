@@ -46,7 +46,8 @@ public final class Database: Sendable {
             return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
         case .postgres(let url, let schema):
             let backend = try await PostgresBackend.open(
-                url: url, schema: schema, poolSize: configuration.poolSize, logger: logger, metrics: metrics)
+                url: url, schema: schema, poolSize: configuration.poolSize,
+                namesStatements: configuration.postgresNamedStatements, logger: logger, metrics: metrics)
             return Database(engine: .postgres, backend: .postgres(backend), logger: logger)
         }
     }

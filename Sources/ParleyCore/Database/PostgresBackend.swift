@@ -18,15 +18,21 @@ final class PostgresBackend: Sendable {
     let eventChannel: String
     /// Learns how long each operation waited for a connection from the pool.
     private let metrics: any MetricsRecorder
+    /// The statements' names, or nil to send every statement unnamed.
+    private let statementNames: PostgresStatementNames?
 
-    private init(pool: PostgresConnectionPool, schema: String?, metrics: any MetricsRecorder) {
+    private init(
+        pool: PostgresConnectionPool, schema: String?, metrics: any MetricsRecorder, namesStatements: Bool
+    ) {
         self.pool = pool
+        self.statementNames = namesStatements ? PostgresStatementNames() : nil
         self.eventChannel = String(("parley_events" + (schema.map { "_" + $0 } ?? "")).prefix(63))
         self.metrics = metrics
     }
 
     static func open(
-        url: String, schema: String?, poolSize: Int, logger: Logger, metrics: any MetricsRecorder
+        url: String, schema: String?, poolSize: Int, namesStatements: Bool, logger: Logger,
+        metrics: any MetricsRecorder
     ) async throws -> PostgresBackend {
         var configuration: SQLPostgresConfiguration
         do {
@@ -43,7 +49,7 @@ final class PostgresBackend: Sendable {
         let pool = PostgresConnectionPool(
             configuration: configuration, maximum: poolSize, requestTimeout: requestTimeout,
             eventLoops: DatabaseThread.shared.eventLoopGroup, logger: connectionLogger)
-        let backend = PostgresBackend(pool: pool, schema: schema, metrics: metrics)
+        let backend = PostgresBackend(pool: pool, schema: schema, metrics: metrics, namesStatements: namesStatements)
         do {
             _ = try await backend.withConnection { db in try await db.raw("SELECT 1 AS ok").first() }
         } catch {
@@ -56,7 +62,8 @@ final class PostgresBackend: Sendable {
     func withConnection<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = try await lease()
         defer { pool.release(connection) }
-        return try await body(OpenConnectionSQLDatabase(connection, queryLogLevel: .trace))
+        return try await body(
+            OpenConnectionSQLDatabase(connection, queryLogLevel: .trace, statementNames: statementNames))
     }
 
     /// Runs `body` on a connection of its own, outside the pool, closed when `body` returns.

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import ParleyCore
+import ParleyTestSupport
+import SQLKit
+import Testing
+
+/// Statements with binds go to PostgreSQL under a name, so a connection parses and plans each once
+/// (``PostgresStatementNames``); `PARLEY_POSTGRES_NAMED_STATEMENTS=0` sends them unnamed.
+@Suite("PostgreSQL's named statements")
+struct PostgresNamedStatementTests {
+    static func setting(_ environment: [String: String]) throws -> Bool {
+        try ParleyConfiguration.fromEnvironment(environment).database.postgresNamedStatements
+    }
+
+    @Test func theSettingIsOnUnlessTurnedOff() throws {
+        #expect(try Self.setting([:]))
+        #expect(try Self.setting(["PARLEY_POSTGRES_NAMED_STATEMENTS": "1"]))
+        #expect(try Self.setting(["PARLEY_POSTGRES_NAMED_STATEMENTS": "0"]) == false)
+        #expect(throws: ConfigurationProblems.self) {
+            try Self.setting(["PARLEY_POSTGRES_NAMED_STATEMENTS": "maybe"])
+        }
+    }
+
+    /// A database of one connection, so that every call below uses the same one.
+    static func withOneConnection(named: Bool = true, _ body: (Database) async throws -> Void) async throws {
+        let location = try await TestDatabase.makeLocation()
+        var configuration = DatabaseConfiguration(location: location, poolSize: 1)
+        configuration.postgresNamedStatements = named
+        let database = try await Database.open(configuration, logger: Logger(label: "test"))
+        do {
+            try await body(database)
+        } catch {
+            await database.close()
+            await TestDatabase.remove(location)
+            throw error
+        }
+        await database.close()
+        await TestDatabase.remove(location)
+    }
+
+    static let query = "SELECT CAST($1 AS BIGINT) + 1 AS answer"
+
+    static func answer(_ value: Int64, _ db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT CAST(\(bind: value) AS BIGINT) + 1 AS answer").first()?
+            .decode(column: "answer", as: Int64.self)
+    }
+
+    /// The connection's prepared statements with this text, by name.
+    static func prepared(_ db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("SELECT name FROM pg_prepared_statements WHERE statement = \(bind: query)").all()
+            .map { try $0.decode(column: "name", as: String.self) }
+    }
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func aStatementIsPreparedOnceOnItsConnectionAndRunUnderItsName() async throws {
+        try await Self.withOneConnection { database in
+            #expect(try await database.read { try await Self.answer(1, $0) } == 2)
+            #expect(try await database.read { try await Self.answer(41, $0) } == 42)
+            let names = try await database.read(Self.prepared)
+            #expect(names.count == 1)
+            #expect(names.first?.hasPrefix("parley_") == true)
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func withTheSettingOffNothingIsPrepared() async throws {
+        try await Self.withOneConnection(named: false) { (database: Database) async throws in
+            #expect(try await database.read { try await Self.answer(1, $0) } == 2)
+            #expect(try await database.read(Self.prepared).isEmpty)
+        }
+    }
+
+    /// A connection prepares a statement with the types of its first binds, so the same text with
+    /// binds of other types is a statement of its own.
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func theSameTextWithBindsOfAnotherTypeIsAStatementOfItsOwn() async throws {
+        try await Self.withOneConnection { database in
+            try await database.read { db in
+                let number = try await db.raw("SELECT \(bind: Int64(7)) AS v").first()
+                #expect(try number?.decode(column: "v", as: Int64.self) == 7)
+                let text = try await db.raw("SELECT \(bind: "seven") AS v").first()
+                #expect(try text?.decode(column: "v", as: String.self) == "seven")
+                let none = try await db.raw("SELECT \(bind: String?.none) AS v").first()
+                #expect(try none?.decodeNil(column: "v") == true)
+            }
+        }
+    }
+
+    /// PostgresNIO keeps a failed preparation's error for the name on that connection. A statement
+    /// first met inside a transaction that had already failed must still run once that
+    /// transaction is over.
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func aStatementWhosePreparationFailedRunsUnnamedAfterwards() async throws {
+        try await Self.withOneConnection { database in
+            try await database.read { db in
+                try await db.raw("BEGIN").run()
+                await #expect(throws: (any Error).self) { try await db.raw("SELECT 1 / \(bind: 0) AS x").run() }
+                await #expect(throws: (any Error).self) { try await Self.answer(1, db) }
+                try await db.raw("ROLLBACK").run()
+                #expect(try await Self.answer(1, db) == 2)
+                #expect(try await Self.answer(2, db) == 3)
+            }
+        }
+    }
+}
