@@ -13,9 +13,11 @@ import PostgresNIO
 /// A statement whose preparation failed on a connection (PostgresNIO then fails every later use
 /// of that name on it) is sent unnamed on that connection from then on.
 final class PostgresStatementNames: Sendable {
-    /// Distinct statements named per process at most; later ones are sent unnamed. Parley sends a
-    /// few hundred at most (the admin list's filter and sort combinations are most of them).
-    static let capacity = 2_000
+    /// Distinct statements named per database at most; later ones are sent unnamed. It bounds what
+    /// each connection's server process keeps (a plan is a few kilobytes). The statements of sends,
+    /// sign-ins and notifications come first, within seconds of start; the admin list's filter
+    /// and sort combinations are most of the rest.
+    static let capacity = 500
     /// Statements turned away on some connection, remembered at most; past it the list starts over.
     static let refusalLimit = 10_000
 
