@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import ParleyCore
+@testable import ParleyCore
 import ParleyTestSupport
 import SQLKit
 import Testing
@@ -101,6 +101,26 @@ struct PostgresNamedStatementTests {
                 #expect(try await Self.answer(1, db) == 2)
                 #expect(try await Self.answer(2, db) == 3)
             }
+        }
+    }
+}
+
+/// A named statement runs on the database thread (``DatabaseThread``); the code that awaited it
+/// must not stay there, or a request's page would be rendered on the thread the sends are written on.
+@Suite("Named statements and the database thread")
+struct NamedStatementThreadTests {
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func theCallerContinuesOffTheDatabaseThread() async throws {
+        try await PostgresNamedStatementTests.withOneConnection { database in
+            let answer = try await database.read { try await PostgresNamedStatementTests.answer(1, $0) }
+            #expect(answer == 2)
+            #expect(!DatabaseThread.shared.isCurrent)
+            let (_, onDatabaseThread) = try await database.read { db in
+                (try await PostgresNamedStatementTests.answer(2, db), DatabaseThread.shared.isCurrent)
+            }
+            #expect(!onDatabaseThread)
+            // The check itself tells the thread apart.
+            #expect(await Task(executorPreference: DatabaseThread.shared) { DatabaseThread.shared.isCurrent }.value)
         }
     }
 }

@@ -25,6 +25,9 @@ final class DatabaseThread: TaskExecutor, Sendable {
         loop = eventLoopGroup.next()
     }
 
+    /// Whether the caller runs on this thread.
+    var isCurrent: Bool { loop.inEventLoop }
+
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
