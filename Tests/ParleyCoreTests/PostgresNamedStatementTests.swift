@@ -124,3 +124,42 @@ struct NamedStatementThreadTests {
         }
     }
 }
+
+/// How statements get their names, apart from any server.
+@Suite("Statement names")
+struct PostgresStatementNameRuleTests {
+    final class Connection: Sendable {}
+    /// Two connections alive for the whole test, so their identifiers differ.
+    static let connections = (Connection(), Connection())
+    static let a = ObjectIdentifier(connections.0)
+    static let b = ObjectIdentifier(connections.1)
+
+    @Test func theSameTextAndTypesKeepOneNameOnEveryConnection() {
+        let names = PostgresStatementNames()
+        let (a, b) = (Self.a, Self.b)
+        let first = names.name(for: "SELECT $1", types: [.int8], connection: a)
+        #expect(first == "parley_1")
+        #expect(names.name(for: "SELECT $1", types: [.int8], connection: a) == first)
+        #expect(names.name(for: "SELECT $1", types: [.int8], connection: b) == first)
+        #expect(names.name(for: "SELECT $1", types: [.text], connection: a) == "parley_2")
+        #expect(names.name(for: "SELECT $1 + 1", types: [.int8], connection: a) == "parley_3")
+    }
+
+    @Test func pastTheCapacityNewStatementsGoUnnamedAndKnownOnesKeepTheirNames() {
+        let names = PostgresStatementNames(capacity: 2)
+        let connection = Self.a
+        #expect(names.name(for: "SELECT 1 WHERE $1", types: [.bool], connection: connection) == "parley_1")
+        #expect(names.name(for: "SELECT 2 WHERE $1", types: [.bool], connection: connection) == "parley_2")
+        #expect(names.name(for: "SELECT 3 WHERE $1", types: [.bool], connection: connection) == nil)
+        #expect(names.name(for: "SELECT 1 WHERE $1", types: [.bool], connection: connection) == "parley_1")
+    }
+
+    @Test func aStatementRefusedOnOneConnectionKeepsItsNameOnOthers() throws {
+        let names = PostgresStatementNames()
+        let (a, b) = (Self.a, Self.b)
+        let name = names.name(for: "SELECT $1", types: [.int8], connection: a)
+        names.refuse(try #require(name), connection: a)
+        #expect(names.name(for: "SELECT $1", types: [.int8], connection: a) == nil)
+        #expect(names.name(for: "SELECT $1", types: [.int8], connection: b) == name)
+    }
+}

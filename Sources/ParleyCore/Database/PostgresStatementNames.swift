@@ -37,30 +37,41 @@ final class PostgresStatementNames: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let capacity: Int
 
-    init() {}
+    init(capacity: Int = PostgresStatementNames.capacity) {
+        self.capacity = capacity
+    }
 
     /// The name of `sql` with binds of `types` on `connection`, or nil to send it unnamed.
     func name(for sql: String, types: [PostgresDataType], on connection: PostgresConnection) -> String? {
+        name(for: sql, types: types, connection: ObjectIdentifier(connection))
+    }
+
+    /// Sends the statement named `name` unnamed on `connection` from now on.
+    func refuse(_ name: String, on connection: PostgresConnection) {
+        refuse(name, connection: ObjectIdentifier(connection))
+    }
+
+    func name(for sql: String, types: [PostgresDataType], connection: ObjectIdentifier) -> String? {
         let key = Key(sql: sql, types: types.map(\.rawValue))
         return state.withLockedValue { state in
             let name: String
             if let known = state.names[key] {
                 name = known
             } else {
-                guard state.names.count < Self.capacity else { return nil }
+                guard state.names.count < capacity else { return nil }
                 name = "parley_\(state.names.count + 1)"
                 state.names[key] = name
             }
-            return state.refused.contains(Refusal(connection: ObjectIdentifier(connection), name: name)) ? nil : name
+            return state.refused.contains(Refusal(connection: connection, name: name)) ? nil : name
         }
     }
 
-    /// Sends the statement named `name` unnamed on `connection` from now on.
-    func refuse(_ name: String, on connection: PostgresConnection) {
+    func refuse(_ name: String, connection: ObjectIdentifier) {
         state.withLockedValue { state in
             if state.refused.count >= Self.refusalLimit { state.refused = [] }
-            state.refused.insert(Refusal(connection: ObjectIdentifier(connection), name: name))
+            state.refused.insert(Refusal(connection: connection, name: name))
         }
     }
 
