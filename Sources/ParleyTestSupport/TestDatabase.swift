@@ -25,12 +25,24 @@ public enum TestDatabase {
     public static func withFresh<T>(
         poolSize: Int = 2, metrics: any MetricsRecorder = NoMetrics(), _ body: (Database) async throws -> T
     ) async throws -> T {
+        try await withEmpty(poolSize: poolSize, metrics: metrics) { database in
+            try await Migrator(database: database, logger: logger).migrate()
+            return try await body(database)
+        }
+    }
+
+    /// Runs `body` with a new, empty (not migrated) database opened with `configure`'s settings,
+    /// closed and removed however `body` ends.
+    public static func withEmpty<T>(
+        poolSize: Int = 1, metrics: any MetricsRecorder = NoMetrics(),
+        configure: (inout DatabaseConfiguration) -> Void = { _ in }, _ body: (Database) async throws -> T
+    ) async throws -> T {
         let location = try await makeLocation()
-        let database = try await Database.open(
-            .init(location: location, poolSize: poolSize), logger: logger, metrics: metrics)
+        var configuration = DatabaseConfiguration(location: location, poolSize: poolSize)
+        configure(&configuration)
+        let database = try await Database.open(configuration, logger: logger, metrics: metrics)
         let result: T
         do {
-            try await Migrator(database: database, logger: logger).migrate()
             result = try await body(database)
         } catch {
             await database.close()

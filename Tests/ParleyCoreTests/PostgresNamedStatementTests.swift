@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 @testable import ParleyCore
 import ParleyTestSupport
 import SQLKit
@@ -24,19 +23,7 @@ struct PostgresNamedStatementTests {
 
     /// A database of one connection, so that every call below uses the same one.
     static func withOneConnection(named: Bool = true, _ body: (Database) async throws -> Void) async throws {
-        let location = try await TestDatabase.makeLocation()
-        var configuration = DatabaseConfiguration(location: location, poolSize: 1)
-        configuration.postgresNamedStatements = named
-        let database = try await Database.open(configuration, logger: Logger(label: "test"))
-        do {
-            try await body(database)
-        } catch {
-            await database.close()
-            await TestDatabase.remove(location)
-            throw error
-        }
-        await database.close()
-        await TestDatabase.remove(location)
+        try await TestDatabase.withEmpty(configure: { $0.postgresNamedStatements = named }, body)
     }
 
     static let query = "SELECT CAST($1 AS BIGINT) + 1 AS answer"

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import ParleyCore
 import ParleyTestSupport
 import SQLKit
@@ -42,20 +41,9 @@ struct SQLiteSynchronousTests {
 
     @Test(.enabled(if: TestDatabase.engine == .sqlite), arguments: Mode.allCases)
     func anOpenedDatabaseUsesTheChosenMode(_ mode: Mode) async throws {
-        let location = try await TestDatabase.makeLocation()
-        var configuration = DatabaseConfiguration(location: location, poolSize: 1)
-        configuration.sqliteSynchronous = mode
-        let database = try await Database.open(configuration, logger: Logger(label: "test"))
-        let answers: (writer: Int?, reader: Int?)
-        do {
-            answers = (try await database.write(Self.synchronous), try await database.read(Self.synchronous))
-        } catch {
-            await database.close()
-            await TestDatabase.remove(location)
-            throw error
+        let answers = try await TestDatabase.withEmpty(configure: { $0.sqliteSynchronous = mode }) { database in
+            (writer: try await database.write(Self.synchronous), reader: try await database.read(Self.synchronous))
         }
-        await database.close()
-        await TestDatabase.remove(location)
         let expected = mode == .full ? 2 : 1
         #expect(answers.writer == expected)
         #expect(answers.reader == expected)
