@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Several instances on one PostgreSQL database (issue 10), in one command:
 #   bash Benchmarks/cluster.sh [DATA_DIR]
-# PostgreSQL with the settings of Benchmarks/postgres.sh (port PG_PORT, default 55470), 5,000
+# PostgreSQL with the settings of Benchmarks/postgres.sh (port PG_PORT, default 25470), 5,000
 # conversations with tokens seeded once into a template database; every run gets a fresh copy.
 # 1. Delivery latency at each of RATES ("1000 250") messages/s to 1,000 recipients' sockets, sent
 #    through one instance: the sockets on that same instance, then on a second instance (the bus).
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-cluster}
-pg_port=${PG_PORT:-55470}
+pg_port=${PG_PORT:-25470}
 duration=${DURATION:-15}
 rounds=${ROUNDS:-2}
 rates=${RATES:-1000 250}

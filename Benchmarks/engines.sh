@@ -18,7 +18,7 @@ data=${1:-/tmp/parley-engines}
 duration=${DURATION:-20}
 rounds=${ROUNDS:-3}
 requests=${REQUESTS:-100}
-pg_port=${PG_PORT:-55460}
+pg_port=${PG_PORT:-25460}
 scenarios=" ${SCENARIOS:-seed list sends} "
 mkdir -p "$data"
 source Benchmarks/lib.sh

@@ -29,6 +29,9 @@ need_nginx() {
   nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 }
 
+# The scripts' default PostgreSQL ports (25460, 25470, 25475) sit below Linux's ephemeral range
+# (32768 to 60999): a port in it can be held by a client connection's TIME_WAIT, and PostgreSQL
+# then fails to start ("could not bind … Address already in use").
 start_postgres() {
   local base
   base=$(bash Benchmarks/postgres.sh start "$data/pg" "$1")

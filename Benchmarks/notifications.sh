@@ -19,7 +19,7 @@ duration=${DURATION:-15}
 rounds=${ROUNDS:-3}
 rate=${RATE:-1000}
 latency_seconds=${LATENCY_SECONDS:-20}
-pg_port=${PG_PORT:-55475}
+pg_port=${PG_PORT:-25475}
 engines=${ENGINES:-sqlite postgresql}
 scenarios=" ${SCENARIOS:-sends lateness paced} "
 mkdir -p "$data"
