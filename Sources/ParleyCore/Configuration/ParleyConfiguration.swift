@@ -55,6 +55,16 @@ public struct ParleyConfiguration: Sendable {
             }
             return number
         }
+        /// A switch that is on unless set to 0, false or no.
+        func isOn(_ name: String) -> Bool {
+            switch environment[name] {
+            case nil, "", "1", "true", "yes": return true
+            case "0", "false", "no": return false
+            case let other?:
+                problems.append(.invalid(name: name, reason: "expected 0 or 1, got \"\(other)\""))
+                return true
+            }
+        }
         var configuration = ParleyConfiguration()
         configuration.host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         configuration.port = integer("PORT", default: 8080, range: 0...65_535)
@@ -72,18 +82,8 @@ public struct ParleyConfiguration: Sendable {
                     .invalid(name: "PARLEY_SQLITE_SYNCHRONOUS", reason: "expected normal or full, got \"\(text)\""))
             }
         }
-        switch environment["PARLEY_POSTGRES_NAMED_STATEMENTS"] {
-        case nil, "", "1", "true", "yes": configuration.database.postgresNamedStatements = true
-        case "0", "false", "no": configuration.database.postgresNamedStatements = false
-        case let other?:
-            problems.append(
-                .invalid(name: "PARLEY_POSTGRES_NAMED_STATEMENTS", reason: "expected 0 or 1, got \"\(other)\""))
-        }
-        switch environment["PARLEY_DEMO"] {
-        case nil, "", "1", "true", "yes": configuration.seedDemoData = true
-        case "0", "false", "no": configuration.seedDemoData = false
-        case let other?: problems.append(.invalid(name: "PARLEY_DEMO", reason: "expected 0 or 1, got \"\(other)\""))
-        }
+        configuration.database.postgresNamedStatements = isOn("PARLEY_POSTGRES_NAMED_STATEMENTS")
+        configuration.seedDemoData = isOn("PARLEY_DEMO")
         configuration.adminEmail = environment["ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.adminPassword = environment["ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         if let level = environment["LOG_LEVEL"], !level.isEmpty {
