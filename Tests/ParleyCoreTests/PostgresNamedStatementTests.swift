@@ -92,6 +92,61 @@ struct PostgresNamedStatementTests {
     }
 }
 
+/// PostgreSQL plans a named statement again at each run while a plan for the parameters it is given
+/// looks cheaper than its generic plan. A batch's statements hide their arrays' lengths
+/// (``SQLDialect/rows(_:as:)``), so that after its first runs it keeps the generic plan, however
+/// small the batches.
+@Suite("Plans of a batch's statements")
+struct BatchStatementPlanTests {
+    /// The generic and custom plans this connection made for the statements containing `text`.
+    static func plans(containing text: String, _ db: any SQLDatabase) async throws -> (generic: Int64, custom: Int64) {
+        let row = try await db.raw(
+            """
+            SELECT CAST(COALESCE(SUM(generic_plans), 0) AS BIGINT) AS generic,
+                CAST(COALESCE(SUM(custom_plans), 0) AS BIGINT) AS custom
+            FROM pg_prepared_statements WHERE strpos(statement, \(bind: text)) > 0
+            """
+        ).first()
+        return (try row?.int64("generic") ?? 0, try row?.int64("custom") ?? 0)
+    }
+
+    static let sizes = [1, 2, 1, 3, 1, 1, 2, 1, 1, 1, 4, 1]
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func lockingABatchsSessionsKeepsTheGenericPlan() async throws {
+        try await ChatTestContext.run { context in
+            let plans = try await context.database.write { db in
+                let sessions = ChatSessionRepository(db, engine: context.database.engine)
+                for size in Self.sizes { _ = try await sessions.lockParticipants(ids: 1...Int64(size)) }
+                return try await Self.plans(containing: "FROM chat_sessions WHERE id IN (SELECT l.id", db)
+            }
+            #expect(plans.generic >= Int64(Self.sizes.count) - 5)
+            #expect(plans.custom <= 5)
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func aStatementOnRowsKeepsTheGenericPlan() async throws {
+        try await ChatTestContext.run { context in
+            let dialect = context.database.engine.dialect
+            // Shaped like the counters' update of a batch's sessions.
+            let plans = try await context.database.write { db in
+                for size in Self.sizes {
+                    let ids = (1...Int64(size)).map { $0 }
+                    let rows = dialect.rows([.int64("counted_id", ids), .int64("added", ids.map { _ in 0 })], as: "c")
+                    _ = try await db.raw(
+                        "UPDATE chat_sessions SET messages_count = messages_count + c.added FROM " + rows
+                            + " WHERE chat_sessions.id = c.counted_id RETURNING chat_sessions.id"
+                    ).all()
+                }
+                return try await Self.plans(containing: "WHERE chat_sessions.id = c.counted_id", db)
+            }
+            #expect(plans.generic >= Int64(Self.sizes.count) - 5)
+            #expect(plans.custom <= 5)
+        }
+    }
+}
+
 /// A named statement runs on the database thread (``DatabaseThread``); the code that awaited it
 /// must not stay there, or a request's page would be rendered on the thread the sends are written on.
 @Suite("Named statements and the database thread")

@@ -76,18 +76,23 @@ public struct SQLDialect: Sendable {
     }
 
     /// Rows given column by column, as a FROM item named `alias` with the columns' names and `ord`,
-    /// the row's place (1, 2, …). PostgreSQL takes one array parameter per column, so the statement's
-    /// text is the same however many rows there are and costs it little to parse and plan; SQLite
-    /// reads a VALUES list. Every column holds the same number of values, at least one.
+    /// the row's place (1, 2, …). SQLite reads a VALUES list. Every column holds the same number of
+    /// values, at least one.
+    ///
+    /// PostgreSQL takes one array parameter per column, so the statement's text is the same however
+    /// many rows there are. Each array is read through a sub-select, which hides its length from the
+    /// planner: a plan made for one batch is then as good as one made for any other, so PostgreSQL
+    /// keeps the named statement's generic plan. Seeing a batch of one or two rows, it would rather
+    /// plan again at every run, which at 1,000 small batches a second cost more than running them.
     func rows(_ columns: [BatchColumn], as alias: String) -> SQLQueryString {
         switch engine {
         case .postgres:
             let arrays = columns.map { column -> SQLQueryString in
                 switch column {
-                case .int64(_, let values): "CAST(\(bind: values) AS BIGINT[])"
-                case .optionalInt64(_, let values): "CAST(\(bind: PostgresOptionalArray(values)) AS BIGINT[])"
-                case .text(_, let values): "CAST(\(bind: values) AS TEXT[])"
-                case .optionalText(_, let values): "CAST(\(bind: PostgresOptionalArray(values)) AS TEXT[])"
+                case .int64(_, let values): "(SELECT CAST(\(bind: values) AS BIGINT[]))"
+                case .optionalInt64(_, let values): "(SELECT CAST(\(bind: PostgresOptionalArray(values)) AS BIGINT[]))"
+                case .text(_, let values): "(SELECT CAST(\(bind: values) AS TEXT[]))"
+                case .optionalText(_, let values): "(SELECT CAST(\(bind: PostgresOptionalArray(values)) AS TEXT[]))"
                 }
             }
             let names = (columns.map(\.name) + ["ord"]).joined(separator: ", ")
