@@ -75,6 +75,17 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// `column` equals one of `ids`, for a statement run many times with a few ids each (a batch's):
+    /// PostgreSQL reads the array through a sub-select, so that its plan does not depend on how many
+    /// ids a run has and it keeps the named statement's generic plan (see ``rows(_:as:)``). Elsewhere
+    /// ``isOneOf(_:_:)`` lets it plan for the list it is given.
+    func isOneOfBatch(_ column: String, _ ids: [Int64]) -> SQLQueryString {
+        switch engine {
+        case .sqlite: isOneOf(column, ids)
+        case .postgres: "\(unsafeRaw: column) = ANY(CAST((SELECT CAST(\(bind: ids) AS BIGINT[])) AS BIGINT[]))"
+        }
+    }
+
     /// Rows given column by column, as a FROM item named `alias` with the columns' names and `ord`,
     /// the row's place (1, 2, …). SQLite reads a VALUES list. Every column holds the same number of
     /// values, at least one.

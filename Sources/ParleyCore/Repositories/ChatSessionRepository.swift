@@ -38,9 +38,6 @@ public struct ChatSessionRepository: Sendable {
     /// batch of sends needs before it writes.
     func lockParticipants(ids: some Collection<Int64>) async throws -> [Int64: ChatParticipants] {
         guard !ids.isEmpty else { return [:] }
-        // The ids as rows rather than a list, so that PostgreSQL plans the statement once whatever
-        // the batch's size (see SQLDialect.rows).
-        let locked = engine.dialect.rows([.int64("id", ids.sorted())], as: "l")
         // Blocks come with the lock, through user_blocks' primary key: no extra round trip per batch.
         return try await db.raw(
             """
@@ -49,7 +46,7 @@ public struct ChatSessionRepository: Sendable {
                     AND b.blocked_id = chat_sessions.vendor_id) THEN 1 ELSE 0 END AS customer_blocked,
                 CASE WHEN EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = chat_sessions.vendor_id
                     AND b.blocked_id = chat_sessions.customer_id) THEN 1 ELSE 0 END AS vendor_blocked
-            FROM chat_sessions WHERE id IN (SELECT l.id FROM \(locked))
+            FROM chat_sessions WHERE \(engine.dialect.isOneOfBatch("id", ids.sorted()))
             ORDER BY id\(unsafeRaw: engine.dialect.lockingSelectedRows)
             """
         ).all().reduce(into: [:]) { participants, row in
