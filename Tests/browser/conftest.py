@@ -4,6 +4,7 @@ import pathlib
 import shutil
 import sys
 import tempfile
+import time
 
 import pytest
 from selenium import webdriver
@@ -81,3 +82,17 @@ def signed_in(browser, server):
 def screenshot(driver, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def wait_for_download(folder, suffix, prefix="", seconds=15):
+    """The finished download named prefix*suffix in `folder`. Chromium reserves the final name with
+    an empty file while it writes to a `.crdownload` one, so a file of that name is not yet the
+    download: it is done once no `.crdownload` is left and the file has content."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        names = [p.name for p in folder.iterdir()]
+        done = [folder / n for n in names if n.startswith(prefix) and n.endswith(suffix)]
+        if done and not any(n.endswith(".crdownload") for n in names) and done[0].stat().st_size > 0:
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no finished {prefix}*{suffix} download in {folder}: {[p.name for p in folder.iterdir()]}")

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, screenshot
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, screenshot, wait_for_download
 from pages import (badge, check_rows, choose, column, confirm_dialog, notice, numbers, rows, submit_search, wait,
                    wait_for_new_page, wait_for_url)
 
@@ -256,16 +256,6 @@ def test_row_delete_asks_first(signed_in, server):
     assert "cannot be undone" in confirm_dialog(driver, accept=True)
     notice(driver, "were deleted.")
     assert target not in [r.get_attribute("data-session-id") for r in rows(driver)]
-
-
-def wait_for_download(folder, suffix, seconds=15):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
-        if done:
-            return done[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no {suffix} download in {folder}")
 
 
 def test_exports_csv_and_excel(signed_in, server, downloads):

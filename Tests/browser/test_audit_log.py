@@ -5,7 +5,6 @@ makes its own accounts (admin forms over httpx), so none depends on another or o
 Screenshots: audit-*.png."""
 import csv
 import io
-import time
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, screenshot
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, screenshot, wait_for_download
 from pages import confirm_dialog, notice, wait
 from parley_api import CSRF, admin_session
 
@@ -119,16 +118,6 @@ def save_contact_policy(driver, server, value):
 
 def admin_name(driver):
     return driver.find_element(By.CSS_SELECTOR, ".sidebar__user").text
-
-
-def wait_for_download(folder, prefix, suffix, seconds=15):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        done = [p for p in folder.iterdir() if p.name.startswith(prefix) and p.name.endswith(suffix)]
-        if done:
-            return done[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no {prefix}*{suffix} download in {folder}: {[p.name for p in folder.iterdir()]}")
 
 
 # --- Tests --------------------------------------------------------------------------------------------
@@ -253,7 +242,7 @@ def test_export_csv_downloads_the_filtered_list_and_the_export_is_listed_afterwa
     for old in downloads.glob("audit-log-*"):
         old.unlink()
     link.click()
-    path = wait_for_download(downloads, "audit-log-", ".csv")
+    path = wait_for_download(downloads, ".csv", prefix="audit-log-")
     table = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
     path.unlink()
 
