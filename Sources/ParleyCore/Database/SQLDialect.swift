@@ -82,8 +82,14 @@ public struct SQLDialect: Sendable {
     func isOneOfBatch(_ column: String, _ ids: [Int64]) -> SQLQueryString {
         switch engine {
         case .sqlite: isOneOf(column, ids)
-        case .postgres: "\(unsafeRaw: column) = ANY(CAST((SELECT CAST(\(bind: ids) AS BIGINT[])) AS BIGINT[]))"
+        case .postgres:
+            "\(unsafeRaw: column) = ANY(CAST(" + lengthHidden("\(bind: ids)", as: "BIGINT[]") + " AS BIGINT[]))"
         }
+    }
+
+    /// PostgreSQL: an array parameter read through a sub-select, whose length the planner cannot see.
+    private func lengthHidden(_ array: SQLQueryString, as type: String) -> SQLQueryString {
+        "(SELECT CAST(" + array + " AS \(unsafeRaw: type)))"
     }
 
     /// Rows given column by column, as a FROM item named `alias` with the columns' names and `ord`,
@@ -100,10 +106,11 @@ public struct SQLDialect: Sendable {
         case .postgres:
             let arrays = columns.map { column -> SQLQueryString in
                 switch column {
-                case .int64(_, let values): "(SELECT CAST(\(bind: values) AS BIGINT[]))"
-                case .optionalInt64(_, let values): "(SELECT CAST(\(bind: PostgresOptionalArray(values)) AS BIGINT[]))"
-                case .text(_, let values): "(SELECT CAST(\(bind: values) AS TEXT[]))"
-                case .optionalText(_, let values): "(SELECT CAST(\(bind: PostgresOptionalArray(values)) AS TEXT[]))"
+                case .int64(_, let values): lengthHidden("\(bind: values)", as: "BIGINT[]")
+                case .optionalInt64(_, let values):
+                    lengthHidden("\(bind: PostgresOptionalArray(values))", as: "BIGINT[]")
+                case .text(_, let values): lengthHidden("\(bind: values)", as: "TEXT[]")
+                case .optionalText(_, let values): lengthHidden("\(bind: PostgresOptionalArray(values))", as: "TEXT[]")
                 }
             }
             let names = (columns.map(\.name) + ["ord"]).joined(separator: ", ")
