@@ -10,6 +10,10 @@
 #    PARLEY_REMINDER_DELAY=5s, measured from when it became due to when the receiver got it.
 # 3. Sends at RATE messages/s with and without an endpoint (the goal's own traffic): each send's time
 #    from when it was due to leave to its 201, p50 and p99, ROUNDS rounds with the order flipping.
+#    Besides the medians, the median of the rounds' own ratios (each round runs both, back to back).
+#    RECEIVER_NICE (0) runs the receiver at that niceness: it stands in for the marketplace's system,
+#    which runs on another machine, and at 19 it only takes the time the cores would leave idle.
+# BIN=DIR runs the parley and parley-bench binaries in DIR (to compare two builds) instead of building.
 # ENGINES ("sqlite postgresql") and SCENARIOS ("sends lateness paced") pick what runs. PostgreSQL runs on
 # loopback with the settings docs/postgres.md recommends. Stops what it starts.
 set -euo pipefail
@@ -18,13 +22,14 @@ data=${1:-/tmp/parley-notifications}
 duration=${DURATION:-15}
 rounds=${ROUNDS:-3}
 rate=${RATE:-1000}
+receiver_nice=${RECEIVER_NICE:-0}
 latency_seconds=${LATENCY_SECONDS:-20}
 pg_port=${PG_PORT:-25475}
 engines=${ENGINES:-sqlite postgresql}
 scenarios=" ${SCENARIOS:-sends lateness paced} "
 mkdir -p "$data"
 source Benchmarks/lib.sh
-build_release
+if [ -n "${BIN:-}" ]; then bin=$BIN; else build_release; fi
 need_wrk
 export PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0 PARLEY_MAX_CONNECTIONS_PER_CLIENT=100000
 
@@ -106,8 +111,8 @@ for engine in $engines; do
           endpoint=$(add_endpoint "$url" message.created)
           # A receiver per run, so its lateness figures are this run's; it outlasts the sends by
           # 15 s, so deliveries that fall behind are still counted (and their lateness with them).
-          "$bin/parley-bench" receive-webhooks --port "$receiver_port" --duration $((duration + 16)) \
-            > "$data/receiver-paced.out" &
+          nice -n "$receiver_nice" "$bin/parley-bench" receive-webhooks --port "$receiver_port" \
+            --duration $((duration + 16)) > "$data/receiver-paced.out" &
           receiver=$!
           pids+=("$receiver")
           sleep 1
@@ -127,8 +132,8 @@ for engine in $engines; do
         line=$(echo "$out" | grep '^send request')
         echo "  round $round $mode: $line; parley CPU s $server_cpu; webhooks: $lateness"
         pattern='^send request \(HTTP 201\) ms: p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*$'
-        printf 'paced\t%s\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2|")" \
-          "$lateness" >> "$results"
+        printf 'paced\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2|")" \
+          "$lateness" "$round" >> "$results"
         sleep 3
       done
     done
@@ -178,6 +183,15 @@ for engine in ("sqlite", "postgresql"):
     p99 = (paced("without", 4), paced("with", 4))
     print(f"| {engine} | {p50[0]:.2f} | {p50[1]:.2f} | {p50[1] / p50[0]:.2f} | "
           f"{p99[0]:.2f} | {p99[1]:.2f} | {p99[1] / p99[0]:.2f} |")
+for engine in ("sqlite", "postgresql"):
+    pairs = {}
+    for r in rows:
+        if r[0] == "paced" and r[1] == engine and len(r) > 6 and r[3].replace(".", "", 1).isdigit():
+            pairs.setdefault(r[6], {})[r[2]] = float(r[3])
+    ratios = sorted(p["with"] / p["without"] for p in pairs.values() if len(p) == 2)
+    if ratios:
+        print(f"paced {engine}: p50 ratio per round {', '.join(f'{x:.2f}' for x in ratios)}; "
+              f"median {statistics.median(ratios):.2f}")
 for r in rows:
     if r[0] == "paced" and r[2] == "with":
         print(f"paced {r[1]}: {r[5]}")

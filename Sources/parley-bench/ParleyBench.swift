@@ -7,7 +7,7 @@ struct ParleyBench: AsyncParsableCommand {
         abstract: "Load and latency benchmarks against a running Parley server.",
         subcommands: [
             AdminPagesBenchmark.self, RealtimeBenchmark.self, WebhookReceiverBenchmark.self,
-            ContactDetailBenchmark.self, EventCodingBenchmark.self,
+            ContactDetailBenchmark.self, EventCodingBenchmark.self, WebhookClientBenchmark.self,
         ]
     )
 }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
@@ -27,12 +26,10 @@ final class WebhookSender: Service, Sendable {
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
     static let pause = Duration.milliseconds(25)
-    /// The most of a receiver's answer that is read (and then ignored).
-    static let responseLimit = 64 * 1024
 
     private let database: Database
     private let configuration: NotificationConfiguration
-    private let client: HTTPClient
+    private let client = WebhookHTTPClient(connectionsPerOrigin: WebhookSender.connectionLimit)
     private let logger: Logger
     private let clock: @Sendable () -> Date
     /// The most handed-over deliveries kept waiting (``defaultHandOffLimit`` unless a test sets it).
@@ -50,11 +47,6 @@ final class WebhookSender: Service, Sendable {
         self.logger = logger
         self.clock = clock
         self.handOffLimit = handOffLimit
-        let timeout = TimeAmount.milliseconds(configuration.webhookTimeout.milliseconds)
-        var httpConfiguration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: timeout, read: timeout))
-        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionLimit
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
     /// Looks for due deliveries now rather than at the next tick.
@@ -84,7 +76,7 @@ final class WebhookSender: Service, Sendable {
 
     /// Closes the HTTP client; for tests that call ``sendDue()`` without running the service.
     func shutdown() async throws {
-        try await client.shutdown()
+        await client.shutdown()
     }
 
     /// Attempts what was handed over, then every delivery due now, a round of ``claimLimit`` at a time.
@@ -213,26 +205,19 @@ final class WebhookSender: Service, Sendable {
     }
 
     private func post(_ delivery: ClaimedWebhookDelivery) async -> Outcome {
-        var request = HTTPClientRequest(url: delivery.url)
-        request.method = .POST
-        let body = Array(delivery.body.utf8)
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "Parley-Webhooks/1")
-        request.headers.add(name: "Parley-Event-Id", value: delivery.eventID)
-        request.headers.add(
-            name: WebhookSignature.headerName,
-            value: WebhookSignature.header(body: body, secret: delivery.secret, at: clock()))
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let timeout = TimeAmount.milliseconds(configuration.webhookTimeout.milliseconds)
+        let body = ByteBuffer(string: delivery.body)
+        let signature = WebhookSignature.header(body: Array(delivery.body.utf8), secret: delivery.secret, at: clock())
         do {
-            let response = try await client.execute(request, timeout: timeout, logger: logger)
-            let status = Int(response.status.code)
-            // Read (a bounded part of) the answer, so the connection can serve the next delivery.
-            _ = try? await response.body.collect(upTo: Self.responseLimit)
+            // A redirect is an answer like any other that is not 2xx: it is not followed.
+            let status = try await client.post(
+                url: delivery.url,
+                headers: [
+                    ("Content-Type", "application/json"), ("User-Agent", "Parley-Webhooks/1"),
+                    ("Parley-Event-Id", delivery.eventID), (WebhookSignature.headerName, signature),
+                ],
+                body: body, timeout: configuration.webhookTimeout)
             return (200..<300).contains(status)
                 ? .delivered(status: status) : .failed(status: status, reason: "answered HTTP \(status)")
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return .failed(status: nil, reason: "no answer within \(configuration.webhookTimeout)")
         } catch {
             return .failed(status: nil, reason: "\(error)")
         }
