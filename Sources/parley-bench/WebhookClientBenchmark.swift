@@ -28,11 +28,8 @@ struct WebhookClientBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let body = String(repeating: #"{"id":"evt_0123456789","type":"message.created"}"#, count: 14)
-        let headers = [
-            ("Content-Type", "application/json"), ("User-Agent", "Parley-Webhooks/1"),
-            ("Parley-Event-Id", "evt_0123456789"),
-            ("Parley-Signature", "t=1764200000,v1=" + String(repeating: "ab", count: 32)),
-        ]
+        let headers = WebhookRequest.headers(
+            eventID: "evt_0123456789", signature: "t=1764200000,v1=" + String(repeating: "ab", count: 32))
         let timeout = Duration.seconds(10)
         let parley = WebhookHTTPClient(connectionsPerOrigin: 64)
         var configuration = HTTPClient.Configuration(

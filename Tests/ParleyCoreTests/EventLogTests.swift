@@ -29,7 +29,7 @@ struct EventLogTests {
             try await context.chat.deleteMessage(id: message.id, sessionID: session.id)
             try await context.chat.deleteSession(id: session.id)
             try await SettingsService(database: context.database, events: context.events).setChatEnabled(false)
-            try await UserService(database: context.database, events: context.events, bcryptCost: 4)
+            _ = try await UserService(database: context.database, events: context.events, bcryptCost: 4)
                 .resetPassword(email: customer.email, password: "a new password")
             let published = await recorder.events(atLeast: 8)
             let decoder = JSONDecoder()

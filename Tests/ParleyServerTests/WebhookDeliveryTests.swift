@@ -76,10 +76,10 @@ struct WebhookDeliveryTests {
             do {
                 try await body(rig)
             } catch {
-                try? await rig.sender.shutdown()
+                await rig.sender.shutdown()
                 throw error
             }
-            try await rig.sender.shutdown()
+            await rig.sender.shutdown()
         }
     }
 
@@ -381,7 +381,7 @@ struct WebhookDeliveryTests {
                 }
                 sender.accept(deliveries, leasedUntil: configuration.webhookLease(from: rig.clock.read()))
                 await sender.sendDue()
-                try await sender.shutdown()
+                await sender.shutdown()
                 // The rest stay leased in the database, to be claimed when the lease ends.
                 #expect(receiver.requests.count == limit)
             }
@@ -516,7 +516,7 @@ struct WebhookDeliveryTests {
                     async let second: Void = other.sendDue()
                     _ = await (first, second)
                 }
-                try await other.shutdown()
+                await other.shutdown()
                 #expect(receiver.requests.count == 60)
                 #expect(Set(receiver.requests.map(\.eventID)).count == 60)
             }

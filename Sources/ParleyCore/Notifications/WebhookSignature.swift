@@ -1,24 +1,35 @@
 import Crypto
 import Foundation
+import NIOCore
 
 /// The `Parley-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, keyed
 /// with the endpoint's secret. The time inside the signed text lets receivers refuse old replays.
 public enum WebhookSignature {
     public static let headerName = "Parley-Signature"
 
-    public static func header(body: [UInt8], secret: String, at time: Date) -> String {
+    /// Signs the body as it will be sent, without copying it.
+    public static func header(body: ByteBuffer, secret: String, at time: Date) -> String {
         let seconds = Int64(time.timeIntervalSince1970.rounded(.down))
-        var signed = Array("\(seconds).".utf8)
-        signed.append(contentsOf: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        let hex = mac.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-        return "t=\(seconds),v1=\(hex)"
+        var hmac = HMAC<SHA256>(key: SymmetricKey(data: Array(secret.utf8)))
+        hmac.update(data: Array("\(seconds).".utf8))
+        body.withUnsafeReadableBytes { hmac.update(data: $0) }
+        return "t=\(seconds),v1=\(hex(hmac.finalize()))"
     }
 
     /// A fresh random secret for a new endpoint: 32 bytes as hex, prefixed so it is recognisable.
     public static func makeSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "whsec_" + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return "whsec_" + hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -62,6 +62,13 @@ public final class WebhookHTTPClient: Sendable {
     public func post(url: String, headers: [(String, String)], body: ByteBuffer, timeout: Duration) async throws -> Int
     {
         guard let target = WebhookTarget(url) else { throw WebhookPostError.invalidAddress }
+        return try await post(to: target, headers: headers, body: body, timeout: timeout)
+    }
+
+    /// ``post(url:headers:body:timeout:)`` to an address read already.
+    public func post(
+        to target: WebhookTarget, headers: [(String, String)], body: ByteBuffer, timeout: Duration
+    ) async throws -> Int {
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target.requestTarget)
         head.headers.reserveCapacity(headers.count + 2)
         head.headers.add(name: "Host", value: target.hostHeader)

@@ -2,9 +2,9 @@ import Foundation
 
 /// Where a webhook delivery goes: the origin its connections are kept for, and what the request
 /// line and `Host` header say.
-struct WebhookTarget: Sendable {
+public struct WebhookTarget: Sendable {
     /// Connections are reused between deliveries to the same origin.
-    struct Origin: Hashable, Sendable {
+    public struct Origin: Hashable, Sendable {
         let isSecure: Bool
         let host: String
         let port: Int
@@ -18,7 +18,7 @@ struct WebhookTarget: Sendable {
 
     /// Reads an `http://` or `https://` address; nil for anything else (endpoints are validated when
     /// saved, so this only fails for rows written by hand).
-    init?(_ url: String) {
+    public init?(_ url: String) {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return nil }

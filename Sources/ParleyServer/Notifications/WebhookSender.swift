@@ -37,6 +37,9 @@ final class WebhookSender: Service, Sendable {
     private let signal = WakeSignal()
     /// Deliveries handed over already leased, with their lease's end, waiting for the next round.
     private let handedOver = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date)]>([])
+    /// Endpoints' addresses read already, by address (at most ``targetsKept``).
+    private let targets = NIOLockedValueBox<[String: WebhookTarget]>([:])
+    static let targetsKept = 1_024
 
     init(
         database: Database, configuration: NotificationConfiguration, logger: Logger,
@@ -71,11 +74,11 @@ final class WebhookSender: Service, Sendable {
 
     func run() async throws {
         await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in await sendDue() }
-        try await shutdown()
+        await shutdown()
     }
 
     /// Closes the HTTP client; for tests that call ``sendDue()`` without running the service.
-    func shutdown() async throws {
+    func shutdown() async {
         await client.shutdown()
     }
 
@@ -205,21 +208,32 @@ final class WebhookSender: Service, Sendable {
     }
 
     private func post(_ delivery: ClaimedWebhookDelivery) async -> Outcome {
+        guard let target = target(of: delivery.url) else {
+            return .failed(status: nil, reason: "\(WebhookPostError.invalidAddress)")
+        }
         let body = ByteBuffer(string: delivery.body)
-        let signature = WebhookSignature.header(body: Array(delivery.body.utf8), secret: delivery.secret, at: clock())
+        let signature = WebhookSignature.header(body: body, secret: delivery.secret, at: clock())
         do {
             // A redirect is an answer like any other that is not 2xx: it is not followed.
             let status = try await client.post(
-                url: delivery.url,
-                headers: [
-                    ("Content-Type", "application/json"), ("User-Agent", "Parley-Webhooks/1"),
-                    ("Parley-Event-Id", delivery.eventID), (WebhookSignature.headerName, signature),
-                ],
+                to: target, headers: WebhookRequest.headers(eventID: delivery.eventID, signature: signature),
                 body: body, timeout: configuration.webhookTimeout)
             return (200..<300).contains(status)
                 ? .delivered(status: status) : .failed(status: status, reason: "answered HTTP \(status)")
         } catch {
             return .failed(status: nil, reason: "\(error)")
         }
+    }
+
+    /// The endpoint's address as read the first time it was posted to: endpoints are few and their
+    /// addresses rarely change, so each is read once rather than at every delivery.
+    private func target(of url: String) -> WebhookTarget? {
+        if let known = targets.withLockedValue({ $0[url] }) { return known }
+        guard let target = WebhookTarget(url) else { return nil }
+        targets.withLockedValue { targets in
+            if targets.count >= Self.targetsKept { targets = [:] }
+            targets[url] = target
+        }
+        return target
     }
 }
