@@ -13,6 +13,8 @@
 #    Besides the medians, the median of the rounds' own ratios (each round runs both, back to back).
 #    RECEIVER_NICE (0) runs the receiver at that niceness: it stands in for the marketplace's system,
 #    which runs on another machine, and at 19 it only takes the time the cores would leave idle.
+# FRESH_PROCESS=1 restarts `parley serve` before each paced run (same database), to tell what a run
+# leaves in the process from what it leaves in the database.
 # BIN=DIR runs the parley and parley-bench binaries in DIR (to compare two builds) instead of building.
 # ENGINES ("sqlite postgresql") and SCENARIOS ("sends lateness paced") pick what runs. PostgreSQL runs on
 # loopback with the settings docs/postgres.md recommends. Stops what it starts.
@@ -23,6 +25,7 @@ duration=${DURATION:-15}
 rounds=${ROUNDS:-3}
 rate=${RATE:-1000}
 receiver_nice=${RECEIVER_NICE:-0}
+fresh_process=${FRESH_PROCESS:-0}
 latency_seconds=${LATENCY_SECONDS:-20}
 pg_port=${PG_PORT:-25475}
 engines=${ENGINES:-sqlite postgresql}
@@ -107,6 +110,15 @@ for engine in $engines; do
       if [ $((round % 2)) = 0 ]; then order="with without"; fi
       for mode in $order; do
         endpoint= lateness="-"
+        if [ "$fresh_process" = 1 ]; then
+          stop_servers
+          start_server "$url" "$port"
+        fi
+        if [ "${FRESH_CONNECTIONS:-0}" = 1 ] && [ "$engine" = postgresql ]; then
+          psql "$url" -qtAc "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE datname = 'parley_notifications' AND pid <> pg_backend_pid()" > /dev/null
+          sleep 1
+        fi
         if [ "$mode" = with ]; then
           endpoint=$(add_endpoint "$url" message.created)
           # A receiver per run, so its lateness figures are this run's; it outlasts the sends by
@@ -129,6 +141,15 @@ for engine in $engines; do
         # Parley's CPU from the first send until every delivery was made (the receiver's 15 s after).
         server_cpu=$(awk -v a="$(cpu_seconds "$server_pid")" -v b="$server_cpu" 'BEGIN { print a - b }')
         if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
+        if [ "${PG_MEMORY:-0}" = 1 ] && [ "$engine" = postgresql ]; then
+          psql "$url" -qtAc "SELECT count(pg_log_backend_memory_contexts(pid)) FROM pg_stat_activity
+            WHERE datname = 'parley_notifications' AND pid <> pg_backend_pid()" > /dev/null
+          sleep 1
+          echo "  backends' memory after round $round $mode: $(grep -o 'Grand total: [0-9]* bytes' "$data/pg/server.log" \
+            | tail -n 8 | awk '{print $3}' | tr '\n' ' ')"
+          grep -oE 'level: [0-9]+; (CachedPlan|CachedPlanSource|CachedPlanQuery|CacheMemoryContext|MessageContext)[^;]*: [0-9]+ total' \
+            "$data/pg/server.log" | tail -n 200 | awk '{n[$3]+=$(NF-1); c[$3]++} END {for (k in n) printf "    %s %d in %d\n", k, n[k], c[k]}'
+        fi
         line=$(echo "$out" | grep '^send request')
         echo "  round $round $mode: $line; parley CPU s $server_cpu; webhooks: $lateness"
         pattern='^send request \(HTTP 201\) ms: p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*$'

@@ -67,6 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("Administrator account: \(email)")
         }
 
+        // Notifications give way to sends when the cores are busy (see NotificationThread).
+        await NotificationThread.shared.lowerPriority()
         let app = try await buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,
             connections: ConnectionLimits(

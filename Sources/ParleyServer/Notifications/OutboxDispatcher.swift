@@ -54,14 +54,16 @@ final class OutboxDispatcher: Service, Sendable {
     func run() async throws {
         let chatEvents = events.subscribe(bufferSize: 16, from: .everyInstance)
         let signal = self.signal
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in chatEvents { signal.wake() }
+        await withTaskExecutorPreference(NotificationThread.shared) {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in chatEvents { signal.wake() }
+                }
+                await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in
+                    await dispatchAvailable()
+                }
+                group.cancelAll()
             }
-            await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in
-                await dispatchAvailable()
-            }
-            group.cancelAll()
         }
     }
 

@@ -43,7 +43,9 @@ final class ReminderSender: Service, Sendable {
     }
 
     func run() async throws {
-        await signal.run(every: .seconds(1)) { [self] in await sendDue() }
+        await withTaskExecutorPreference(NotificationThread.shared) {
+            await signal.run(every: .seconds(1)) { [self] in await sendDue() }
+        }
     }
 
     /// Handles every reminder due now.

@@ -29,7 +29,8 @@ final class WebhookSender: Service, Sendable {
 
     private let database: Database
     private let configuration: NotificationConfiguration
-    private let client = WebhookHTTPClient(connectionsPerOrigin: WebhookSender.connectionLimit)
+    private let client = WebhookHTTPClient(
+        connectionsPerOrigin: WebhookSender.connectionLimit, group: NotificationThread.shared.eventLoopGroup)
     private let logger: Logger
     private let clock: @Sendable () -> Date
     /// The most handed-over deliveries kept waiting (``defaultHandOffLimit`` unless a test sets it).
@@ -73,7 +74,9 @@ final class WebhookSender: Service, Sendable {
     }
 
     func run() async throws {
-        await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in await sendDue() }
+        await withTaskExecutorPreference(NotificationThread.shared) {
+            await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in await sendDue() }
+        }
         await shutdown()
     }
 
