@@ -67,8 +67,11 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("Administrator account: \(email)")
         }
 
-        // Notifications give way to sends when the cores are busy (see NotificationThread).
-        await NotificationThread.shared.lowerPriority()
+        // On PostgreSQL, notifications give way to sends when the cores are busy (NotificationThread).
+        // Not on SQLite: there the notifications' transactions hold the one writer that sends wait
+        // for, which a holder at a lower priority could keep longer, and it measured no better.
+        let niceness = configuration.notificationNiceness ?? (database.engine == .postgres ? 10 : 0)
+        if niceness > 0 { await NotificationThread.shared.lowerPriority(niceness: niceness) }
         let app = try await buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,
             connections: ConnectionLimits(

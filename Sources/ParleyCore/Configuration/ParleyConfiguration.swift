@@ -23,6 +23,9 @@ public struct ParleyConfiguration: Sendable {
     public var metricsToken: String?
     /// Reminder timing, links in emails and webhook retries.
     public var notifications = NotificationConfiguration()
+    /// The niceness of the thread that sends notifications (`PARLEY_NOTIFICATION_NICENESS`, 0 to 19);
+    /// nil for the engine's default: 10 on PostgreSQL, 0 on SQLite.
+    public var notificationNiceness: Int32?
     /// The mail server for reminder emails (`SMTP_URL`, `SMTP_FROM`, `SMTP_CA_FILE`); nil sends none.
     public var smtp: SMTPConfiguration?
 
@@ -134,6 +137,10 @@ public struct ParleyConfiguration: Sendable {
             }
         }
         readNotificationSettings(environment, into: &configuration.notifications, problems: &problems)
+        if let text = environment["PARLEY_NOTIFICATION_NICENESS"], !text.isEmpty {
+            configuration.notificationNiceness = Int32(
+                integer("PARLEY_NOTIFICATION_NICENESS", default: 0, range: 0...19))
+        }
         configuration.maxConnectionsPerClient = integer(
             "PARLEY_MAX_CONNECTIONS_PER_CLIENT", default: 256, range: 1...1_000_000)
         do {
