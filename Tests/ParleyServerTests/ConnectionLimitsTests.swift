@@ -164,6 +164,50 @@ struct ConnectionLimitsTests {
         }
     }
 
+    @Test func aRealtimeClientThatHangsUpWithoutACloseFrameIsClosedAtOnce() async throws {
+        try await APITestContext.run(connections: Self.limits()) { context in
+            let vendor = try await context.chat.fixtures.user(.vendor)
+            let token = try await APITokenService(database: context.chat.database).issue(for: vendor)
+            let upgrade =
+                "GET /api/v1/realtime?token=\(token) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n"
+            let secondsAfterHangUp = try await RawConnection.run(
+                port: try Self.port(context), sending: upgrade, halfCloses: true
+            ) { inbound, outbound, _ in
+                try await withThrowingTaskGroup(of: Double?.self) { group in
+                    group.addTask {
+                        var parts = inbound.makeAsyncIterator()
+                        var received = ""
+                        while !received.contains("connection.ready"), let part = try await parts.next() {
+                            received += String(buffer: part)
+                        }
+                        guard received.contains("connection.ready") else { return nil }
+                        // A FIN and no close frame, as when a phone's app is killed.
+                        outbound.finish()
+                        let hungUp = ContinuousClock.now
+                        do {
+                            while try await parts.next() != nil {}
+                        } catch let error as IOError where error.errnoCode == ECONNRESET {
+                            // A reset is a close too.
+                        }
+                        return hungUp.duration(to: .now).inSeconds
+                    }
+                    group.addTask {
+                        // Well short of the first ping (30 s), which would also find the client gone.
+                        try await Task.sleep(for: .seconds(10))
+                        return nil
+                    }
+                    let first = try await group.next() ?? nil
+                    group.cancelAll()
+                    return first
+                }
+            }
+            let seconds = try #require(secondsAfterHangUp, "the server still held the socket 10 s after the FIN")
+            #expect(seconds < 2)
+        }
+    }
+
     @Test func aClosedConnectionGivesItsPlaceBack() async throws {
         try await APITestContext.run(connections: Self.limits()) { context in
             let port = try Self.port(context)

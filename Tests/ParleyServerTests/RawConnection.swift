@@ -10,9 +10,10 @@ struct RawConnection {
     typealias Outbound = NIOAsyncChannelOutboundWriter<ByteBuffer>
 
     /// Connects and sends `first` as soon as the connection is up, from the event loop, so a busy
-    /// test run cannot delay it past a server deadline; then hands the connection to `body`.
+    /// test run cannot delay it past a server deadline; then hands the connection to `body`. With
+    /// `halfCloses`, finishing the outbound writer sends a FIN and leaves the inbound side open.
     static func run<T: Sendable>(
-        port: Int, from source: String = "127.0.0.2", sending first: String = "",
+        port: Int, from source: String = "127.0.0.2", sending first: String = "", halfCloses: Bool = false,
         _ body: (Inbound, Outbound, ContinuousClock.Instant) async throws -> T
     ) async throws -> T {
         let opened = ContinuousClock.now
@@ -21,7 +22,9 @@ struct RawConnection {
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if !first.isEmpty { try channel.pipeline.syncOperations.addHandler(SendOnConnect(first)) }
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: halfCloses))
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in try await body(inbound, outbound, opened) }

@@ -95,6 +95,20 @@ final class RealtimeSocketHandler: ChannelInboundHandler, RemovableChannelHandle
         context.fireChannelInactive()
     }
 
+    /// The server keeps remote half-closure on for HTTP, so a client's FIN arrives as an event
+    /// rather than closing the channel. A WebSocket has no use for half a connection: the client
+    /// is gone (or will send nothing more, not even its close frame), so the socket closes now
+    /// instead of lingering in CLOSE-WAIT until the next ping finds the peer dead.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case .some(.inputClosed) = event as? ChannelEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        isReading = false
+        leave()
+        context.close(promise: nil)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard isReading else { return }
         do {
