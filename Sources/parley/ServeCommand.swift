@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Not on SQLite: there the notifications' transactions hold the one writer that sends wait
         // for, which a holder at a lower priority could keep longer, and it measured no better.
         let niceness = configuration.notificationNiceness ?? (database.engine == .postgres ? 10 : 0)
-        if niceness > 0 { await NotificationThread.shared.lowerPriority(niceness: niceness) }
+        if niceness > 0 { try await NotificationThread.shared.lowerPriority(niceness: niceness) }
         let app = try await buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,
             connections: ConnectionLimits(

@@ -7,10 +7,10 @@ import Testing
 struct NotificationThreadTests {
     private static func niceness() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
 
-    @Test func workOnItRunsAtALowerPriorityOnceLowered() async {
+    @Test func workOnItRunsAtALowerPriorityOnceLowered() async throws {
         let thread = NotificationThread(name: "test-notify")
         let before = await withTaskExecutorPreference(thread) { Self.niceness() }
-        await thread.lowerPriority()
+        try await thread.lowerPriority()
         let after = await withTaskExecutorPreference(thread) { Self.niceness() }
         #expect(after == max(before, 10))
         #expect(after > Self.niceness())

@@ -43,7 +43,7 @@ struct RawConnection {
     static func untilClosed(
         _ inbound: Inbound, since start: ContinuousClock.Instant, limit: Double
     ) async throws -> (seconds: Double, received: String)? {
-        try await try await withThrowingTaskGroup(of: (seconds: Double, received: String)?.self) { group in
+        try await withThrowingTaskGroup(of: (seconds: Double, received: String)?.self) { group in
             group.addTask {
                 var received = ""
                 do {

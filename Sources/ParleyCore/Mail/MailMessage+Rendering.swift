@@ -30,7 +30,7 @@ extension MailMessage {
     /// Starts with `=_`, which quoted-printable never writes, so no body line can match it.
     var boundary: String {
         let digest = SHA256.hash(data: Array(messageID.utf8))
-        return "=_parley_" + digest.prefix(12).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return "=_parley_" + Hex.string(digest.prefix(12))
     }
 
     /// `name <address>`: the name as it is when it is plain words, quoted when it holds other

@@ -21,14 +21,9 @@ extension ColumnValue {
         case .bytes(let value):
             // bytea's hex form, \x followed by two digits a byte; the backslash is doubled for COPY.
             buffer.writeStaticString("\\\\x")
-            for byte in value {
-                buffer.writeInteger(Self.hexDigits[Int(byte >> 4)])
-                buffer.writeInteger(Self.hexDigits[Int(byte & 0x0f)])
-            }
+            Hex.write(value, into: &buffer)
         }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func writeEscaped(_ text: String, into buffer: inout ByteBuffer) {
         let utf8 = text.utf8

@@ -13,23 +13,12 @@ public enum WebhookSignature {
         var hmac = HMAC<SHA256>(key: SymmetricKey(data: Array(secret.utf8)))
         hmac.update(data: Array("\(seconds).".utf8))
         body.withUnsafeReadableBytes { hmac.update(data: $0) }
-        return "t=\(seconds),v1=\(hex(hmac.finalize()))"
+        return "t=\(seconds),v1=\(Hex.string(hmac.finalize()))"
     }
 
     /// A fresh random secret for a new endpoint: 32 bytes as hex, prefixed so it is recognisable.
     public static func makeSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "whsec_" + hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
-    }
-
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return "whsec_" + Hex.string((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

@@ -15,7 +15,7 @@ public enum SecretToken {
 
     /// The stored form of a token: lowercase hex SHA-256.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Compares two secrets in time that does not depend on where they differ.

@@ -29,12 +29,13 @@ public final class NotificationThread: TaskExecutor, Sendable {
     }
 
     /// Gives the thread `niceness` (10 unless told; a thread already nicer stays as it is), and
-    /// returns its niceness then.
+    /// returns its niceness then. Throws only if the thread's event loop is gone, which a perpetual
+    /// one never is.
     @discardableResult
-    public func lowerPriority(niceness: Int32 = 10) async -> Int32 {
+    public func lowerPriority(niceness: Int32 = 10) async throws -> Int32 {
         // On Linux, `who` 0 names the calling thread alone: each thread has its own niceness, and
         // raising it needs no privilege.
-        try! await loop.submit {
+        try await loop.submit {
             let which = __priority_which_t(PRIO_PROCESS.rawValue)
             if getpriority(which, 0) < niceness { _ = setpriority(which, 0, niceness) }
             return getpriority(which, 0)
