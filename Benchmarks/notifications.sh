@@ -209,9 +209,10 @@ for engine in ("sqlite", "postgresql"):
     for r in rows:
         if r[0] == "paced" and r[1] == engine and len(r) > 6 and r[3].replace(".", "", 1).isdigit():
             pairs.setdefault(r[6], {})[r[2]] = float(r[3])
-    ratios = sorted(p["with"] / p["without"] for p in pairs.values() if len(p) == 2)
+    # In round order (round 1 first): a trend over the rounds shows here, which sorting would hide.
+    ratios = [pairs[k]["with"] / pairs[k]["without"] for k in sorted(pairs, key=int) if len(pairs[k]) == 2]
     if ratios:
-        print(f"paced {engine}: p50 ratio per round {', '.join(f'{x:.2f}' for x in ratios)}; "
+        print(f"paced {engine}: p50 ratio per round, in round order {', '.join(f'{x:.2f}' for x in ratios)}; "
               f"median {statistics.median(ratios):.2f}")
 for r in rows:
     if r[0] == "paced" and r[2] == "with":

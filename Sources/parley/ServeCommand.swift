@@ -67,10 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("Administrator account: \(email)")
         }
 
-        // On PostgreSQL, notifications give way to sends when the cores are busy (NotificationThread).
-        // Not on SQLite: there the notifications' transactions hold the one writer that sends wait
-        // for, which a holder at a lower priority could keep longer, and it measured no better.
-        let niceness = configuration.notificationNiceness ?? (database.engine == .postgres ? 10 : 0)
+        // Notifications give way to sends when the cores are busy (NotificationThread).
+        let niceness = configuration.notificationNiceness ?? 10
         if niceness > 0 { try await NotificationThread.shared.lowerPriority(niceness: niceness) }
         let app = try await buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,

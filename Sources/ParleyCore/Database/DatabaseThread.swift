@@ -1,8 +1,8 @@
 import NIOCore
 import NIOPosix
 
-/// The thread on which send batches are written and PostgreSQL's connections do their I/O: a task
-/// executor and an event loop in one.
+/// The thread on which send batches are written, PostgreSQL's connections do their I/O, and on
+/// SQLite every write transaction's body runs: a task executor and an event loop in one.
 ///
 /// Many requests wait on each batch, so a batch must not queue behind the request handlers. On the
 /// shared cooperative pool every step of a batch (each statement's answer, each commit) waited its

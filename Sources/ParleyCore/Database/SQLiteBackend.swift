@@ -91,8 +91,16 @@ final class SQLiteBackend: Sendable {
     }
 
     /// Runs `body` as one write transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// The body runs on ``DatabaseThread``, whoever calls: it holds the one writer that every other
+    /// write waits for, so between its statements it must not queue behind its caller's other work
+    /// (a request handler's neighbours on the cooperative pool, or the notification thread's HTTP
+    /// traffic and payload building, at a lower priority). Measured in BENCHMARKS.md: with the
+    /// notification thread lowered and the bodies still on it, sends slowed more than without.
     func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeQueue.transaction(on: writer.sql(queryLogLevel: .trace), body)
+        try await withTaskExecutorPreference(DatabaseThread.shared) {
+            try await writeQueue.transaction(on: writer.sql(queryLogLevel: .trace), body)
+        }
     }
 
     var writeStatistics: WriteStatistics { writeQueue.statistics }
