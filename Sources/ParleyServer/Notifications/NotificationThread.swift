@@ -10,9 +10,9 @@ import NIOPosix
 /// go out, while a send's answer is waited for by a person. On a busy machine the kernel then
 /// gives this thread the cores only after the request handlers, the event loops and the send
 /// batches' thread have had theirs, so a burst of deliveries does not hold up sends; when the
-/// cores are not all busy it runs as soon as it has work. What it does while holding a lock that
-/// sends wait for does not run here: on SQLite every write's body runs on ParleyCore's `DatabaseThread`, and
-/// on PostgreSQL notifications lock nothing a send takes.
+/// cores are not all busy it runs as soon as it has work. Nothing that holds a lock sends wait for
+/// runs here: on SQLite every write's body runs on ParleyCore's `DatabaseThread`, and on
+/// PostgreSQL notifications lock nothing a send takes.
 /// Tests leave it as it is: the many servers of a test run share it and keep the cores busy.
 ///
 /// The thread lives as long as the process.
