@@ -121,7 +121,7 @@ struct MaintenanceCommandTests {
         #expect(result.errors.contains("cannot reach PostgreSQL"))
 
         let blocked = directory.appendingPathComponent("file-not-directory")
-        FileManager.default.createFile(atPath: blocked.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: blocked.path, contents: Data())
         let sqlite = try await ParleyProcess.run(
             ["migrate"], in: directory, environment: ["DATABASE_URL": "sqlite://\(blocked.path)/db.sqlite"])
         #expect(sqlite.status == 69)

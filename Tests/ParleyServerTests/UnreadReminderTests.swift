@@ -275,6 +275,71 @@ struct UnreadReminderTests {
         }
     }
 
+    @Test func remindersFallingDueTogetherAreEachDecidedAndRecordedInOneRound() async throws {
+        try await Self.run { rig in
+            let endpoint = try await rig.webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
+            let unread = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            let muted = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            let noEmail = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            for conversation in [unread, muted, noEmail] {
+                _ = try await rig.context.chat.sendMessage(
+                    sessionID: conversation.session.id, senderID: conversation.customer.id, body: "still there?")
+            }
+            try await rig.settle()
+            try await NotificationPreferenceService(database: rig.context.database).setMuted(
+                true, sessionID: muted.session.id, by: muted.vendor)
+            _ = try await NotificationPreferenceService(database: rig.context.database).update(
+                emailReminders: false, for: noEmail.vendor)
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.map(\.rcptTos) == [[unread.vendor.email]])
+            let reported = try await rig.context.database.read { db in
+                try await db.raw("SELECT chat_session_id FROM webhook_events ORDER BY chat_session_id").all()
+                    .map { try $0.decode(column: "chat_session_id", as: Int64.self) }
+            }
+            #expect(reported == [unread.session.id, noEmail.session.id].sorted())
+            let pending = try await rig.context.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM unread_reminders WHERE due_at IS NOT NULL").first()?
+                    .decode(column: "n", as: Int64.self)
+            }
+            #expect(pending == 0)
+            try await rig.waitOutTheDelay()
+            #expect(rig.mail.count == 1)
+            #expect(try await rig.webhooks.recentDeliveries(endpointID: endpoint.id).count == 2)
+        }
+    }
+
+    @Test func aReminderFallingDueBeforeTheSendersNextLookWakesItOnTime() async throws {
+        try await ChatTestContext.run { context in
+            var configuration = NotificationConfiguration()
+            configuration.reminderDelay = .seconds(3)
+            let webhooks = WebhookService(database: context.database, configuration: configuration)
+            _ = try await webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
+            let logger = Logger(label: "reminders")
+            let dispatcher = OutboxDispatcher(
+                database: context.database, events: context.events, configuration: configuration, emailEnabled: false,
+                logger: logger)
+            let (queued, queuedNow) = AsyncStream.makeStream(of: Void.self)
+            // It looks once at start, and next only after ten minutes unless a reminder wakes it.
+            let sender = ReminderSender(
+                database: context.database, configuration: configuration, mailer: nil, logger: logger,
+                interval: .seconds(600), onWebhookQueued: { queuedNow.yield() })
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello?")
+            while try await dispatcher.dispatchOnce() > 0 {}
+            let arrived = await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await sender.run() }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(60))
+                    queuedNow.finish()
+                }
+                var arrivals = queued.makeAsyncIterator()
+                defer { group.cancelAll() }
+                return await arrivals.next() != nil
+            }
+            #expect(arrived)
+        }
+    }
+
     @Test func theHTMLPartEscapesAQuoteOrBracketEvenWithACombiningMarkOnIt() {
         // A quote with a combining mark is one Character but two scalars: escaping by Character
         // let it through unescaped.

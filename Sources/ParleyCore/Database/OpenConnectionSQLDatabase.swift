@@ -36,7 +36,6 @@ struct OpenConnectionSQLDatabase: SQLDatabase {
     func execute(
         sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
     ) -> EventLoopFuture<Void> {
-        let connection = self.connection
         let database = self.database
         let (sql, binds) = database.serialize(query)
         return execute(query, sql: sql, bindings: Self.bindings(binds)?.bindings, onRow)

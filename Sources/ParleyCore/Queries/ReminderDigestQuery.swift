@@ -1,36 +1,67 @@
 import Foundation
 import SQLKit
 
-/// Reads what a due reminder would report, in the transaction that decides about it.
+/// Reads what due reminders would report, a round of them at a time.
 public struct ReminderDigestQuery: Sendable {
     /// Messages listed in one email; the rest are counted.
     public static let shownLimit = 20
 
     let db: any SQLDatabase
+    let engine: DatabaseEngine
 
-    public init(_ db: any SQLDatabase) {
+    public init(_ db: any SQLDatabase, engine: DatabaseEngine) {
         self.db = db
+        self.engine = engine
     }
 
-    /// Nil when the session or the recipient is gone, or the recipient no longer takes part.
-    /// `messages` is empty when everything since the last reminder has been read.
-    public func digest(for reminder: ClaimedReminder) async throws -> ReminderDigest? {
+    /// What each reminder would report, in the order given: nil when its session or recipient is
+    /// gone, or the recipient no longer takes part; `messages` empty when everything since the
+    /// last reminder has been read. One statement finds the conversations and recipients of them
+    /// all, the settings are read once, and each reminder's unread messages take one more.
+    public func digests(for reminders: [ClaimedReminder]) async throws -> [ReminderDigest?] {
+        guard !reminders.isEmpty else { return [] }
+        let keys = engine.dialect.rows(
+            [
+                .int64("session_id", reminders.map(\.key.sessionID)),
+                .int64("user_id", reminders.map(\.key.userID)),
+            ], as: "k")
+        let found = try await db.raw(
+            """
+            SELECT k.ord, s.customer_id, p.name AS product_name, r.name AS recipient_name,
+                r.email AS recipient_email, r.email_reminders, c.name AS counterpart_name,
+                CASE WHEN EXISTS (SELECT 1 FROM chat_session_mutes m
+                    WHERE m.chat_session_id = s.id AND m.user_id = r.id) THEN 1 ELSE 0 END AS muted
+            FROM \(keys)
+            JOIN chat_sessions s ON s.id = k.session_id
+            JOIN products p ON p.id = s.product_id
+            JOIN users r ON r.id = k.user_id
+            JOIN users c ON c.id = CASE WHEN s.customer_id = r.id THEN s.vendor_id ELSE s.customer_id END
+            WHERE s.customer_id = r.id OR s.vendor_id = r.id
+            """
+        ).all().reduce(into: [Int: any SQLRow]()) { $0[Int(try $1.int64("ord")) - 1] = $1 }
+        let settings = SettingsRepository(db)
+        let remindersEnabled = try await settings.isEmailRemindersEnabled()
+        let chatEnabled = try await settings.isChatEnabled()
+        let isAllowed = remindersEnabled && chatEnabled
+        var digests: [ReminderDigest?] = []
+        digests.reserveCapacity(reminders.count)
+        for (index, reminder) in reminders.enumerated() {
+            guard let row = found[index] else {
+                digests.append(nil)
+                continue
+            }
+            digests.append(try await digest(for: reminder, from: row, isAllowed: isAllowed))
+        }
+        return digests
+    }
+
+    /// One reminder's digest: its conversation's row from ``digests(for:)`` and its unread messages.
+    private func digest(
+        for reminder: ClaimedReminder, from row: any SQLRow, isAllowed: Bool
+    ) async throws
+        -> ReminderDigest
+    {
         let key = reminder.key
-        guard
-            let row = try await db.raw(
-                """
-                SELECT s.customer_id, s.vendor_id, p.name AS product_name, r.name AS recipient_name,
-                    r.email AS recipient_email, r.email_reminders, c.name AS counterpart_name,
-                    CASE WHEN EXISTS (SELECT 1 FROM chat_session_mutes m
-                        WHERE m.chat_session_id = s.id AND m.user_id = r.id) THEN 1 ELSE 0 END AS muted
-                FROM chat_sessions s
-                JOIN products p ON p.id = s.product_id
-                JOIN users r ON r.id = \(bind: key.userID)
-                JOIN users c ON c.id = CASE WHEN s.customer_id = r.id THEN s.vendor_id ELSE s.customer_id END
-                WHERE s.id = \(bind: key.sessionID) AND (s.customer_id = r.id OR s.vendor_id = r.id)
-                """
-            ).first()
-        else { return nil }
         let senderRole = try row.int64("customer_id") == key.userID ? "vendor" : "customer"
         // chat_messages_session_idx walks the session's messages after the last one reported;
         // a long backlog is counted, not read.
@@ -61,14 +92,12 @@ public struct ReminderDigestQuery: Sendable {
             unreadCount = Int(try totals.int64("unread"))
             newestID = try totals.int64("newest")
         }
-        let settings = try await SettingsRepository(db).value(for: SettingsRepository.emailRemindersEnabledKey)
-        let chatEnabled = try await SettingsRepository(db).isChatEnabled()
         return ReminderDigest(
             key: key, recipientName: try row.string("recipient_name"),
             recipientEmail: try row.string("recipient_email"), productName: try row.string("product_name"),
             counterpartName: try row.string("counterpart_name"), messages: messages, unreadCount: unreadCount,
             throughMessageID: newestID,
             isMuted: try row.int64("muted") != 0, wantsEmail: try row.int64("email_reminders") != 0,
-            isAllowed: settings != "false" && chatEnabled)
+            isAllowed: isAllowed)
     }
 }

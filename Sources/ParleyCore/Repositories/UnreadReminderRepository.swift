@@ -90,14 +90,22 @@ public struct UnreadReminderRepository: Sendable {
         ).run()
     }
 
-    /// A reminder went out (or was dropped) reporting messages up to `through`: nothing is due
-    /// until a newer message arrives.
-    public func markReported(_ key: ReminderKey, through: Int64, at now: Date) async throws {
+    /// Reminders that went out (or were dropped), each reporting messages up to its `through`:
+    /// nothing is due for them until a newer message arrives. One statement for them all.
+    public func markReported(_ reports: [(key: ReminderKey, through: Int64)], at now: Date) async throws {
+        guard !reports.isEmpty else { return }
+        let reported = engine.dialect.rows(
+            [
+                .int64("session_id", reports.map(\.key.sessionID)),
+                .int64("user_id", reports.map(\.key.userID)),
+                .int64("through", reports.map(\.through)),
+            ], as: "r")
         try await db.raw(
             """
             UPDATE unread_reminders SET due_at = NULL, lease_until = NULL, attempts = 0,
-                reported_through = \(bind: through), last_sent_at = \(bind: now.epochMilliseconds)
-            WHERE chat_session_id = \(bind: key.sessionID) AND user_id = \(bind: key.userID)
+                reported_through = r.through, last_sent_at = \(bind: now.epochMilliseconds)
+            FROM \(reported)
+            WHERE unread_reminders.chat_session_id = r.session_id AND unread_reminders.user_id = r.user_id
             """
         ).run()
     }

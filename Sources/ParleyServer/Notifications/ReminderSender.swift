@@ -1,11 +1,14 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ParleyCore
+import SQLKit
 import ServiceLifecycle
 
-/// Sends the unread reminders that fell due: claims them with a lease, reads what each would
-/// report, and either emails it (and queues `unread.reminder_due` for the endpoints that want it),
-/// finds it is not owed after all, or moves it later.
+/// Sends the unread reminders that fell due, a round at a time: claims up to ``claimLimit`` with a
+/// lease, reads what each would report in one transaction, emails those that are owed side by side,
+/// and writes every outcome of the round (reported, moved later, or to be retried) in another
+/// transaction, together with the `unread.reminder_due` webhooks of the owed ones.
 ///
 /// A reminder is owed when the recipient's oldest unread message since the last reminder has
 /// waited the whole delay. Reading the conversation, muting it or a switch turned off in the
@@ -14,9 +17,23 @@ import ServiceLifecycle
 /// between sends the same email again rather than losing it.
 final class ReminderSender: Service, Sendable {
     /// Reminders claimed per round.
-    static let claimLimit = 32
-    /// Long enough for one email to be handed over (the SMTP client times out sooner).
+    static let claimLimit = 128
+    /// Emails handed to the mail server at the same time.
+    static let parallelEmails = 16
+    /// Long enough for a round's emails to be handed over (the SMTP client times out sooner).
     static let lease: TimeInterval = 90
+    /// How often the sender looks for due reminders when nothing wakes it.
+    static let defaultInterval = Duration.seconds(1)
+
+    /// What a round decided about one claimed reminder.
+    private enum Outcome: Sendable {
+        /// Not owed now: due again at the date, or not until a newer message arrives.
+        case rescheduled(ReminderKey, dueAt: Date?)
+        /// The mail server asked to try again later.
+        case deferred(ReminderKey, until: Date)
+        /// Reported by email or decided without one; an owed one goes to the endpoints too.
+        case reported(ReminderDigest, owed: Bool)
+    }
 
     private let database: Database
     private let configuration: NotificationConfiguration
@@ -24,12 +41,17 @@ final class ReminderSender: Service, Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let onWebhookQueued: @Sendable () -> Void
+    private let interval: Duration
     private let signal = WakeSignal()
+    /// When an early wake is already set for; see ``wake(at:now:)``.
+    private let earlyWake = NIOLockedValueBox<Date?>(nil)
 
     init(
         database: Database, configuration: NotificationConfiguration, mailer: SMTPClient?, logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }, onWebhookQueued: @escaping @Sendable () -> Void = {}
+        clock: @escaping @Sendable () -> Date = { Date() }, interval: Duration = defaultInterval,
+        onWebhookQueued: @escaping @Sendable () -> Void = {}
     ) {
+        self.interval = interval
         self.database = database
         self.configuration = configuration
         self.mailer = mailer
@@ -44,100 +66,170 @@ final class ReminderSender: Service, Sendable {
 
     func run() async throws {
         await withTaskExecutorPreference(NotificationThread.shared) {
-            await signal.run(every: .seconds(1)) { [self] in await sendDue() }
+            await signal.run(every: interval) { [self] in await sendDue() }
         }
     }
 
-    /// Handles every reminder due now.
+    /// Handles every reminder due now, a round at a time.
     func sendDue() async {
         while !Task.isCancelled {
             let now = clock()
             let claimed: [ClaimedReminder]
+            let digests: [ReminderDigest?]
             do {
                 // A read first: most rounds find nothing due, and need not queue for a write.
                 let due = try await database.read { db in
                     try await UnreadReminderRepository(db, engine: database.engine).nextDueAt()
                 }
-                guard let due, due <= now else { return }
+                guard let due, due <= now else {
+                    if let due { wake(at: due, now: now) }
+                    return
+                }
                 claimed = try await database.write { db in
                     try await UnreadReminderRepository(db, engine: database.engine).claimDue(
                         at: now, limit: Self.claimLimit, leaseUntil: now.addingTimeInterval(Self.lease))
                 }
+                guard !claimed.isEmpty else { return }
+                digests = try await database.read { db in
+                    try await ReminderDigestQuery(db, engine: database.engine).digests(for: claimed)
+                }
             } catch {
+                // What was claimed waits for its lease to run out, and is looked at again.
                 if !(error is CancellationError) {
                     logger.warning("Could not claim reminders", metadata: ["error": "\(error)"])
                 }
                 return
             }
-            // Each waits mostly on the mail server, so a round's reminders go out side by side.
-            await withTaskGroup(of: Void.self) { group in
-                for reminder in claimed {
-                    group.addTask {
-                        do {
-                            try await self.handle(reminder)
-                        } catch {
-                            // The lease runs out and the reminder is looked at again.
-                            self.logger.warning(
-                                "Could not send a reminder",
-                                metadata: ["session": "\(reminder.key.sessionID)", "error": "\(error)"])
-                        }
-                    }
-                }
-            }
+            await record(await outcomes(of: claimed, digests: digests, at: now), at: now)
             guard claimed.count == Self.claimLimit else { return }
         }
     }
 
-    private func handle(_ reminder: ClaimedReminder) async throws {
-        let now = clock()
-        let engine = database.engine
-        let key = reminder.key
-        let digest = try await database.read { db in try await ReminderDigestQuery(db).digest(for: reminder) }
-        guard let digest, let oldest = digest.messages.first else {
-            // Everything was read, or the conversation is gone.
-            try await database.write { db in
-                try await UnreadReminderRepository(db, engine: engine).reschedule(key, dueAt: nil)
-            }
-            return
+    /// Wakes the sender when the next reminder falls due, when that comes before its next regular
+    /// look; one early wake at a time, the soonest.
+    private func wake(at due: Date, now: Date) {
+        let delay = due.timeIntervalSince(now)
+        guard delay > 0, delay < interval.inSeconds else { return }
+        let isSoonest = earlyWake.withLockedValue { wake -> Bool in
+            if let wake, wake > now, wake <= due { return false }
+            wake = due
+            return true
         }
-        let dueAt = oldest.createdAt.addingTimeInterval(configuration.reminderDelay.inSeconds)
-        if dueAt > now {
-            try await database.write { db in
-                try await UnreadReminderRepository(db, engine: engine).reschedule(key, dueAt: dueAt)
-            }
-            return
+        guard isSoonest else { return }
+        Task(executorPreference: NotificationThread.shared) { [self] in
+            try? await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up)) + 1))
+            // Should the look find it not quite due yet, it sets a new wake.
+            earlyWake.withLockedValue { wake in if wake == due { wake = nil } }
+            signal.wake()
         }
-        let owed = digest.isAllowed && !digest.isMuted
-        if owed, digest.wantsEmail, let mailer {
-            do {
-                let email = try ReminderEmail(digest: digest, publicURL: configuration.publicURL)
-                    .message(from: mailer.configuration.from, at: now)
-                try await mailer.send(email)
-            } catch let error as SMTPError where error.isTransient {
-                let retryAt = now.addingTimeInterval(configuration.retryDelay(afterAttempt: reminder.attempt).inSeconds)
-                try await database.write { db in
-                    try await UnreadReminderRepository(db, engine: engine).retryLater(key, at: retryAt)
+    }
+
+    /// Decides about each claimed reminder, emailing the owed ones (at most ``parallelEmails`` at a
+    /// time, since each waits mostly on the mail server).
+    private func outcomes(
+        of claimed: [ClaimedReminder], digests: [ReminderDigest?], at now: Date
+    ) async
+        -> [Outcome]
+    {
+        var outcomes = [Outcome?](repeating: nil, count: claimed.count)
+        var emails: [(index: Int, reminder: ClaimedReminder, digest: ReminderDigest)] = []
+        for (index, (reminder, digest)) in zip(claimed, digests).enumerated() {
+            guard let digest, let oldest = digest.messages.first else {
+                // Everything was read, or the conversation is gone.
+                outcomes[index] = .rescheduled(reminder.key, dueAt: nil)
+                continue
+            }
+            let dueAt = oldest.createdAt.addingTimeInterval(configuration.reminderDelay.inSeconds)
+            if dueAt > now {
+                outcomes[index] = .rescheduled(reminder.key, dueAt: dueAt)
+                continue
+            }
+            let owed = digest.isAllowed && !digest.isMuted
+            if owed, digest.wantsEmail, mailer != nil {
+                emails.append((index, reminder, digest))
+            } else {
+                outcomes[index] = .reported(digest, owed: owed)
+            }
+        }
+        if let mailer, !emails.isEmpty {
+            await withTaskGroup(of: (Int, Outcome).self) { group in
+                var queue = emails.makeIterator()
+                func startNext() {
+                    guard let (index, reminder, digest) = queue.next() else { return }
+                    group.addTask { (index, await self.email(digest, for: reminder, with: mailer, at: now)) }
                 }
-                logger.notice(
-                    "Reminder email deferred", metadata: ["session": "\(key.sessionID)", "error": "\(error)"])
-                return
-            } catch {
-                // Refused for good (a bad address, say): reported as sent so it is not retried forever.
-                logger.warning(
-                    "Reminder email refused", metadata: ["session": "\(key.sessionID)", "error": "\(error)"])
+                for _ in 0..<Self.parallelEmails { startNext() }
+                for await (index, outcome) in group {
+                    outcomes[index] = outcome
+                    startNext()
+                }
             }
         }
-        let queued = try await database.write { db -> Bool in
-            try await UnreadReminderRepository(db, engine: engine).markReported(
-                key, through: digest.throughMessageID, at: now)
-            guard owed else { return false }
-            let endpoints = try await WebhookEndpointRepository(db).enabled()
-                .filter { $0.wants(.unreadReminderDue) }
-            return try await WebhookDeliveryRepository(db, engine: engine).enqueue(
-                WebhookPayload.reminderDue(digest, at: now), to: endpoints, at: now,
-                retryingFor: configuration.webhookRetryWindow
-            ).made > 0
+        return outcomes.map { $0! }
+    }
+
+    /// Emails one owed reminder.
+    private func email(
+        _ digest: ReminderDigest, for reminder: ClaimedReminder, with mailer: SMTPClient, at now: Date
+    )
+        async -> Outcome
+    {
+        do {
+            let email = try ReminderEmail(digest: digest, publicURL: configuration.publicURL)
+                .message(from: mailer.configuration.from, at: now)
+            try await mailer.send(email)
+        } catch let error as SMTPError where error.isTransient {
+            logger.notice(
+                "Reminder email deferred", metadata: ["session": "\(digest.key.sessionID)", "error": "\(error)"])
+            let retryAt = now.addingTimeInterval(configuration.retryDelay(afterAttempt: reminder.attempt).inSeconds)
+            return .deferred(digest.key, until: retryAt)
+        } catch {
+            // Refused for good (a bad address, say): reported as sent so it is not retried forever.
+            logger.warning(
+                "Reminder email refused", metadata: ["session": "\(digest.key.sessionID)", "error": "\(error)"])
         }
-        if queued { onWebhookQueued() }
+        return .reported(digest, owed: true)
+    }
+
+    /// Writes a round's outcomes in one transaction. Should that fail, each is written alone, so
+    /// one that cannot be written does not hold back the others; one that fails alone waits for
+    /// its lease to run out and is looked at again.
+    private func record(_ outcomes: [Outcome], at now: Date) async {
+        guard !outcomes.isEmpty else { return }
+        do {
+            let queued = try await database.write { db in try await self.write(outcomes, at: now, on: db) }
+            if queued { onWebhookQueued() }
+        } catch  where outcomes.count > 1 && !(error is CancellationError) {
+            for outcome in outcomes { await record([outcome], at: now) }
+        } catch {
+            if !(error is CancellationError) {
+                logger.warning("Could not record a reminder", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Returns whether a webhook delivery was queued.
+    private func write(_ outcomes: [Outcome], at now: Date, on db: any SQLDatabase) async throws -> Bool {
+        let engine = database.engine
+        let reminders = UnreadReminderRepository(db, engine: engine)
+        var reported: [(key: ReminderKey, through: Int64)] = []
+        var owed: [ReminderDigest] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .rescheduled(let key, let dueAt): try await reminders.reschedule(key, dueAt: dueAt)
+            case .deferred(let key, let retryAt): try await reminders.retryLater(key, at: retryAt)
+            case .reported(let digest, let isOwed):
+                reported.append((digest.key, digest.throughMessageID))
+                if isOwed { owed.append(digest) }
+            }
+        }
+        try await reminders.markReported(reported, at: now)
+        guard !owed.isEmpty else { return false }
+        let endpoints = try await WebhookEndpointRepository(db).enabled().filter { $0.wants(.unreadReminderDue) }
+        guard !endpoints.isEmpty else { return false }
+        return try await WebhookDeliveryRepository(db, engine: engine).enqueue(
+            owed.map { (WebhookPayload.reminderDue($0, at: now), endpoints) }, at: now,
+            retryingFor: configuration.webhookRetryWindow
+        ).made > 0
     }
 }
