@@ -12,8 +12,26 @@ public struct UnreadReminderRepository: Sendable {
         self.engine = engine
     }
 
+    /// Locks the rows of `keys` that exist, in key order, until the transaction ends. A
+    /// transaction that writes several reminders in more than one statement (the dispatcher's
+    /// changes, the sender's outcomes) takes them this way first, so that two of them on PostgreSQL
+    /// wait for each other in turn instead of each holding a row the other needs (a deadlock).
+    public func lockInKeyOrder(_ keys: [ReminderKey]) async throws {
+        guard !keys.isEmpty else { return }
+        let wanted = engine.dialect.rows(
+            [.int64("session_id", keys.map(\.sessionID)), .int64("user_id", keys.map(\.userID))], as: "k")
+        try await db.raw(
+            """
+            SELECT chat_session_id FROM unread_reminders
+            WHERE (chat_session_id, user_id) IN (SELECT k.session_id, k.user_id FROM \(wanted))
+            ORDER BY chat_session_id, user_id\(unsafeRaw: engine.dialect.lockingSelectedRows)
+            """
+        ).run()
+    }
+
     /// Applies the dispatcher's decisions, a statement per kind of change.
     public func apply(_ changes: [ReminderKey: ReminderChange]) async throws {
+        try await lockInKeyOrder(Array(changes.keys))
         var keep: [SQLQueryString] = []
         var restart: [SQLQueryString] = []
         var cancel: [ReminderKey] = []

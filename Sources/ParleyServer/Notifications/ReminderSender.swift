@@ -212,6 +212,13 @@ final class ReminderSender: Service, Sendable {
     private func write(_ outcomes: [Outcome], at now: Date, on db: any SQLDatabase) async throws -> Bool {
         let engine = database.engine
         let reminders = UnreadReminderRepository(db, engine: engine)
+        try await reminders.lockInKeyOrder(
+            outcomes.map { outcome in
+                switch outcome {
+                case .rescheduled(let key, _), .deferred(let key, _): key
+                case .reported(let digest, _): digest.key
+                }
+            })
         var reported: [(key: ReminderKey, through: Int64)] = []
         var owed: [ReminderDigest] = []
         for outcome in outcomes {
