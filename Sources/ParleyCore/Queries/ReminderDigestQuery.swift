@@ -43,16 +43,18 @@ public struct ReminderDigestQuery: Sendable {
         let remindersEnabled = try await settings.isEmailRemindersEnabled()
         let chatEnabled = try await settings.isChatEnabled()
         let isAllowed = remindersEnabled && chatEnabled
-        var digests: [ReminderDigest?] = []
-        digests.reserveCapacity(reminders.count)
-        for (index, reminder) in reminders.enumerated() {
-            guard let row = found[index] else {
-                digests.append(nil)
-                continue
+        // Queued on the connection together: it runs them one after another, but the caller need
+        // not get a core between each answer and the next question, which on a busy machine (and a
+        // lowered notification thread) took longer than the queries.
+        return try await withThrowingTaskGroup(of: (Int, ReminderDigest).self) { group in
+            for (index, reminder) in reminders.enumerated() {
+                guard let row = found[index] else { continue }
+                group.addTask { (index, try await digest(for: reminder, from: row, isAllowed: isAllowed)) }
             }
-            digests.append(try await digest(for: reminder, from: row, isAllowed: isAllowed))
+            var digests = [ReminderDigest?](repeating: nil, count: reminders.count)
+            for try await (index, digest) in group { digests[index] = digest }
+            return digests
         }
-        return digests
     }
 
     /// One reminder's digest: its conversation's row from ``digests(for:)`` and its unread messages.
