@@ -84,8 +84,8 @@ struct GracefulShutdownTests {
             }
             #expect(outcome.0.hasPrefix("HTTP/1.1 200"), "\(outcome.0)")
             #expect(outcome.0.lowercased().contains("connection: close"), "\(outcome.0)")
-            // Closed after the answer, long before the drain timeout.
-            #expect(outcome.1 < .seconds(30))
+            // Closed after the answer, well before the drain timeout (a busy test run can add seconds).
+            #expect(outcome.1 < .seconds(45))
         }
     }
 

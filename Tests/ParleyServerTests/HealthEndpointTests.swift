@@ -29,8 +29,10 @@ struct HealthEndpointTests {
             let app = try await buildApplication(
                 host: "127.0.0.1", port: 0, dependencies: AppDependencies(database: database), ownsDatabase: false,
                 logger: Logger(label: "test"))
+            // Closed before the server starts: closing waits for the connections' work in flight, which
+            // on a busy test run took long enough for the server to drop an idle test client.
+            await database.close()
             try await app.test(.live) { client in
-                await database.close()
                 try await client.execute(uri: "/healthz", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
                     #expect(String(buffer: response.body).contains("database unreachable"))

@@ -29,8 +29,10 @@ final class WebhookSender: Service, Sendable {
 
     private let database: Database
     private let configuration: NotificationConfiguration
-    private let client = WebhookHTTPClient(
-        connectionsPerOrigin: WebhookSender.connectionLimit, group: NotificationThread.shared.eventLoopGroup)
+    /// Where its rounds and its HTTP connections run: ``NotificationThread/shared`` unless a test
+    /// gives it a thread of its own.
+    private let thread: NotificationThread
+    private let client: WebhookHTTPClient
     private let logger: Logger
     private let clock: @Sendable () -> Date
     /// The most handed-over deliveries kept waiting (``defaultHandOffLimit`` unless a test sets it).
@@ -44,8 +46,11 @@ final class WebhookSender: Service, Sendable {
 
     init(
         database: Database, configuration: NotificationConfiguration, logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }, handOffLimit: Int = WebhookSender.defaultHandOffLimit
+        clock: @escaping @Sendable () -> Date = { Date() }, handOffLimit: Int = WebhookSender.defaultHandOffLimit,
+        thread: NotificationThread = .shared
     ) {
+        self.thread = thread
+        self.client = WebhookHTTPClient(connectionsPerOrigin: Self.connectionLimit, group: thread.eventLoopGroup)
         self.database = database
         self.configuration = configuration
         self.logger = logger
@@ -74,7 +79,7 @@ final class WebhookSender: Service, Sendable {
     }
 
     func run() async throws {
-        await withTaskExecutorPreference(NotificationThread.shared) {
+        await withTaskExecutorPreference(thread) {
             await signal.run(every: .seconds(1), pausingAfterEachRun: Self.pause) { [self] in await sendDue() }
         }
         await shutdown()
