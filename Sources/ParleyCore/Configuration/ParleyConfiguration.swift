@@ -24,7 +24,7 @@ public struct ParleyConfiguration: Sendable {
     /// Reminder timing, links in emails and webhook retries.
     public var notifications = NotificationConfiguration()
     /// The niceness of the thread that sends notifications (`PARLEY_NOTIFICATION_NICENESS`, 0 to 19);
-    /// nil for the engine's default: 10 on PostgreSQL, 0 on SQLite.
+    /// nil for the default, 10 on either engine.
     public var notificationNiceness: Int32?
     /// The mail server for reminder emails (`SMTP_URL`, `SMTP_FROM`, `SMTP_CA_FILE`); nil sends none.
     public var smtp: SMTPConfiguration?
