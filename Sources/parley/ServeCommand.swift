@@ -67,9 +67,16 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("Administrator account: \(email)")
         }
 
-        // Notifications give way to sends when the cores are busy (NotificationThread).
+        // Notifications give way to sends when the cores are busy, unless they run late
+        // (NotificationThread).
         let niceness = configuration.notificationNiceness ?? 10
-        if niceness > 0 { try await NotificationThread.shared.lowerPriority(niceness: niceness) }
+        if niceness > 0, try await !NotificationThread.shared.lowerPriority(niceness: niceness).canRaise {
+            logger.notice(
+                """
+                Notifications run at niceness \(niceness) even when they fall behind: raising a thread's \
+                priority back needs CAP_SYS_NICE or RLIMIT_NICE (systemd: LimitNICE=+0)
+                """)
+        }
         let app = try await buildApplication(
             host: host, port: port, dependencies: dependencies, ownsDatabase: true, logger: logger,
             connections: ConnectionLimits(

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 @testable import ParleyCore
 @testable import ParleyServer
@@ -337,6 +338,27 @@ struct UnreadReminderTests {
                 return await arrivals.next() != nil
             }
             #expect(arrived)
+        }
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
+    func remindersDecidedASecondAfterFallingDueRaiseTheSendersLoweredThread() async throws {
+        let (thread, _, _) = try await NotificationThreadTests.loweredThread()
+        try await Self.run { rig in
+            var configuration = NotificationConfiguration()
+            configuration.reminderDelay = .seconds(Int64(Self.delay))
+            let sender = ReminderSender(
+                database: rig.context.database, configuration: configuration, mailer: nil,
+                logger: Logger(label: "late"), clock: rig.clock.read, thread: thread)
+            for (offset, raised) in [(0.1, false), (1, true)] {
+                let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+                let message = try await rig.context.chat.sendMessage(
+                    sessionID: session.id, senderID: customer.id, body: "Is it oak?")
+                while try await rig.dispatcher.dispatchOnce() > 0 {}
+                rig.clock.set(message.createdAt.addingTimeInterval(Self.delay + offset))
+                await sender.sendDue()
+                #expect(thread.isRaised == raised, "\(offset) s after falling due")
+            }
         }
     }
 

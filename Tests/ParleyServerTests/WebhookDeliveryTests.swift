@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Glibc
 import Logging
 import NIOConcurrencyHelpers
 @testable import ParleyCore
@@ -412,6 +413,57 @@ struct WebhookDeliveryTests {
                 let delivery = try #require(try await rig.deliveries().only)
                 #expect(delivery.state == .delivered && delivery.attempts == 2)
             }
+        }
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
+    func aDispatcherReadingEventsLoggedASecondBeforeRaisesItsLoweredThread() async throws {
+        let (thread, _, _) = try await NotificationThreadTests.loweredThread()
+        try await Self.run { rig in
+            _ = try await rig.webhooks.add(url: "http://127.0.0.1:9/hook", events: "message.created")
+            let dispatcher = OutboxDispatcher(
+                database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
+                emailEnabled: false, logger: Logger(label: "late"), clock: rig.clock.read, thread: thread)
+            // Messages are stamped with the real time.
+            try await rig.conversation(sending: ["Is it oak?"])
+            rig.clock.set(Date())
+            while try await dispatcher.dispatchOnce() > 0 {}
+            #expect(!thread.isRaised)
+            try await rig.conversation(sending: ["Is it still there?"])
+            rig.clock.set(Date().addingTimeInterval(1))
+            while try await dispatcher.dispatchOnce() > 0 {}
+            #expect(thread.isRaised)
+        }
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
+    func deliveriesAttemptedASecondAfterTheirHandOverRaiseTheSendersLoweredThread() async throws {
+        let (thread, _, _) = try await NotificationThreadTests.loweredThread()
+        try await Self.run { rig in
+            let sender = WebhookSender(
+                database: rig.context.database, configuration: rig.configuration, logger: Logger(label: "late"),
+                clock: rig.clock.read, thread: thread)
+            let receiver = WebhookReceiver()
+            do {
+                try await receiver.serve { url in
+                    _ = try await rig.webhooks.add(url: url, events: "message.created")
+                    let dispatcher = rig.otherDispatcher(handOff: { sender.accept($0, leasedUntil: $1) })
+                    try await rig.conversation(sending: ["Is it oak?"])
+                    while try await dispatcher.dispatchOnce() > 0 {}
+                    await sender.sendDue()
+                    #expect(!thread.isRaised)
+                    try await rig.conversation(sending: ["Is it still there?"])
+                    while try await dispatcher.dispatchOnce() > 0 {}
+                    rig.clock.advance(1)
+                    await sender.sendDue()
+                    #expect(thread.isRaised)
+                    #expect(receiver.requests.count == 2)
+                }
+            } catch {
+                await sender.shutdown()
+                throw error
+            }
+            await sender.shutdown()
         }
     }
 

@@ -1,4 +1,6 @@
+import Foundation
 import Glibc
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -13,33 +15,111 @@ import NIOPosix
 /// cores are not all busy it runs as soon as it has work. Nothing that holds a lock sends wait for
 /// runs here: on SQLite every write's body runs on ParleyCore's `DatabaseThread`, and on
 /// PostgreSQL notifications lock nothing a send takes.
+///
+/// Seconds are not forever, though: when the cores stay busy the lowered thread can fall behind
+/// for good. So the workers report how late their work is (``noteLateness(_:at:)``), and while it
+/// is ``raiseAt`` or more the thread gets its normal priority back, until it has kept up (under
+/// ``caughtUpUnder``) for ``lowerAgainAfter``.
 /// Tests leave it as it is: the many servers of a test run share it and keep the cores busy.
 ///
 /// The thread lives as long as the process.
 public final class NotificationThread: TaskExecutor, Sendable {
     public static let shared = NotificationThread(name: "parley-notify")
 
+    /// Lateness at which a lowered thread is raised to its normal priority, in seconds.
+    static let raiseAt: TimeInterval = 0.5
+    /// Lateness under which work counts as kept up with, in seconds.
+    static let caughtUpUnder: TimeInterval = 0.25
+    /// How long work must keep up before the thread is lowered again, in seconds.
+    static let lowerAgainAfter: TimeInterval = 2
+
     /// One event loop, on this thread.
     let eventLoopGroup: MultiThreadedEventLoopGroup
     private let loop: any EventLoop
+
+    /// The thread's two priorities once lowered, and which one it has.
+    private struct Priority {
+        /// The niceness it had before it was lowered.
+        let normal: Int32
+        let lowered: Int32
+        var isRaised = false
+        /// When work was last reported as not kept up with.
+        var lastBehind: Date?
+    }
+
+    /// Nil until lowered, or when the thread may not get its normal priority back.
+    private let priority = NIOLockedValueBox<Priority?>(nil)
 
     init(name: String) {
         eventLoopGroup = MultiThreadedEventLoopGroup._makePerpetualGroup(threadNamePrefix: name, numberOfThreads: 1)
         loop = eventLoopGroup.next()
     }
 
-    /// Gives the thread `niceness` (10 unless told; a thread already nicer stays as it is), and
-    /// returns its niceness then. Throws only if the thread's event loop is gone, which a perpetual
-    /// one never is.
+    /// What ``lowerPriority(niceness:)`` did.
+    public struct Lowering: Sendable, Equatable {
+        /// The thread's niceness now.
+        public var niceness: Int32
+        /// Whether it can be given its normal priority back when notifications run late (true when
+        /// it was not lowered): Linux allows that only to a process with `CAP_SYS_NICE` or a high
+        /// enough `RLIMIT_NICE` (systemd's `LimitNICE=`).
+        public var canRaise: Bool
+    }
+
+    /// Gives the thread `niceness` (10 unless told; a thread already nicer stays as it is). Throws
+    /// only if the thread's event loop is gone, which a perpetual one never is.
     @discardableResult
-    public func lowerPriority(niceness: Int32 = 10) async throws -> Int32 {
+    public func lowerPriority(niceness: Int32 = 10) async throws -> Lowering {
         // On Linux, `who` 0 names the calling thread alone: each thread has its own niceness, and
-        // raising it needs no privilege.
-        try await loop.submit {
-            let which = __priority_which_t(PRIO_PROCESS.rawValue)
-            if getpriority(which, 0) < niceness { _ = setpriority(which, 0, niceness) }
-            return getpriority(which, 0)
+        // raising it needs no privilege; lowering it again may.
+        let (normal, lowered, canRaise) = try await loop.submit { () -> (Int32, Int32, Bool) in
+            let normal = Self.niceness()
+            if normal < niceness { _ = Self.setNiceness(niceness) }
+            let lowered = Self.niceness()
+            // Tried once now, so that a refusal is known before it is needed.
+            let canRaise = lowered <= normal || (Self.setNiceness(normal) && Self.setNiceness(lowered))
+            return (normal, lowered, canRaise)
         }.get()
+        priority.withLockedValue {
+            $0 = canRaise && lowered > normal ? Priority(normal: normal, lowered: lowered) : nil
+        }
+        return Lowering(niceness: lowered, canRaise: canRaise)
+    }
+
+    /// Learns that work on this thread is `lateness` seconds behind at `now` (the worker's clock):
+    /// raises a lowered thread that has fallen ``raiseAt`` behind, and lowers it again once work
+    /// has kept up for ``lowerAgainAfter``. Does nothing to a thread that was never lowered.
+    func noteLateness(_ lateness: TimeInterval, at now: Date) {
+        let change = priority.withLockedValue { priority -> Int32? in
+            guard var state = priority else { return nil }
+            defer { priority = state }
+            if lateness >= Self.caughtUpUnder { state.lastBehind = now }
+            if !state.isRaised, lateness >= Self.raiseAt {
+                state.isRaised = true
+                return state.normal
+            }
+            if state.isRaised, let lastBehind = state.lastBehind,
+                now.timeIntervalSince(lastBehind) >= Self.lowerAgainAfter
+            {
+                state.isRaised = false
+                return state.lowered
+            }
+            return nil
+        }
+        guard let change else { return }
+        loop.execute { _ = Self.setNiceness(change) }
+    }
+
+    /// Whether the thread has its normal priority back because work ran late.
+    var isRaised: Bool { priority.withLockedValue { $0?.isRaised ?? false } }
+
+    /// The calling thread's niceness.
+    static func niceness() -> Int32 {
+        getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+    }
+
+    /// Sets the calling thread's niceness; false when refused.
+    private static func setNiceness(_ niceness: Int32) -> Bool {
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) == 0
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {

@@ -34,13 +34,16 @@ final class OutboxDispatcher: Service, Sendable {
     /// Takes the deliveries written already leased to this instance, and the lease's end, to attempt
     /// them at once. Without it every delivery waits to be claimed.
     private let handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)?
+    /// Where it runs: ``NotificationThread/shared`` unless a test gives it a thread of its own.
+    private let thread: NotificationThread
 
     init(
         database: Database, events: any ChatEventBus, configuration: NotificationConfiguration, emailEnabled: Bool,
         logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
         onDispatched: @escaping @Sendable () -> Void = {},
-        handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)? = nil
+        handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)? = nil, thread: NotificationThread = .shared
     ) {
+        self.thread = thread
         self.database = database
         self.events = events
         self.configuration = configuration
@@ -54,7 +57,7 @@ final class OutboxDispatcher: Service, Sendable {
     func run() async throws {
         let chatEvents = events.subscribe(bufferSize: 16, from: .everyInstance)
         let signal = self.signal
-        await withTaskExecutorPreference(NotificationThread.shared) {
+        await withTaskExecutorPreference(thread) {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in chatEvents { signal.wake() }
@@ -89,6 +92,8 @@ final class OutboxDispatcher: Service, Sendable {
         var count: Int
         var webhooks: [(event: OutgoingWebhookEvent, endpointIDs: [Int64])]
         var reminders: [ReminderKey: ReminderChange]
+        /// When the batch's oldest event was logged; nil when the events were not read.
+        var oldest: Date? = nil
     }
 
     /// Considers the next batch of logged events; returns how many it read (0 when another
@@ -128,6 +133,10 @@ final class OutboxDispatcher: Service, Sendable {
             return (plan.count, leased)
         }
         if let handOff, let lease, !leased.isEmpty { handOff(leased, lease) }
+        if count > 0, let oldest = plan.oldest {
+            let done = clock()
+            thread.noteLateness(done.timeIntervalSince(oldest), at: done)
+        }
         return count
     }
 
@@ -150,7 +159,7 @@ final class OutboxDispatcher: Service, Sendable {
         return Plan(
             after: after, through: last.position, count: entries.count,
             webhooks: try await webhooks(for: entries, endpoints: endpoints, on: db),
-            reminders: remindersWanted ? reminderChanges(for: entries) : [:])
+            reminders: remindersWanted ? reminderChanges(for: entries) : [:], oldest: entries.first?.createdAt)
     }
 
     private func webhooks(

@@ -42,6 +42,8 @@ final class ReminderSender: Service, Sendable {
     private let clock: @Sendable () -> Date
     private let onWebhookQueued: @Sendable () -> Void
     private let interval: Duration
+    /// Where it runs: ``NotificationThread/shared`` unless a test gives it a thread of its own.
+    private let thread: NotificationThread
     private let signal = WakeSignal()
     /// When an early wake is already set for; see ``wake(at:now:)``.
     private let earlyWake = NIOLockedValueBox<Date?>(nil)
@@ -49,8 +51,9 @@ final class ReminderSender: Service, Sendable {
     init(
         database: Database, configuration: NotificationConfiguration, mailer: SMTPClient?, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }, interval: Duration = defaultInterval,
-        onWebhookQueued: @escaping @Sendable () -> Void = {}
+        onWebhookQueued: @escaping @Sendable () -> Void = {}, thread: NotificationThread = .shared
     ) {
+        self.thread = thread
         self.interval = interval
         self.database = database
         self.configuration = configuration
@@ -65,7 +68,7 @@ final class ReminderSender: Service, Sendable {
     }
 
     func run() async throws {
-        await withTaskExecutorPreference(NotificationThread.shared) {
+        await withTaskExecutorPreference(thread) {
             await signal.run(every: interval) { [self] in await sendDue() }
         }
     }
@@ -76,6 +79,7 @@ final class ReminderSender: Service, Sendable {
             let now = clock()
             let claimed: [ClaimedReminder]
             let digests: [ReminderDigest?]
+            let oldestDue: Date
             do {
                 // A read first: most rounds find nothing due, and need not queue for a write.
                 let due = try await database.read { db in
@@ -85,6 +89,7 @@ final class ReminderSender: Service, Sendable {
                     if let due { wake(at: due, now: now) }
                     return
                 }
+                oldestDue = due
                 claimed = try await database.write { db in
                     try await UnreadReminderRepository(db, engine: database.engine).claimDue(
                         at: now, limit: Self.claimLimit, leaseUntil: now.addingTimeInterval(Self.lease))
@@ -101,6 +106,8 @@ final class ReminderSender: Service, Sendable {
                 return
             }
             await record(await outcomes(of: claimed, digests: digests, at: now), at: now)
+            let done = clock()
+            thread.noteLateness(done.timeIntervalSince(oldestDue), at: done)
             guard claimed.count == Self.claimLimit else { return }
         }
     }
@@ -116,7 +123,7 @@ final class ReminderSender: Service, Sendable {
             return true
         }
         guard isSoonest else { return }
-        Task(executorPreference: NotificationThread.shared) { [self] in
+        Task(executorPreference: thread) { [self] in
             try? await Task.sleep(for: .milliseconds(Int64((delay * 1000).rounded(.up)) + 1))
             // Should the look find it not quite due yet, it sets a new wake.
             earlyWake.withLockedValue { wake in if wake == due { wake = nil } }

@@ -38,8 +38,9 @@ final class WebhookSender: Service, Sendable {
     /// The most handed-over deliveries kept waiting (``defaultHandOffLimit`` unless a test sets it).
     let handOffLimit: Int
     private let signal = WakeSignal()
-    /// Deliveries handed over already leased, with their lease's end, waiting for the next round.
-    private let handedOver = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date)]>([])
+    /// Deliveries handed over already leased, with their lease's end and when they were handed
+    /// over, waiting for the next round.
+    private let handedOver = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date, at: Date)]>([])
     /// Endpoints' addresses read already, by address (at most ``targetsKept``).
     private let targets = NIOLockedValueBox<[String: WebhookTarget]>([:])
     static let targetsKept = 1_024
@@ -66,9 +67,10 @@ final class WebhookSender: Service, Sendable {
     /// Takes deliveries leased to this instance until `leaseUntil` and attempts them in the next
     /// round, before it claims anything.
     func accept(_ deliveries: [ClaimedWebhookDelivery], leasedUntil leaseUntil: Date) {
+        let now = clock()
         let left = handedOver.withLockedValue { queue in
             let room = max(0, handOffLimit - queue.count)
-            queue += deliveries.prefix(room).map { ($0, leaseUntil) }
+            queue += deliveries.prefix(room).map { ($0, leaseUntil, now) }
             return deliveries.count - min(room, deliveries.count)
         }
         if left > 0 {
@@ -122,15 +124,17 @@ final class WebhookSender: Service, Sendable {
 
     /// Attempts the deliveries handed over since the last round. One whose lease would end before
     /// its attempt could is left to be claimed once the lease is over, so no two instances attempt
-    /// it at once.
+    /// it at once. Tells the thread how long the oldest waited until its outcome was recorded.
     private func sendHandedOver() async {
         let handed = handedOver.withLockedValue { queue in
             defer { queue = [] }
             return queue
         }
-        guard !handed.isEmpty else { return }
+        guard let oldest = handed.map(\.at).min() else { return }
         let latestStart = clock().addingTimeInterval(configuration.webhookTimeout.inSeconds + 5)
         await attempt(handed.filter { $0.leaseUntil > latestStart }.map(\.delivery))
+        let done = clock()
+        thread.noteLateness(done.timeIntervalSince(oldest), at: done)
     }
 
     /// POSTs the deliveries, each endpoint's and session's one after another in id order and the
