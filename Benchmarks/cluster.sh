@@ -3,11 +3,13 @@
 #   bash Benchmarks/cluster.sh [DATA_DIR]
 # PostgreSQL with the settings of Benchmarks/postgres.sh (port PG_PORT, default 25470), 5,000
 # conversations with tokens seeded once into a template database; every run gets a fresh copy.
-# 1. Delivery latency at each of RATES ("1000 250") messages/s to 1,000 recipients' sockets, sent
-#    through one instance: the sockets on that same instance, then on a second instance (the bus).
-# 2. Send throughput, wrk with 64 connections for DURATION (15) s, with the 64 recipients' sockets
-#    open and counting what reaches them: one instance; one instance behind nginx (what the proxy
-#    hop costs); three instances behind nginx (round-robin, sockets spread over the three).
+# 1. Delivery latency at each of RATES ("1000 250"; empty skips it) messages/s to 1,000 recipients'
+#    sockets, sent through one instance: the sockets on that same instance, then on a second
+#    instance (the bus).
+# 2. Send throughput, wrk with CONNECTIONS (64) connections for DURATION (15) s over PAIRS (64)
+#    conversations, with their recipients' sockets open and counting what reaches them: one
+#    instance; one instance behind nginx (what the proxy hop costs); three instances behind nginx
+#    (round-robin, sockets spread over the three).
 #    ROUNDS (2) rounds, the order reversed every other round.
 # Release builds in .build-release. Prints a table with the ratios.
 set -euo pipefail
@@ -16,7 +18,9 @@ data=${1:-/tmp/parley-cluster}
 pg_port=${PG_PORT:-25470}
 duration=${DURATION:-15}
 rounds=${ROUNDS:-2}
-rates=${RATES:-1000 250}
+rates=${RATES-1000 250}
+connections=${CONNECTIONS:-64}
+pairs=${PAIRS:-64}
 mkdir -p "$data"
 ulimit -n "$(ulimit -Hn)"
 source Benchmarks/lib.sh
@@ -106,7 +110,7 @@ for round in $(seq "$rounds"); do
 done
 
 echo
-echo "== 2. send throughput: wrk, 64 connections, $duration s; the 64 recipients' sockets counting deliveries"
+echo "== 2. send throughput: wrk, $connections connections, $duration s; the $pairs recipients' sockets counting deliveries"
 for round in $(seq "$rounds"); do
   order="single proxied cluster"
   if [ $((round % 2)) = 0 ]; then order="cluster proxied single"; fi
@@ -129,11 +133,12 @@ for round in $(seq "$rounds"); do
         --socket-url "http://127.0.0.1:$port_c")
     fi
     "$bin/parley-bench" realtime listen --url "http://127.0.0.1:$target" "${sockets[@]}" \
-      --tokens "$data/tokens.tsv" --recipients-only --connections 64 --duration $((duration + 4)) \
+      --tokens "$data/tokens.tsv" --recipients-only --connections "$pairs" --duration $((duration + 4)) \
       > "$data/listen.out" &
     listener=$!
     sleep 2
-    line=$(wrk -t2 -c64 -d"${duration}s" -s Benchmarks/send.lua "http://127.0.0.1:$target" -- "$data/tokens.tsv" 64 2 \
+    line=$(wrk -t2 -c"$connections" -d"${duration}s" -s Benchmarks/send.lua "http://127.0.0.1:$target" -- "$data/tokens.tsv" \
+      "$pairs" 2 \
       | tail -n 1)
     wait "$listener"
     stop_all
@@ -146,7 +151,7 @@ for round in $(seq "$rounds"); do
   done
 done
 
-python3 - "$results" << 'EOF'
+python3 - "$results" "$connections" << 'EOF'
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
 lat = [r for r in rows if r[0] == "latency"]
@@ -162,7 +167,7 @@ print(f"| delivered twice | {sum(int(r[4] or 0) for r in lat if r[1] == 'same')}
       f"{sum(int(r[4] or 0) for r in lat if r[1] == 'other')} |")
 sends = {s: [r for r in rows if r[0] == "sends" and r[1] == s] for s in ("single", "proxied", "cluster")}
 print()
-print("| sends, wrk 64 connections | one instance | one behind nginx | three behind nginx | three/one | "
+print(f"| sends, wrk {sys.argv[2]} connections | one instance | one behind nginx | three behind nginx | three/one | "
       "three/one behind nginx |")
 print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for name, col in (("messages/s (median)", 2), ("p50 ms (median)", 3), ("p99 ms (median)", 4)):
