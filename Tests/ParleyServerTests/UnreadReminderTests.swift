@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import NIOConcurrencyHelpers
 @testable import ParleyCore
 @testable import ParleyServer
 import ParleyTestSupport
@@ -273,6 +274,32 @@ struct UnreadReminderTests {
             #expect(data["user_id"] as? Int == Int(vendor.id))
             #expect(data["chat_session_id"] as? Int == Int(session.id))
             #expect(data["unread_count"] as? Int == 1)
+        }
+    }
+
+    @Test func aDueRemindersWebhookIsHandedToTheWebhookSenderLeasedInsteadOfWaitingForAClaim() async throws {
+        try await Self.run { rig in
+            let endpoint = try await rig.webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
+            var configuration = NotificationConfiguration()
+            configuration.reminderDelay = .seconds(Int64(Self.delay))
+            let handed = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date)]>([])
+            let sender = ReminderSender(
+                database: rig.context.database, configuration: configuration, mailer: nil,
+                logger: Logger(label: "hand-off"), clock: rig.clock.read,
+                handOff: { deliveries, lease in handed.withLockedValue { $0 += deliveries.map { ($0, lease) } } })
+            let (customer, _, _, session) = try await rig.context.fixtures.conversation(chat: rig.context.chat)
+            let message = try await rig.context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "Is it oak?")
+            while try await rig.dispatcher.dispatchOnce() > 0 {}
+            rig.clock.set(message.createdAt.addingTimeInterval(Self.delay + 1))
+            await sender.sendDue()
+            let (delivery, leaseUntil) = try #require(handed.withLockedValue { $0 }.only)
+            #expect(delivery.endpointID == endpoint.id)
+            #expect(delivery.orderingKey == session.id)
+            let json = try JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: Any]
+            #expect(json?["type"] as? String == "unread.reminder_due")
+            #expect(leaseUntil == configuration.webhookLease(from: rig.clock.read()))
+            #expect(try await rig.webhooks.recentDeliveries(endpointID: endpoint.id).map(\.attempts) == [1])
         }
     }
 

@@ -48,7 +48,8 @@ public func buildApplication(
     services.append(webhookSender)
     let reminderSender = ReminderSender(
         database: dependencies.database, configuration: dependencies.notifications, mailer: dependencies.mailer,
-        logger: logger, onWebhookQueued: { webhookSender.wake() })
+        logger: logger, onWebhookQueued: { webhookSender.wake() },
+        handOff: { webhookSender.accept($0, leasedUntil: $1) })
     services.append(reminderSender)
     services.append(
         OutboxDispatcher(

@@ -8,7 +8,9 @@ import ServiceLifecycle
 /// Sends the unread reminders that fell due, a round at a time: claims up to ``claimLimit`` with a
 /// lease, reads what each would report in one transaction, emails those that are owed side by side,
 /// and writes every outcome of the round (reported, moved later, or to be retried) in another
-/// transaction, together with the `unread.reminder_due` webhooks of the owed ones.
+/// transaction, together with the `unread.reminder_due` webhooks of the owed ones. With a hand-off
+/// those are written leased to this instance and handed to its webhook sender, as the dispatcher's
+/// are, so they go out without waiting to be claimed.
 ///
 /// A reminder is owed when the recipient's oldest unread message since the last reminder has
 /// waited the whole delay. Reading the conversation, muting it or a switch turned off in the
@@ -41,6 +43,9 @@ final class ReminderSender: Service, Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let onWebhookQueued: @Sendable () -> Void
+    /// Takes the `unread.reminder_due` deliveries written already leased to this instance, and the
+    /// lease's end, to attempt them at once. Without it every such delivery waits to be claimed.
+    private let handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)?
     private let interval: Duration
     /// Where it runs: ``NotificationThread/shared`` unless a test gives it a thread of its own.
     private let thread: NotificationThread
@@ -51,9 +56,11 @@ final class ReminderSender: Service, Sendable {
     init(
         database: Database, configuration: NotificationConfiguration, mailer: SMTPClient?, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }, interval: Duration = defaultInterval,
-        onWebhookQueued: @escaping @Sendable () -> Void = {}, thread: NotificationThread = .shared
+        onWebhookQueued: @escaping @Sendable () -> Void = {},
+        handOff: (@Sendable ([ClaimedWebhookDelivery], Date) -> Void)? = nil, thread: NotificationThread = .shared
     ) {
         self.thread = thread
+        self.handOff = handOff
         self.interval = interval
         self.database = database
         self.configuration = configuration
@@ -203,9 +210,13 @@ final class ReminderSender: Service, Sendable {
     /// its lease to run out and is looked at again.
     private func record(_ outcomes: [Outcome], at now: Date) async {
         guard !outcomes.isEmpty else { return }
+        let lease = handOff == nil ? nil : configuration.webhookLease(from: now)
         do {
-            let queued = try await database.write { db in try await self.write(outcomes, at: now, on: db) }
-            if queued { onWebhookQueued() }
+            let queued = try await database.write { db in
+                try await self.write(outcomes, at: now, leaseUntil: lease, on: db)
+            }
+            if let handOff, let lease, !queued.leased.isEmpty { handOff(queued.leased, lease) }
+            if queued.made > 0 { onWebhookQueued() }
         } catch  where outcomes.count > 1 && !(error is CancellationError) {
             for outcome in outcomes { await record([outcome], at: now) }
         } catch {
@@ -215,8 +226,10 @@ final class ReminderSender: Service, Sendable {
         }
     }
 
-    /// Returns whether a webhook delivery was queued.
-    private func write(_ outcomes: [Outcome], at now: Date, on db: any SQLDatabase) async throws -> Bool {
+    /// Returns the webhook deliveries queued, those leased until `lease` among them.
+    private func write(
+        _ outcomes: [Outcome], at now: Date, leaseUntil lease: Date?, on db: any SQLDatabase
+    ) async throws -> WebhookEnqueueResult {
         let engine = database.engine
         let reminders = UnreadReminderRepository(db, engine: engine)
         try await reminders.lockInKeyOrder(
@@ -238,12 +251,11 @@ final class ReminderSender: Service, Sendable {
             }
         }
         try await reminders.markReported(reported, at: now)
-        guard !owed.isEmpty else { return false }
+        guard !owed.isEmpty else { return WebhookEnqueueResult() }
         let endpoints = try await WebhookEndpointRepository(db).enabled().filter { $0.wants(.unreadReminderDue) }
-        guard !endpoints.isEmpty else { return false }
+        guard !endpoints.isEmpty else { return WebhookEnqueueResult() }
         return try await WebhookDeliveryRepository(db, engine: engine).enqueue(
             owed.map { (WebhookPayload.reminderDue($0, at: now), endpoints) }, at: now,
-            retryingFor: configuration.webhookRetryWindow
-        ).made > 0
+            retryingFor: configuration.webhookRetryWindow, leaseUntil: lease, chainLimit: WebhookSender.chainLimit)
     }
 }
