@@ -34,9 +34,9 @@ struct NotificationThreadTests {
     @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
     func aLoweredThreadGetsItsNormalPriorityBackOnceWorkOnItRunsHalfASecondLate() async throws {
         let (thread, normal, lowered) = try await Self.loweredThread()
-        thread.noteLateness(0.45, at: Self.start)
+        thread.noteLateness(0.45, of: .dispatcher, at: Self.start)
         #expect(await Self.niceness(on: thread) == lowered)
-        thread.noteLateness(0.5, at: Self.start.addingTimeInterval(1))
+        thread.noteLateness(0.5, of: .dispatcher, at: Self.start.addingTimeInterval(1))
         #expect(await Self.niceness(on: thread) == normal)
         #expect(thread.isRaised)
     }
@@ -44,22 +44,34 @@ struct NotificationThreadTests {
     @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
     func aRaisedThreadIsLoweredAgainOnceWorkHasKeptUpForTwoSeconds() async throws {
         let (thread, normal, lowered) = try await Self.loweredThread()
-        thread.noteLateness(2, at: Self.start)
-        thread.noteLateness(0.1, at: Self.start.addingTimeInterval(1.9))
+        thread.noteLateness(2, of: .dispatcher, at: Self.start)
+        thread.noteLateness(0.1, of: .dispatcher, at: Self.start.addingTimeInterval(1.9))
         #expect(await Self.niceness(on: thread) == normal)
         // Behind again (if not by enough to raise it): the two seconds start over.
-        thread.noteLateness(0.3, at: Self.start.addingTimeInterval(2.5))
-        thread.noteLateness(0.1, at: Self.start.addingTimeInterval(4.4))
+        thread.noteLateness(0.3, of: .dispatcher, at: Self.start.addingTimeInterval(2.5))
+        thread.noteLateness(0.1, of: .dispatcher, at: Self.start.addingTimeInterval(4.4))
         #expect(await Self.niceness(on: thread) == normal)
-        thread.noteLateness(0.1, at: Self.start.addingTimeInterval(4.5))
+        thread.noteLateness(0.1, of: .dispatcher, at: Self.start.addingTimeInterval(4.5))
         #expect(await Self.niceness(on: thread) == lowered)
         #expect(!thread.isRaised)
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
+    func aRaisedThreadStaysRaisedUntilTheWorkerThatWasBehindKeepsUpAgain() async throws {
+        let (thread, normal, lowered) = try await Self.loweredThread()
+        thread.noteLateness(1, of: .webhookSender, at: Self.start)
+        // The sender is busy with a long round; the dispatcher keeps up meanwhile.
+        thread.noteLateness(0.1, of: .dispatcher, at: Self.start.addingTimeInterval(2))
+        thread.noteLateness(0.1, of: .dispatcher, at: Self.start.addingTimeInterval(5))
+        #expect(await Self.niceness(on: thread) == normal)
+        thread.noteLateness(0.1, of: .webhookSender, at: Self.start.addingTimeInterval(6))
+        #expect(await Self.niceness(on: thread) == lowered)
     }
 
     @Test func lateWorkLeavesAThreadThatWasNeverLoweredAsItIs() async {
         let thread = NotificationThread(name: "test-notify")
         let before = await Self.niceness(on: thread)
-        thread.noteLateness(30, at: Self.start)
+        thread.noteLateness(30, of: .dispatcher, at: Self.start)
         #expect(await Self.niceness(on: thread) == before)
         #expect(!thread.isRaised)
     }

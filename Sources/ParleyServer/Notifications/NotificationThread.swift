@@ -17,9 +17,9 @@ import NIOPosix
 /// PostgreSQL notifications lock nothing a send takes.
 ///
 /// Seconds are not forever, though: when the cores stay busy the lowered thread can fall behind
-/// for good. So the workers report how late their work is (``noteLateness(_:at:)``), and while it
-/// is ``raiseAt`` or more the thread gets its normal priority back, until it has kept up (under
-/// ``caughtUpUnder``) for ``lowerAgainAfter``.
+/// for good. So the workers report how late their work is (``noteLateness(_:of:at:)``), and once
+/// one is ``raiseAt`` behind the thread gets its normal priority back, until every worker has
+/// kept up (under ``caughtUpUnder``) for ``lowerAgainAfter``.
 /// Tests leave it as it is: the many servers of a test run share it and keep the cores busy.
 ///
 /// The thread lives as long as the process.
@@ -37,13 +37,21 @@ public final class NotificationThread: TaskExecutor, Sendable {
     let eventLoopGroup: MultiThreadedEventLoopGroup
     private let loop: any EventLoop
 
+    /// The workers that report their lateness.
+    enum Worker: Sendable {
+        case dispatcher, webhookSender, reminderSender
+    }
+
     /// The thread's two priorities once lowered, and which one it has.
     private struct Priority {
         /// The niceness it had before it was lowered.
         let normal: Int32
         let lowered: Int32
         var isRaised = false
-        /// When work was last reported as not kept up with.
+        /// The workers whose last report was not kept up with: one busy with a long round reports
+        /// nothing until its end, so the others' reports must not lower the thread meanwhile.
+        var behind: Set<Worker> = []
+        /// When any work was last reported as not kept up with.
         var lastBehind: Date?
     }
 
@@ -85,19 +93,25 @@ public final class NotificationThread: TaskExecutor, Sendable {
         return Lowering(niceness: lowered, canRaise: canRaise)
     }
 
-    /// Learns that work on this thread is `lateness` seconds behind at `now` (the worker's clock):
-    /// raises a lowered thread that has fallen ``raiseAt`` behind, and lowers it again once work
-    /// has kept up for ``lowerAgainAfter``. Does nothing to a thread that was never lowered.
-    func noteLateness(_ lateness: TimeInterval, at now: Date) {
+    /// Learns that `worker`'s work on this thread is `lateness` seconds behind at `now` (the
+    /// worker's clock): raises a lowered thread that has fallen ``raiseAt`` behind, and lowers it
+    /// again once every worker's last report has kept up and none was behind for
+    /// ``lowerAgainAfter``. Does nothing to a thread that was never lowered.
+    func noteLateness(_ lateness: TimeInterval, of worker: Worker, at now: Date) {
         let change = priority.withLockedValue { priority -> Int32? in
             guard var state = priority else { return nil }
             defer { priority = state }
-            if lateness >= Self.caughtUpUnder { state.lastBehind = now }
+            if lateness >= Self.caughtUpUnder {
+                state.lastBehind = now
+                state.behind.insert(worker)
+            } else {
+                state.behind.remove(worker)
+            }
             if !state.isRaised, lateness >= Self.raiseAt {
                 state.isRaised = true
                 return state.normal
             }
-            if state.isRaised, let lastBehind = state.lastBehind,
+            if state.isRaised, state.behind.isEmpty, let lastBehind = state.lastBehind,
                 now.timeIntervalSince(lastBehind) >= Self.lowerAgainAfter
             {
                 state.isRaised = false

@@ -135,7 +135,7 @@ final class OutboxDispatcher: Service, Sendable {
         if let handOff, let lease, !leased.isEmpty { handOff(leased, lease) }
         if count > 0, let oldest = plan.oldest {
             let done = clock()
-            thread.noteLateness(done.timeIntervalSince(oldest), at: done)
+            thread.noteLateness(done.timeIntervalSince(oldest), of: .dispatcher, at: done)
         }
         return count
     }

@@ -102,6 +102,8 @@ final class ReminderSender: Service, Sendable {
                         at: now, limit: Self.claimLimit, leaseUntil: now.addingTimeInterval(Self.lease))
                 }
                 guard !claimed.isEmpty else { return }
+                // Said at the start too: a long round would otherwise tell only at its end.
+                thread.noteLateness(now.timeIntervalSince(due), of: .reminderSender, at: now)
                 digests = try await database.read { db in
                     try await ReminderDigestQuery(db, engine: database.engine).digests(for: claimed)
                 }
@@ -114,7 +116,7 @@ final class ReminderSender: Service, Sendable {
             }
             await record(await outcomes(of: claimed, digests: digests, at: now), at: now)
             let done = clock()
-            thread.noteLateness(done.timeIntervalSince(oldestDue), at: done)
+            thread.noteLateness(done.timeIntervalSince(oldestDue), of: .reminderSender, at: done)
             guard claimed.count == Self.claimLimit else { return }
         }
     }

@@ -131,10 +131,13 @@ final class WebhookSender: Service, Sendable {
             return queue
         }
         guard let oldest = handed.map(\.at).min() else { return }
-        let latestStart = clock().addingTimeInterval(configuration.webhookTimeout.inSeconds + 5)
+        let start = clock()
+        // Said at the start too: a long round would otherwise tell only at its end.
+        thread.noteLateness(start.timeIntervalSince(oldest), of: .webhookSender, at: start)
+        let latestStart = start.addingTimeInterval(configuration.webhookTimeout.inSeconds + 5)
         await attempt(handed.filter { $0.leaseUntil > latestStart }.map(\.delivery))
         let done = clock()
-        thread.noteLateness(done.timeIntervalSince(oldest), at: done)
+        thread.noteLateness(done.timeIntervalSince(oldest), of: .webhookSender, at: done)
     }
 
     /// POSTs the deliveries, each endpoint's and session's one after another in id order and the
