@@ -20,14 +20,14 @@ public enum TestDatabase {
         return logger
     }()
 
-    /// Runs `body` with a database nobody else uses, removed afterwards; its waits for a connection
-    /// are reported to `metrics`.
+    /// Runs `body` with a migrated database nobody else uses (a copy of ``TestTemplate``), removed
+    /// afterwards; its waits for a connection are reported to `metrics`.
     public static func withFresh<T>(
         poolSize: Int = 2, metrics: any MetricsRecorder = NoMetrics(), _ body: (Database) async throws -> T
     ) async throws -> T {
-        try await withEmpty(poolSize: poolSize, metrics: metrics) { database in
-            try await Migrator(database: database, logger: logger).migrate()
-            return try await body(database)
+        try await TestTurns.take {
+            let location = try await makeMigratedLocation()
+            return try await with(.init(location: location, poolSize: poolSize), metrics: metrics, body)
         }
     }
 
@@ -37,20 +37,33 @@ public enum TestDatabase {
         poolSize: Int = 1, metrics: any MetricsRecorder = NoMetrics(),
         configure: (inout DatabaseConfiguration) -> Void = { _ in }, _ body: (Database) async throws -> T
     ) async throws -> T {
-        let location = try await makeLocation()
-        var configuration = DatabaseConfiguration(location: location, poolSize: poolSize)
-        configure(&configuration)
-        let database = try await Database.open(configuration, logger: logger, metrics: metrics)
+        try await TestTurns.take {
+            var configuration = DatabaseConfiguration(location: try await makeLocation(), poolSize: poolSize)
+            configure(&configuration)
+            return try await with(configuration, metrics: metrics, body)
+        }
+    }
+
+    private static func with<T>(
+        _ configuration: DatabaseConfiguration, metrics: any MetricsRecorder, _ body: (Database) async throws -> T
+    ) async throws -> T {
+        let database: Database
+        do {
+            database = try await Database.open(configuration, logger: logger, metrics: metrics)
+        } catch {
+            await remove(configuration.location)
+            throw error
+        }
         let result: T
         do {
             result = try await body(database)
         } catch {
             await database.close()
-            await remove(location)
+            await remove(configuration.location)
             throw error
         }
         await database.close()
-        await remove(location)
+        await remove(configuration.location)
         return result
     }
 
@@ -59,26 +72,40 @@ public enum TestDatabase {
     public static func withOpen<T>(
         _ location: DatabaseConfiguration.Location, poolSize: Int = 2, _ body: (Database) async throws -> T
     ) async throws -> T {
-        let database = try await Database.open(.init(location: location, poolSize: poolSize), logger: logger)
-        do {
-            let result = try await body(database)
-            await database.close()
-            return result
-        } catch {
-            await database.close()
-            throw error
+        try await TestTurns.take {
+            let database = try await Database.open(.init(location: location, poolSize: poolSize), logger: logger)
+            do {
+                let result = try await body(database)
+                await database.close()
+                return result
+            } catch {
+                await database.close()
+                throw error
+            }
         }
     }
 
     /// A location for a new database, with nothing in it yet.
     public static func makeLocation() async throws -> DatabaseConfiguration.Location {
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let name = uniqueName()
         guard let url = postgresURL else {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-tests")
             return .sqlite(path: directory.appendingPathComponent("\(name).sqlite").path)
         }
-        try await onServer(url) { db in try await db.raw("CREATE SCHEMA \(ident: String(name))").run() }
-        return .postgres(url: url, schema: String(name))
+        try await onServer(url) { db in try await db.raw("CREATE SCHEMA \(ident: name)").run() }
+        return .postgres(url: url, schema: name)
+    }
+
+    /// A location for a new, migrated database: a copy of ``TestTemplate``.
+    public static func makeMigratedLocation() async throws -> DatabaseConfiguration.Location {
+        try await TestTemplate.copy()
+    }
+
+    /// Where the SQLite test databases go.
+    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-tests")
+
+    /// A name no other test database has: starts with a letter, lower case, 18 characters.
+    static func uniqueName() -> String {
+        "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     }
 
     public static func remove(_ location: DatabaseConfiguration.Location) async {
@@ -87,12 +114,16 @@ public enum TestDatabase {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         case .postgres(let url, let schema?):
             try? await onServer(url) { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-        case .postgres(_, nil):
-            break
+        case .postgres(let url, nil):
+            // A test's own database, copied from the template (never the server's database itself).
+            guard let server = postgresURL, let name = TestTemplate.databaseName(in: url),
+                name != TestTemplate.databaseName(in: server)
+            else { return }
+            try? await onServer(server) { db in try await db.raw("DROP DATABASE \(ident: name) WITH (FORCE)").run() }
         }
     }
 
-    private static func onServer(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
+    static func onServer(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
         let server = try await Database.open(
             .init(location: .postgres(url: url, schema: nil), poolSize: 1), logger: logger)
         do {

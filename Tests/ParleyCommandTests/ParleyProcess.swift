@@ -51,15 +51,18 @@ struct ParleyProcess {
     ) async throws
         -> Result
     {
-        let (process, output, errors) = try start(arguments, in: directory, environment: extra)
-        // Both pipes at once, so that a child filling one while the other is read cannot stall.
-        let errorsRead = Task.detached { errors.readDataToEndOfFile() }
-        let outData = output.readDataToEndOfFile()
-        let errData = await errorsRead.value
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-            errors: String(decoding: errData, as: UTF8.self))
+        // A turn, as a test's database takes one: see TestTurns.
+        try await TestTurns.take {
+            let (process, output, errors) = try start(arguments, in: directory, environment: extra)
+            // Both pipes at once, so that a child filling one while the other is read cannot stall.
+            let errorsRead = Task.detached { errors.readDataToEndOfFile() }
+            let outData = output.readDataToEndOfFile()
+            let errData = await errorsRead.value
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+                errors: String(decoding: errData, as: UTF8.self))
+        }
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -20,27 +20,28 @@ extension TCPProxy {
     static func withProxiedDatabase(
         poolSize: Int, logger: Logger, _ body: (TCPProxy, Database, DatabaseConfiguration.Location) async throws -> Void
     ) async throws {
-        let location = try await TestDatabase.makeLocation()
-        guard case .postgres(let url, let schema) = location, var parts = URLComponents(string: url) else {
-            Issue.record("not PostgreSQL")
-            return
-        }
-        let proxy = try await TCPProxy.start(to: parts.host ?? "127.0.0.1", port: parts.port ?? 5432)
-        parts.host = "127.0.0.1"
-        parts.port = proxy.port
-        let database = try await Database.open(
-            .init(location: .postgres(url: parts.string!, schema: schema), poolSize: poolSize), logger: logger)
-        do {
-            try await Migrator(database: database, logger: logger).migrate()
-            try await body(proxy, database, location)
-        } catch {
+        try await TestTurns.take {
+            let location = try await TestDatabase.makeMigratedLocation()
+            guard case .postgres(let url, let schema) = location, var parts = URLComponents(string: url) else {
+                Issue.record("not PostgreSQL")
+                return
+            }
+            let proxy = try await TCPProxy.start(to: parts.host ?? "127.0.0.1", port: parts.port ?? 5432)
+            parts.host = "127.0.0.1"
+            parts.port = proxy.port
+            let database = try await Database.open(
+                .init(location: .postgres(url: parts.string!, schema: schema), poolSize: poolSize), logger: logger)
+            do {
+                try await body(proxy, database, location)
+            } catch {
+                try? await proxy.resume()
+                await database.close()
+                await TestDatabase.remove(location)
+                throw error
+            }
             try? await proxy.resume()
             await database.close()
             await TestDatabase.remove(location)
-            throw error
         }
-        try? await proxy.resume()
-        await database.close()
-        await TestDatabase.remove(location)
     }
 }

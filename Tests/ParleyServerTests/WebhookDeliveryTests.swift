@@ -424,13 +424,17 @@ struct WebhookDeliveryTests {
             let dispatcher = OutboxDispatcher(
                 database: rig.context.database, events: rig.context.events, configuration: rig.configuration,
                 emailEnabled: false, logger: Logger(label: "late"), clock: rig.clock.read, thread: thread)
-            // Messages are stamped with the real time.
-            try await rig.conversation(sending: ["Is it oak?"])
-            rig.clock.set(Date())
+            // Messages are stamped with the real time; the dispatcher's clock is set from their stamps,
+            // so that a busy machine between the send and the dispatch does not count.
+            let (customer, session) = try await rig.conversation(sending: [])
+            let onTime = try await rig.context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "Is it oak?")
+            rig.clock.set(onTime.createdAt.addingTimeInterval(0.1))
             while try await dispatcher.dispatchOnce() > 0 {}
             #expect(!thread.isRaised)
-            try await rig.conversation(sending: ["Is it still there?"])
-            rig.clock.set(Date().addingTimeInterval(1))
+            let late = try await rig.context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "Is it still there?")
+            rig.clock.set(late.createdAt.addingTimeInterval(1))
             while try await dispatcher.dispatchOnce() > 0 {}
             #expect(thread.isRaised)
         }
