@@ -368,6 +368,50 @@ struct UnreadReminderTests {
         }
     }
 
+    @Test func aReminderFallingDueDuringARoundIsSentWithoutWaitingForTheNextRegularLook() async throws {
+        try await ChatTestContext.run { context in
+            var configuration = NotificationConfiguration()
+            configuration.reminderDelay = .seconds(5)
+            let webhooks = WebhookService(database: context.database, configuration: configuration)
+            _ = try await webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
+            let logger = Logger(label: "reminders")
+            let dispatcher = OutboxDispatcher(
+                database: context.database, events: context.events, configuration: configuration, emailEnabled: false,
+                logger: logger)
+            // Messages stamped so that one reminder is due at once and the other two seconds later,
+            // after the first round.
+            let now = Date()
+            let stamps = ManualClock(start: now)
+            let chat = ChatService(database: context.database, events: context.events, clock: stamps.read)
+            for offset in [-5.0, -3.0] {
+                let (customer, _, _, session) = try await context.fixtures.conversation(chat: chat)
+                stamps.set(now.addingTimeInterval(offset))
+                _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello?")
+            }
+            while try await dispatcher.dispatchOnce() > 0 {}
+            let (queued, queuedNow) = AsyncStream.makeStream(of: Void.self)
+            // It looks once at start, and next only after ten minutes unless a reminder wakes it.
+            let sender = ReminderSender(
+                database: context.database, configuration: configuration, mailer: nil, logger: logger,
+                interval: .seconds(600), onWebhookQueued: { queuedNow.yield() })
+            let arrivals = await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await sender.run() }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(60))
+                    queuedNow.finish()
+                }
+                defer { group.cancelAll() }
+                var count = 0
+                for await _ in queued {
+                    count += 1
+                    if count == 2 { break }
+                }
+                return count
+            }
+            #expect(arrivals == 2)
+        }
+    }
+
     @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
     func remindersDecidedASecondAfterFallingDueRaiseTheSendersLoweredThread() async throws {
         let (thread, _, _) = try await NotificationThreadTests.loweredThread()

@@ -24,6 +24,8 @@ final class ReminderSender: Service, Sendable {
     static let parallelEmails = 16
     /// Long enough for a round's emails to be handed over (the SMTP client times out sooner).
     static let lease: TimeInterval = 90
+    /// The least time between the end of a round and the next look it sets.
+    static let pause = Duration.milliseconds(200)
     /// How often the sender looks for due reminders when nothing wakes it.
     static let defaultInterval = Duration.seconds(1)
 
@@ -80,7 +82,8 @@ final class ReminderSender: Service, Sendable {
         }
     }
 
-    /// Handles every reminder due now, a round at a time.
+    /// Handles every reminder due now, a round at a time; then looks again after ``pause``, or
+    /// sets a wake for when the next one falls due before the next regular look.
     func sendDue() async {
         while !Task.isCancelled {
             let now = clock()
@@ -117,7 +120,12 @@ final class ReminderSender: Service, Sendable {
             await record(await outcomes(of: claimed, digests: digests, at: now), at: now)
             let done = clock()
             thread.noteLateness(done.timeIntervalSince(oldestDue), of: .reminderSender, at: done)
-            guard claimed.count == Self.claimLimit else { return }
+            guard claimed.count == Self.claimLimit else {
+                // What fell due during this round goes in the next, after a short pause rather than
+                // at the next regular look; the pause gathers steady traffic into fuller rounds.
+                wake(at: done.addingTimeInterval(Self.pause.inSeconds), now: done)
+                return
+            }
         }
     }
 
