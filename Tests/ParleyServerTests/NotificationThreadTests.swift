@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ParleyTestSupport
 import Testing
 
 @testable import ParleyServer
@@ -39,6 +40,22 @@ struct NotificationThreadTests {
         thread.noteLateness(0.5, of: .dispatcher, at: Self.start.addingTimeInterval(1))
         #expect(await Self.niceness(on: thread) == normal)
         #expect(thread.isRaised)
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))
+    func aBusyLoweredThreadIsRaisedAtOnceRatherThanAfterTheWorkItHasQueued() async throws {
+        let (thread, normal, _) = try await Self.loweredThread()
+        let threadID = try #require(thread.threadID)
+        let (holding, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        thread.eventLoopGroup.next().execute {
+            holding.signal()
+            release.wait()
+        }
+        await onOwnThread { holding.wait() }
+        thread.noteLateness(1, of: .dispatcher, at: Self.start)
+        let whileBusy = NotificationThread.niceness(of: threadID)
+        release.signal()
+        #expect(whileBusy == normal)
     }
 
     @Test(.enabled(if: geteuid() == 0, "giving a thread its priority back needs CAP_SYS_NICE"))

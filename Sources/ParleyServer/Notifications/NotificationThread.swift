@@ -20,6 +20,7 @@ import NIOPosix
 /// for good. So the workers report how late their work is (``noteLateness(_:of:at:)``), and once
 /// one is ``raiseAt`` behind the thread gets its normal priority back, until every worker has
 /// kept up (under ``caughtUpUnder``) for ``lowerAgainAfter``.
+///
 /// Tests leave it as it is: the many servers of a test run share it and keep the cores busy.
 ///
 /// The thread lives as long as the process.
@@ -44,6 +45,9 @@ public final class NotificationThread: TaskExecutor, Sendable {
 
     /// The thread's two priorities once lowered, and which one it has.
     private struct Priority {
+        /// The thread's id, so that any thread can change its priority at once: a change queued on
+        /// the lowered thread itself would wait behind everything it has to do.
+        let threadID: id_t
         /// The niceness it had before it was lowered.
         let normal: Int32
         let lowered: Int32
@@ -79,16 +83,17 @@ public final class NotificationThread: TaskExecutor, Sendable {
     public func lowerPriority(niceness: Int32 = 10) async throws -> Lowering {
         // On Linux, `who` 0 names the calling thread alone: each thread has its own niceness, and
         // raising it needs no privilege; lowering it again may.
-        let (normal, lowered, canRaise) = try await loop.submit { () -> (Int32, Int32, Bool) in
+        let (threadID, normal, lowered, canRaise) = try await loop.submit { () -> (id_t?, Int32, Int32, Bool) in
             let normal = Self.niceness()
             if normal < niceness { _ = Self.setNiceness(niceness) }
             let lowered = Self.niceness()
             // Tried once now, so that a refusal is known before it is needed.
             let canRaise = lowered <= normal || (Self.setNiceness(normal) && Self.setNiceness(lowered))
-            return (normal, lowered, canRaise)
+            return (Self.currentThreadID(), normal, lowered, canRaise)
         }.get()
         priority.withLockedValue {
-            $0 = canRaise && lowered > normal ? Priority(normal: normal, lowered: lowered) : nil
+            guard let threadID, canRaise, lowered > normal else { return $0 = nil }
+            $0 = Priority(threadID: threadID, normal: normal, lowered: lowered)
         }
         return Lowering(niceness: lowered, canRaise: canRaise)
     }
@@ -98,7 +103,7 @@ public final class NotificationThread: TaskExecutor, Sendable {
     /// again once every worker's last report has kept up and none was behind for
     /// ``lowerAgainAfter``. Does nothing to a thread that was never lowered.
     func noteLateness(_ lateness: TimeInterval, of worker: Worker, at now: Date) {
-        let change = priority.withLockedValue { priority -> Int32? in
+        let change = priority.withLockedValue { priority -> (id_t, Int32)? in
             guard var state = priority else { return nil }
             defer { priority = state }
             if lateness >= Self.caughtUpUnder {
@@ -109,18 +114,18 @@ public final class NotificationThread: TaskExecutor, Sendable {
             }
             if !state.isRaised, lateness >= Self.raiseAt {
                 state.isRaised = true
-                return state.normal
+                return (state.threadID, state.normal)
             }
             if state.isRaised, state.behind.isEmpty, let lastBehind = state.lastBehind,
                 now.timeIntervalSince(lastBehind) >= Self.lowerAgainAfter
             {
                 state.isRaised = false
-                return state.lowered
+                return (state.threadID, state.lowered)
             }
             return nil
         }
-        guard let change else { return }
-        loop.execute { _ = Self.setNiceness(change) }
+        guard let (threadID, niceness) = change else { return }
+        _ = Self.setNiceness(niceness, of: threadID)
     }
 
     /// Whether the thread has its normal priority back because work ran late.
@@ -128,13 +133,28 @@ public final class NotificationThread: TaskExecutor, Sendable {
 
     /// The calling thread's niceness.
     static func niceness() -> Int32 {
-        getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        niceness(of: 0)
     }
 
-    /// Sets the calling thread's niceness; false when refused.
-    private static func setNiceness(_ niceness: Int32) -> Bool {
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) == 0
+    /// A thread's niceness (the calling thread's with 0).
+    static func niceness(of threadID: id_t) -> Int32 {
+        getpriority(__priority_which_t(PRIO_PROCESS.rawValue), threadID)
     }
+
+    /// Sets a thread's niceness (the calling thread's with 0); false when refused.
+    private static func setNiceness(_ niceness: Int32, of threadID: id_t = 0) -> Bool {
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), threadID, niceness) == 0
+    }
+
+    /// The calling thread's id (the first field of `/proc/thread-self/stat`; Glibc's `gettid` is
+    /// not visible to Swift), or nil where there is no such file.
+    static func currentThreadID() -> id_t? {
+        guard let stat = try? String(contentsOfFile: "/proc/thread-self/stat", encoding: .utf8) else { return nil }
+        return stat.split(separator: " ", maxSplits: 1).first.flatMap { id_t($0) }
+    }
+
+    /// The thread's id once lowered; for tests.
+    var threadID: id_t? { priority.withLockedValue { $0?.threadID } }
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
