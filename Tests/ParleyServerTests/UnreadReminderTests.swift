@@ -336,79 +336,69 @@ struct UnreadReminderTests {
         }
     }
 
+    /// Runs a reminder sender that looks once at start and next only after ten minutes unless a
+    /// reminder wakes it, with an endpoint for `unread.reminder_due` and reminders after `delay`
+    /// seconds; `prepare` sends with `chat` first. Returns how many reminders' webhooks were queued
+    /// once `expected` were, or after 60 s.
+    private static func remindersQueued(
+        _ expected: Int, delay: Int64, in context: ChatTestContext,
+        chat: ChatService? = nil, prepare: (ChatService) async throws -> Void
+    ) async throws -> Int {
+        var configuration = NotificationConfiguration()
+        configuration.reminderDelay = .seconds(delay)
+        let webhooks = WebhookService(database: context.database, configuration: configuration)
+        _ = try await webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
+        let logger = Logger(label: "reminders")
+        let dispatcher = OutboxDispatcher(
+            database: context.database, events: context.events, configuration: configuration, emailEnabled: false,
+            logger: logger)
+        try await prepare(chat ?? context.chat)
+        while try await dispatcher.dispatchOnce() > 0 {}
+        let (queued, queuedNow) = AsyncStream.makeStream(of: Void.self)
+        let sender = ReminderSender(
+            database: context.database, configuration: configuration, mailer: nil, logger: logger,
+            interval: .seconds(600), onWebhookQueued: { queuedNow.yield() })
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await sender.run() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(60))
+                queuedNow.finish()
+            }
+            defer { group.cancelAll() }
+            var count = 0
+            for await _ in queued {
+                count += 1
+                if count == expected { break }
+            }
+            return count
+        }
+    }
+
     @Test func aReminderFallingDueBeforeTheSendersNextLookWakesItOnTime() async throws {
         try await ChatTestContext.run { context in
-            var configuration = NotificationConfiguration()
-            configuration.reminderDelay = .seconds(3)
-            let webhooks = WebhookService(database: context.database, configuration: configuration)
-            _ = try await webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
-            let logger = Logger(label: "reminders")
-            let dispatcher = OutboxDispatcher(
-                database: context.database, events: context.events, configuration: configuration, emailEnabled: false,
-                logger: logger)
-            let (queued, queuedNow) = AsyncStream.makeStream(of: Void.self)
-            // It looks once at start, and next only after ten minutes unless a reminder wakes it.
-            let sender = ReminderSender(
-                database: context.database, configuration: configuration, mailer: nil, logger: logger,
-                interval: .seconds(600), onWebhookQueued: { queuedNow.yield() })
-            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
-            _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello?")
-            while try await dispatcher.dispatchOnce() > 0 {}
-            let arrived = await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await sender.run() }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(60))
-                    queuedNow.finish()
-                }
-                var arrivals = queued.makeAsyncIterator()
-                defer { group.cancelAll() }
-                return await arrivals.next() != nil
+            let queued = try await Self.remindersQueued(1, delay: 3, in: context) { chat in
+                let (customer, _, _, session) = try await context.fixtures.conversation(chat: chat)
+                _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello?")
             }
-            #expect(arrived)
+            #expect(queued == 1)
         }
     }
 
     @Test func aReminderFallingDueDuringARoundIsSentWithoutWaitingForTheNextRegularLook() async throws {
         try await ChatTestContext.run { context in
-            var configuration = NotificationConfiguration()
-            configuration.reminderDelay = .seconds(5)
-            let webhooks = WebhookService(database: context.database, configuration: configuration)
-            _ = try await webhooks.add(url: "http://127.0.0.1:9/hook", events: "unread.reminder_due")
-            let logger = Logger(label: "reminders")
-            let dispatcher = OutboxDispatcher(
-                database: context.database, events: context.events, configuration: configuration, emailEnabled: false,
-                logger: logger)
             // Messages stamped so that one reminder is due at once and the other two seconds later,
             // after the first round.
             let now = Date()
             let stamps = ManualClock(start: now)
-            let chat = ChatService(database: context.database, events: context.events, clock: stamps.read)
-            for offset in [-5.0, -3.0] {
-                let (customer, _, _, session) = try await context.fixtures.conversation(chat: chat)
-                stamps.set(now.addingTimeInterval(offset))
-                _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello?")
-            }
-            while try await dispatcher.dispatchOnce() > 0 {}
-            let (queued, queuedNow) = AsyncStream.makeStream(of: Void.self)
-            // It looks once at start, and next only after ten minutes unless a reminder wakes it.
-            let sender = ReminderSender(
-                database: context.database, configuration: configuration, mailer: nil, logger: logger,
-                interval: .seconds(600), onWebhookQueued: { queuedNow.yield() })
-            let arrivals = await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await sender.run() }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(60))
-                    queuedNow.finish()
+            let stamped = ChatService(database: context.database, events: context.events, clock: stamps.read)
+            let queued = try await Self.remindersQueued(2, delay: 5, in: context, chat: stamped) { chat in
+                for offset in [-5.0, -3.0] {
+                    let (customer, _, _, session) = try await context.fixtures.conversation(chat: chat)
+                    stamps.set(now.addingTimeInterval(offset))
+                    _ = try await chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello?")
                 }
-                defer { group.cancelAll() }
-                var count = 0
-                for await _ in queued {
-                    count += 1
-                    if count == 2 { break }
-                }
-                return count
             }
-            #expect(arrivals == 2)
+            #expect(queued == 2)
         }
     }
 
