@@ -1,5 +1,6 @@
 import Foundation
 import ParleyTestSupport
+import PostgresNIO
 import SQLKit
 import Testing
 
@@ -69,6 +70,70 @@ struct WebhookEnqueueTests {
                 ).all().map { try $0.decode(column: "lease_until", as: Int64?.self) }
             }
             #expect(leases == [lease.epochMilliseconds, lease.epochMilliseconds, nil])
+        }
+    }
+    /// On PostgreSQL two transactions could write deliveries of one endpoint and session at once,
+    /// each blind to the other's until it commits: the second would lease its own as if nothing
+    /// were pending, and it could go out first. The second now waits for the first to end.
+    @Test func aSecondWriterOfDeliveriesWaitsForTheFirstAndLeasesNothingBehindItsPendingOne() async throws {
+        try await ChatTestContext.run { context in
+            let database = context.database
+            // SQLite has one writer: the second transaction cannot start before the first ends.
+            guard database.engine == .postgres else { return }
+            let endpoint = try await WebhookService(database: database).add(
+                url: "https://crm.example.com/hook", events: "message.created")
+            let (_, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            func event(_ name: String) -> OutgoingWebhookEvent {
+                OutgoingWebhookEvent(
+                    publicID: name, type: .messageCreated, sessionID: session.id, body: #"{"id":"\#(name)"}"#)
+            }
+            let lease = Date(epochMilliseconds: 4_102_444_800_000)
+            try await database.withDedicatedConnection { holder in
+                try await holder.sql().raw("BEGIN").run()
+                let first = try await WebhookDeliveryRepository(holder.sql(), engine: .postgres).enqueue(
+                    [(event("evt_first_writer"), [endpoint])], at: Date(), retryingFor: .seconds(60), leaseUntil: lease)
+                #expect(first.leased.count == 1)
+                let second = Task {
+                    try await database.write { db in
+                        try await WebhookDeliveryRepository(db, engine: .postgres).enqueue(
+                            [(event("evt_second_writer"), [endpoint])], at: Date(), retryingFor: .seconds(60),
+                            leaseUntil: lease)
+                    }
+                }
+                let waited = try await Self.someoneWaitsForALockSoon(in: database)
+                try await holder.sql().raw("COMMIT").run()
+                let result = try await second.value
+                #expect(waited)
+                #expect(result.made == 1)
+                #expect(result.leased.isEmpty)
+            }
+            let order = try await database.read { db in
+                try await db.raw(
+                    """
+                    SELECT e.public_id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                    WHERE e.public_id LIKE 'evt_%_writer' ORDER BY d.id
+                    """
+                ).all().map { try $0.string("public_id") }
+            }
+            #expect(order == ["evt_first_writer", "evt_second_writer"])
+        }
+    }
+
+    /// Whether a backend of this database waits for a lock within 5 s, looked at every 20 ms.
+    static func someoneWaitsForALockSoon(in database: Database) async throws -> Bool {
+        try await database.withDedicatedConnection { probe in
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                let waiting = try await probe.sql().raw(
+                    """
+                    SELECT COUNT(*) AS n FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    """
+                ).first()?.decode(column: "n", as: Int64.self)
+                if (waiting ?? 0) > 0 { return true }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return false
         }
     }
 }

@@ -180,6 +180,17 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// Makes the caller's transaction the only one writing webhook deliveries until it ends, so
+    /// deliveries take their ids in the order their transactions commit: a delivery can then only
+    /// be claimed or leased once every earlier one of its endpoint and session is visible to the
+    /// check. SQLite's single writer already does this.
+    var webhookOutboxLock: String? {
+        switch engine {
+        case .sqlite: nil
+        case .postgres: "SELECT pg_advisory_xact_lock(7274540)"
+        }
+    }
+
     // MARK: Schema
 
     /// A 64-bit identifier the database assigns.

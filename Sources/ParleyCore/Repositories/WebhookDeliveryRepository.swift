@@ -16,6 +16,9 @@ public struct WebhookDeliveryRepository: Sendable {
     /// Writes each event with a pending delivery for each of its endpoints, in a few multi-row
     /// statements; an event written before (same public id) is skipped.
     ///
+    /// Takes ``SQLDialect/webhookOutboxLock`` until the transaction ends: callers lock any other
+    /// rows they write (reminders, say) before calling it, so no two writers wait on each other.
+    ///
     /// With `leaseUntil`, the deliveries of an endpoint and session that has none pending already
     /// (up to `chainLimit` of them, in order) are written leased to the caller, attempt counted,
     /// and returned for the caller to attempt at once, one after another: they need no claim. The
@@ -28,6 +31,9 @@ public struct WebhookDeliveryRepository: Sendable {
         let wanted = batch.filter { !$0.endpoints.isEmpty }
         var result = WebhookEnqueueResult()
         guard !wanted.isEmpty else { return result }
+        // Without it, a delivery written by a transaction that commits later could take a lower id
+        // than one already claimed or leased, and go out after it.
+        if let lock = engine.dialect.webhookOutboxLock { try await db.raw(SQLQueryString(lock)).run() }
         let nowMS = now.epochMilliseconds
         let giveUpAt = nowMS + window.milliseconds
         // Endpoint and session pairs whose next delivery cannot be leased here: one was pending

@@ -116,6 +116,10 @@ final class OutboxDispatcher: Service, Sendable {
         let (count, leased) = try await database.write { db -> (Int, [ClaimedWebhookDelivery]) in
             let cursor = OutboxCursorRepository(db, engine: engine)
             guard try await cursor.lockForDispatch() == plan.after else { return (0, []) }
+            // Reminders first: the enqueue's lock comes last in every writer, as in the reminder sender.
+            if !plan.reminders.isEmpty {
+                try await UnreadReminderRepository(db, engine: engine).apply(plan.reminders)
+            }
             var leased: [ClaimedWebhookDelivery] = []
             if !plan.webhooks.isEmpty {
                 let enabled = Dictionary(
@@ -125,9 +129,6 @@ final class OutboxDispatcher: Service, Sendable {
                     webhooks, at: now, retryingFor: configuration.webhookRetryWindow, leaseUntil: lease,
                     chainLimit: WebhookSender.chainLimit
                 ).leased
-            }
-            if !plan.reminders.isEmpty {
-                try await UnreadReminderRepository(db, engine: engine).apply(plan.reminders)
             }
             try await cursor.advance(to: plan.through)
             return (plan.count, leased)
