@@ -13,6 +13,7 @@
 #    Besides the medians, the median of the rounds' own ratios (each round runs both, back to back).
 #    RECEIVER_NICE (0) runs the receiver at that niceness: it stands in for the marketplace's system,
 #    which runs on another machine, and at 19 it only takes the time the cores would leave idle.
+# PACED_MODES ("without", say) runs those modes in every round instead of both in flipping order.
 # FRESH_PROCESS=1 restarts `parley serve` before each paced run (same database), to tell what a run
 # leaves in the process from what it leaves in the database.
 # BIN=DIR runs the parley and parley-bench binaries in DIR (to compare two builds) instead of building.
@@ -108,6 +109,7 @@ for engine in $engines; do
     for round in $(seq "$rounds"); do
       order="without with"
       if [ $((round % 2)) = 0 ]; then order="with without"; fi
+      order=${PACED_MODES:-$order}
       for mode in $order; do
         endpoint= lateness="-"
         if [ "$fresh_process" = 1 ]; then
@@ -129,6 +131,7 @@ for engine in $engines; do
           pids+=("$receiver")
           sleep 1
         fi
+        if [ "${VACUUM_BETWEEN:-0}" = 1 ] && [ "$engine" = postgresql ]; then psql "$url" -qtAc "VACUUM"; fi
         server_cpu=$(cpu_seconds "$server_pid")
         out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port" --tokens "$tokens" \
           --recipients-only --connections 1000 --rate "$rate" --duration "$duration")
@@ -149,6 +152,11 @@ for engine in $engines; do
             | tail -n 8 | awk '{print $3}' | tr '\n' ' ')"
           grep -oE 'level: [0-9]+; (CachedPlan|CachedPlanSource|CachedPlanQuery|CacheMemoryContext|MessageContext)[^;]*: [0-9]+ total' \
             "$data/pg/server.log" | tail -n 200 | awk '{n[$3]+=$(NF-1); c[$3]++} END {for (k in n) printf "    %s %d in %d\n", k, n[k], c[k]}'
+        fi
+        if [ "${PG_SIZES:-0}" = 1 ] && [ "$engine" = postgresql ]; then
+          echo "  sizes after round $round $mode: $(psql "$url" -qtAc "SELECT string_agg(relname || ' ' ||
+            pg_total_relation_size(oid) / 1024 || ' kB (dead ' || COALESCE(pg_stat_get_dead_tuples(oid), 0) || ')', ', ')
+            FROM pg_class WHERE relname IN ('chat_sessions', 'chat_messages', 'event_log', 'webhook_deliveries')")"
         fi
         line=$(echo "$out" | grep '^send request')
         echo "  round $round $mode: $line; parley CPU s $server_cpu; webhooks: $lateness"
