@@ -164,13 +164,8 @@ struct AdminWebhookActionTests {
         return (endpoint, try #require(try await webhooks.recentDeliveries(endpointID: endpoint.id).only))
     }
 
-    /// Asks again every 20 ms for up to 10 s; the sender looks for due deliveries every second.
+    /// Asks for up to 10 s; the sender looks for due deliveries every second.
     static func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("Timed out waiting for \(what)")
+        if try await !eventually(condition) { Issue.record("Timed out waiting for \(what)") }
     }
 }
