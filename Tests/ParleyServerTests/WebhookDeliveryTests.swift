@@ -395,40 +395,6 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test func aDeliveryHandedOverToGoAtOnceIsPostedWhileARoundWaitsOnASlowReceiver() async throws {
-        try await Self.run(timeout: .seconds(60)) { rig in
-            let (released, release) = AsyncStream.makeStream(of: Void.self)
-            let receiver = WebhookReceiver { count in
-                count == 1 ? .heldUntil({ for await _ in released { return } }) : .status(204)
-            }
-            try await receiver.serve { url in
-                let endpoint = try await rig.webhooks.add(url: url, events: "message.created,unread.reminder_due")
-                try await rig.conversation(sending: ["Is it oak?"])
-                while try await rig.dispatcher.dispatchOnce() > 0 {}
-                let round = Task { await rig.sender.sendDue() }
-                #expect(try await eventually { receiver.requests.count == 1 })
-                // A reminder of another conversation, written leased as the reminder sender writes it.
-                let (_, reminded) = try await rig.conversation(sending: [])
-                let lease = rig.configuration.webhookLease(from: rig.clock.read())
-                let reminder = OutgoingWebhookEvent(
-                    publicID: "evt_reminder_at_once", type: .unreadReminderDue, sessionID: reminded.id,
-                    body: #"{"id":"evt_reminder_at_once","type":"unread.reminder_due","data":{}}"#)
-                let leased = try await rig.context.database.write { db in
-                    try await WebhookDeliveryRepository(db, engine: rig.context.database.engine).enqueue(
-                        [(reminder, [endpoint])], at: rig.clock.read(), retryingFor: .seconds(3600), leaseUntil: lease)
-                }.leased
-                rig.sender.attemptAtOnce(leased, leasedUntil: lease)
-                let postedBeside = try await eventually { receiver.requests.count == 2 }
-                release.yield()
-                await round.value
-                #expect(postedBeside)
-                #expect(receiver.requests.map(\.type) == ["message.created", "unread.reminder_due"])
-                await rig.sender.shutdown()
-                #expect(try await rig.deliveries().map(\.state) == [.delivered, .delivered])
-            }
-        }
-    }
-
     @Test func aDeliveryHandedToAnInstanceThatDiedIsAttemptedOnceItsLeaseEnds() async throws {
         try await Self.run { rig in
             let receiver = WebhookReceiver()

@@ -23,8 +23,6 @@ final class WebhookReceiver: Sendable {
         case status(Int)
         /// Holds the request until the client gives up.
         case silence
-        /// Answers 204 once the closure returns.
-        case heldUntil(@Sendable () async -> Void)
     }
 
     private let received = NIOLockedValueBox<[Request]>([])
@@ -54,9 +52,6 @@ final class WebhookReceiver: Sendable {
             case .silence:
                 try await Task.sleep(for: .seconds(2))
                 return Response(status: .ok)
-            case .heldUntil(let release):
-                await release()
-                return Response(status: .noContent)
             }
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

@@ -49,7 +49,7 @@ public func buildApplication(
     let reminderSender = ReminderSender(
         database: dependencies.database, configuration: dependencies.notifications, mailer: dependencies.mailer,
         logger: logger, onWebhookQueued: { webhookSender.wake() },
-        handOff: { webhookSender.attemptAtOnce($0, leasedUntil: $1) })
+        handOff: { webhookSender.accept($0, leasedUntil: $1) })
     services.append(reminderSender)
     services.append(
         OutboxDispatcher(

@@ -40,9 +40,7 @@ public final class NotificationThread: TaskExecutor, Sendable {
 
     /// The workers that report their lateness.
     enum Worker: Sendable {
-        /// `webhookHandOver` is the webhook sender's attempts beside its rounds: reported apart,
-        /// so that one on time cannot count the sender's round as caught up.
-        case dispatcher, webhookSender, webhookHandOver, reminderSender
+        case dispatcher, webhookSender, reminderSender
     }
 
     /// The thread's two priorities once lowered, and which one it has.

@@ -26,9 +26,6 @@ final class WebhookSender: Service, Sendable {
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
     static let pause = Duration.milliseconds(25)
-    /// The most hand-overs attempted at once (``attemptAtOnce(_:leasedUntil:)``) side by side; past
-    /// it, they wait for the next round like the dispatcher's.
-    static let atOnceLimit = 4
 
     private let database: Database
     private let configuration: NotificationConfiguration
@@ -43,9 +40,7 @@ final class WebhookSender: Service, Sendable {
     private let signal = WakeSignal()
     /// Deliveries handed over already leased, with their lease's end and when they were handed
     /// over, waiting for the next round.
-    private let handedOver = NIOLockedValueBox<[Handed]>([])
-    /// Hand-overs being attempted beside the rounds, by number, so that shutting down waits for them.
-    private let atOnce = NIOLockedValueBox<(next: Int, running: [Int: Task<Void, Never>])>((0, [:]))
+    private let handedOver = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date, at: Date)]>([])
     /// Endpoints' addresses read already, by address (at most ``targetsKept``).
     private let targets = NIOLockedValueBox<[String: WebhookTarget]>([:])
     static let targetsKept = 1_024
@@ -75,7 +70,7 @@ final class WebhookSender: Service, Sendable {
         let now = clock()
         let left = handedOver.withLockedValue { queue in
             let room = max(0, handOffLimit - queue.count)
-            queue += deliveries.prefix(room).map { Handed(delivery: $0, leaseUntil: leaseUntil, at: now) }
+            queue += deliveries.prefix(room).map { ($0, leaseUntil, now) }
             return deliveries.count - min(room, deliveries.count)
         }
         if left > 0 {
@@ -83,30 +78,6 @@ final class WebhookSender: Service, Sendable {
                 "Webhook deliveries left to their lease: the sender is behind", metadata: ["count": "\(left)"])
         }
         signal.wake()
-    }
-
-    /// Takes deliveries leased to this instance until `leaseUntil` and attempts them now, beside
-    /// any round running, rather than after it: under load a round (a few hundred posts and the
-    /// write of their outcomes) takes half a second and more. Each call costs a write transaction
-    /// of its own for the outcomes, so it is for the few a round of reminders hands over; the
-    /// dispatcher's steady stream goes through ``accept(_:leasedUntil:)``, into fuller rounds.
-    func attemptAtOnce(_ deliveries: [ClaimedWebhookDelivery], leasedUntil leaseUntil: Date) {
-        guard !deliveries.isEmpty else { return }
-        let now = clock()
-        let handed = deliveries.map { Handed(delivery: $0, leaseUntil: leaseUntil, at: now) }
-        let started = atOnce.withLockedValue { state in
-            guard state.running.count < Self.atOnceLimit else { return false }
-            let number = state.next
-            state.next += 1
-            // Put in the table under the lock the task needs to take itself out, so it cannot
-            // finish first.
-            state.running[number] = Task(executorPreference: thread) { [self] in
-                await attemptHanded(handed, as: .webhookHandOver)
-                atOnce.withLockedValue { _ = $0.running.removeValue(forKey: number) }
-            }
-            return true
-        }
-        if !started { accept(deliveries, leasedUntil: leaseUntil) }
     }
 
     func run() async throws {
@@ -118,7 +89,6 @@ final class WebhookSender: Service, Sendable {
 
     /// Closes the HTTP client; for tests that call ``sendDue()`` without running the service.
     func shutdown() async {
-        for task in atOnce.withLockedValue({ Array($0.running.values) }) { await task.value }
         await client.shutdown()
     }
 
@@ -152,27 +122,23 @@ final class WebhookSender: Service, Sendable {
         }
     }
 
-    /// Attempts the deliveries handed over since the last round.
+    /// Attempts the deliveries handed over since the last round. One whose lease would end before
+    /// its attempt could is left to be claimed once the lease is over, so no two instances attempt
+    /// it at once. Tells the thread how long the oldest waited until its outcome was recorded.
     private func sendHandedOver() async {
-        await attemptHanded(
-            handedOver.withLockedValue { queue in
-                defer { queue = [] }
-                return queue
-            }, as: .webhookSender)
-    }
-
-    /// Attempts handed-over deliveries, oldest first. One whose lease would end before its attempt
-    /// could is left to be claimed once the lease is over, so no two instances attempt it at once.
-    /// Tells the thread how long the oldest waited until its outcome was recorded, as `worker`.
-    private func attemptHanded(_ handed: [Handed], as worker: NotificationThread.Worker) async {
+        let handed = handedOver.withLockedValue { queue in
+            defer { queue = [] }
+            return queue
+        }
+        // Queued in the order they were handed over: the first waited longest.
         guard let oldest = handed.first?.at else { return }
         let start = clock()
         // Said at the start too: a long round would otherwise tell only at its end.
-        thread.noteLateness(start.timeIntervalSince(oldest), of: worker, at: start)
+        thread.noteLateness(start.timeIntervalSince(oldest), of: .webhookSender, at: start)
         let latestStart = start.addingTimeInterval(configuration.webhookTimeout.inSeconds + 5)
         await attempt(handed.filter { $0.leaseUntil > latestStart }.map(\.delivery))
         let done = clock()
-        thread.noteLateness(done.timeIntervalSince(oldest), of: worker, at: done)
+        thread.noteLateness(done.timeIntervalSince(oldest), of: .webhookSender, at: done)
     }
 
     /// POSTs the deliveries, each endpoint's and session's one after another in id order and the
@@ -250,13 +216,6 @@ final class WebhookSender: Service, Sendable {
             logger.warning(
                 "Could not record webhook attempts", metadata: ["count": "\(outcomes.count)", "error": "\(error)"])
         }
-    }
-
-    /// A delivery handed over already leased: until when, and when it was handed over.
-    private struct Handed {
-        var delivery: ClaimedWebhookDelivery
-        var leaseUntil: Date
-        var at: Date
     }
 
     private enum Outcome {
