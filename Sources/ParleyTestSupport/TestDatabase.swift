@@ -47,24 +47,7 @@ public enum TestDatabase {
     private static func with<T>(
         _ configuration: DatabaseConfiguration, metrics: any MetricsRecorder, _ body: (Database) async throws -> T
     ) async throws -> T {
-        let database: Database
-        do {
-            database = try await Database.open(configuration, logger: logger, metrics: metrics)
-        } catch {
-            await remove(configuration.location)
-            throw error
-        }
-        let result: T
-        do {
-            result = try await body(database)
-        } catch {
-            await database.close()
-            await remove(configuration.location)
-            throw error
-        }
-        await database.close()
-        await remove(configuration.location)
-        return result
+        try await opened(configuration, metrics: metrics, removingAfterwards: true, body)
     }
 
     /// Opens an existing database, runs `body` and closes it however `body` ends: a database
@@ -73,16 +56,33 @@ public enum TestDatabase {
         _ location: DatabaseConfiguration.Location, poolSize: Int = 2, _ body: (Database) async throws -> T
     ) async throws -> T {
         try await TestTurns.take {
-            let database = try await Database.open(.init(location: location, poolSize: poolSize), logger: logger)
-            do {
-                let result = try await body(database)
-                await database.close()
-                return result
-            } catch {
-                await database.close()
-                throw error
-            }
+            try await opened(.init(location: location, poolSize: poolSize), removingAfterwards: false, body)
         }
+    }
+
+    /// Opens the database, runs `body` and closes it however `body` ends, then removes it if asked
+    /// (also when it could not be opened). Takes no turn: ``TestTemplate`` migrates its database
+    /// inside whichever test's turn asked for it first.
+    static func opened<T>(
+        _ configuration: DatabaseConfiguration, metrics: any MetricsRecorder = NoMetrics(), removingAfterwards: Bool,
+        _ body: (Database) async throws -> T
+    ) async throws -> T {
+        let database: Database
+        do {
+            database = try await Database.open(configuration, logger: logger, metrics: metrics)
+        } catch {
+            if removingAfterwards { await remove(configuration.location) }
+            throw error
+        }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(database))
+        } catch {
+            result = .failure(error)
+        }
+        await database.close()
+        if removingAfterwards { await remove(configuration.location) }
+        return try result.get()
     }
 
     /// A location for a new database, with nothing in it yet.
@@ -124,14 +124,8 @@ public enum TestDatabase {
     }
 
     static func onServer(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
-        let server = try await Database.open(
-            .init(location: .postgres(url: url, schema: nil), poolSize: 1), logger: logger)
-        do {
-            try await server.read(body)
-        } catch {
-            await server.close()
-            throw error
+        try await opened(.init(location: .postgres(url: url, schema: nil), poolSize: 1), removingAfterwards: false) {
+            try await $0.read(body)
         }
-        await server.close()
     }
 }

@@ -51,14 +51,9 @@ enum TestTemplate {
             removeStaleTemplateFiles()
             location = .sqlite(path: TestDatabase.directory.appendingPathComponent("\(name).sqlite").path)
         }
-        let database = try await Database.open(.init(location: location, poolSize: 1), logger: TestDatabase.logger)
-        do {
+        try await TestDatabase.opened(.init(location: location, poolSize: 1), removingAfterwards: false) { database in
             try await Migrator(database: database, logger: TestDatabase.logger).migrate()
-        } catch {
-            await database.close()
-            throw error
         }
-        await database.close()
         return location
     }
 
