@@ -72,6 +72,39 @@ struct WebhookEnqueueTests {
             #expect(leases == [lease.epochMilliseconds, lease.epochMilliseconds, nil])
         }
     }
+    @Test func lettingGoUnderALeaseLeavesADeliveryLeasedSinceToAnotherInstance() async throws {
+        try await ChatTestContext.run { context in
+            let database = context.database
+            let endpoint = try await WebhookService(database: database).add(
+                url: "https://crm.example.com/hook", events: "message.created")
+            let event = OutgoingWebhookEvent(
+                publicID: "evt_let_go", type: .messageCreated, sessionID: nil, body: #"{"id":"evt_let_go"}"#)
+            let ours = Date(epochMilliseconds: 4_102_444_800_000)
+            let theirs = ours.addingTimeInterval(60)
+            let id = try #require(
+                try await database.write { db in
+                    try await WebhookDeliveryRepository(db, engine: database.engine).enqueue(
+                        [(event, [endpoint])], at: Date(), retryingFor: .seconds(60), leaseUntil: theirs)
+                }.leased.first?.id)
+            func leaseAndAttempts() async throws -> [Int64?] {
+                try await database.read { db in
+                    let row = try #require(
+                        try await db.raw("SELECT lease_until, attempts FROM webhook_deliveries WHERE id = \(bind: id)")
+                            .first())
+                    return [try row.decode(column: "lease_until", as: Int64?.self), try row.int64("attempts")]
+                }
+            }
+            try await database.write { db in
+                try await WebhookDeliveryRepository(db, engine: database.engine).release(ids: [id], leasedUntil: ours)
+            }
+            #expect(try await leaseAndAttempts() == [theirs.epochMilliseconds, 1])
+            try await database.write { db in
+                try await WebhookDeliveryRepository(db, engine: database.engine).release(ids: [id], leasedUntil: theirs)
+            }
+            #expect(try await leaseAndAttempts() == [nil, 0])
+        }
+    }
+
     /// On PostgreSQL two transactions could write deliveries of one endpoint and session at once,
     /// each blind to the other's until it commits: the second would lease its own as if nothing
     /// were pending, and it could go out first. The second now waits for the first to end.

@@ -389,8 +389,29 @@ struct WebhookDeliveryTests {
                 sender.accept(deliveries, leasedUntil: configuration.webhookLease(from: rig.clock.read()))
                 await sender.sendDue()
                 await sender.shutdown()
-                // The rest stay leased in the database, to be claimed when the lease ends.
+                // The rest were turned away (and, had they been in the database, let go there).
                 #expect(receiver.requests.count == limit)
+            }
+        }
+    }
+
+    @Test func deliveriesHandedOverPastTheLimitAreLetGoAndClaimedInTheSameRound() async throws {
+        try await Self.run(timeout: .seconds(60)) { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                _ = try await rig.webhooks.add(url: url, events: "message.created")
+                let sender = WebhookSender(
+                    database: rig.context.database, configuration: rig.configuration, logger: Logger(label: "small"),
+                    clock: rig.clock.read, handOffLimit: 2, thread: Self.thread)
+                for body in ["oak?", "ash?", "elm?"] { try await rig.conversation(sending: [body]) }
+                // Three sessions, so all three are written leased and handed over; one finds no room.
+                let dispatcher = rig.otherDispatcher { sender.accept($0, leasedUntil: $1) }
+                while try await dispatcher.dispatchOnce() > 0 {}
+                await sender.sendDue()
+                await sender.shutdown()
+                #expect(receiver.requests.count == 3)
+                #expect(try await rig.deliveries().map(\.state) == [.delivered, .delivered, .delivered])
+                #expect(try await rig.deliveries().map(\.attempts) == [1, 1, 1])
             }
         }
     }

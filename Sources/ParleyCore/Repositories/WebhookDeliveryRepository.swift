@@ -281,14 +281,17 @@ public struct WebhookDeliveryRepository: Sendable {
     }
 
     /// Lets go of leased deliveries that were not attempted (their chain stopped at a failure
-    /// before them): they are due again at once, their attempt uncounted.
-    public func release(ids: [Int64]) async throws {
+    /// before them, or their sender had no room for them): they are due again at once, their
+    /// attempt uncounted. With `leasedUntil`, only those still under that lease, so that one whose
+    /// lease ran out and went to another instance meanwhile stays with it.
+    public func release(ids: [Int64], leasedUntil lease: Date? = nil) async throws {
         for chunk in stride(from: 0, to: ids.count, by: engine.dialect.idListLimit) {
             let part = Array(ids[chunk..<min(chunk + engine.dialect.idListLimit, ids.count)])
+            let stillOurs: SQLQueryString = lease.map { "AND lease_until = \(bind: $0.epochMilliseconds)" } ?? ""
             try await db.raw(
                 """
                 UPDATE webhook_deliveries SET lease_until = NULL, attempts = attempts - 1
-                WHERE \(engine.dialect.isOneOf("id", part)) AND state = 'pending'
+                WHERE \(engine.dialect.isOneOf("id", part)) AND state = 'pending' \(stillOurs)
                 """
             ).run()
         }

@@ -21,7 +21,7 @@ final class WebhookSender: Service, Sendable {
     /// so they arrive in order: a busy conversation is not held to one delivery per round.
     static let chainLimit = 16
     /// The most handed-over deliveries kept waiting for a round. Past it (receivers slower than the
-    /// traffic) the rest stay leased in the database and are claimed once their lease ends.
+    /// traffic) the next round lets the rest go in the database, to be claimed in their turn.
     static let defaultHandOffLimit = 4 * claimLimit
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
@@ -41,6 +41,10 @@ final class WebhookSender: Service, Sendable {
     /// Deliveries handed over already leased, with their lease's end and when they were handed
     /// over, waiting for the next round.
     private let handedOver = NIOLockedValueBox<[(delivery: ClaimedWebhookDelivery, leaseUntil: Date, at: Date)]>([])
+    /// Handed-over deliveries there was no room for, with their lease's end: the next round lets
+    /// them go. Left to their lease, they would hold back every later delivery of their sessions
+    /// until it ended, 40 s by default.
+    private let turnedAway = NIOLockedValueBox<[(ids: [Int64], leaseUntil: Date)]>([])
     /// Endpoints' addresses read already, by address (at most ``targetsKept``).
     private let targets = NIOLockedValueBox<[String: WebhookTarget]>([:])
     static let targetsKept = 1_024
@@ -65,17 +69,18 @@ final class WebhookSender: Service, Sendable {
     }
 
     /// Takes deliveries leased to this instance until `leaseUntil` and attempts them in the next
-    /// round, before it claims anything.
+    /// round, before it claims anything; those past ``handOffLimit`` are let go at the round's start.
     func accept(_ deliveries: [ClaimedWebhookDelivery], leasedUntil leaseUntil: Date) {
         let now = clock()
         let left = handedOver.withLockedValue { queue in
             let room = max(0, handOffLimit - queue.count)
             queue += deliveries.prefix(room).map { ($0, leaseUntil, now) }
-            return deliveries.count - min(room, deliveries.count)
+            return Array(deliveries.dropFirst(room).map(\.id))
         }
-        if left > 0 {
+        if !left.isEmpty {
+            turnedAway.withLockedValue { $0.append((left, leaseUntil)) }
             logger.notice(
-                "Webhook deliveries left to their lease: the sender is behind", metadata: ["count": "\(left)"])
+                "Webhook deliveries turned away: the sender is behind", metadata: ["count": "\(left.count)"])
         }
         signal.wake()
     }
@@ -94,6 +99,7 @@ final class WebhookSender: Service, Sendable {
 
     /// Attempts what was handed over, then every delivery due now, a round of ``claimLimit`` at a time.
     func sendDue() async {
+        await letGoOfTurnedAway()
         await sendHandedOver()
         while !Task.isCancelled {
             let now = clock()
@@ -119,6 +125,26 @@ final class WebhookSender: Service, Sendable {
             guard !claimed.isEmpty else { return }
             await attempt(claimed)
             guard due.count == Self.claimLimit else { return }
+        }
+    }
+
+    /// Lets go of the deliveries turned away since the last round, in one write: they are then
+    /// claimed in order like any other. Should the write fail, they wait for their lease to end.
+    private func letGoOfTurnedAway() async {
+        let turned = turnedAway.withLockedValue { list in
+            defer { list = [] }
+            return list
+        }
+        guard !turned.isEmpty else { return }
+        do {
+            try await database.write { db in
+                let deliveries = WebhookDeliveryRepository(db, engine: database.engine)
+                for (ids, leaseUntil) in turned { try await deliveries.release(ids: ids, leasedUntil: leaseUntil) }
+            }
+        } catch {
+            logger.warning(
+                "Could not let go of webhook deliveries turned away",
+                metadata: ["count": "\(turned.map(\.ids.count).reduce(0, +))", "error": "\(error)"])
         }
     }
 
