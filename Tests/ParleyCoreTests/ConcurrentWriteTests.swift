@@ -14,35 +14,23 @@ struct ConcurrentWriteTests {
         try await db.raw("INSERT INTO settings (key, value, updated_at) VALUES (\(bind: key), 'x', 0)").run()
     }
 
+    /// Writers in flight at once: enough to queue behind each other (and share COMMITs on SQLite),
+    /// few enough that on a busy machine none waits past the pool's 10 s for a connection.
+    static let inFlight = 24
+
     @Test func concurrentWritesAreEachAllOrNothingAndCommittedOnReturn() async throws {
         try await ChatTestContext.run { context in
             let database = context.database
             let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                var outcomes: [Int: Bool] = [:]
                 for index in 0..<120 {
-                    group.addTask {
-                        do {
-                            try await database.write { db in
-                                try await Self.insert(key: "k\(index)", on: db)
-                                try await Self.insert(key: "k\(index)b", on: db)
-                                // Every third writer fails after writing: none of its rows may stay.
-                                if index % 3 == 0 { throw Refused() }
-                            }
-                        } catch is Refused {
-                            return (index, false)
-                        }
-                        // Returned means committed: another connection sees both rows now.
-                        let (first, second) = ("k\(index)", "k\(index)b")
-                        let seen = try await database.read { db in
-                            try await db.raw(
-                                "SELECT COUNT(*) AS n FROM settings WHERE key = \(bind: first) OR key = \(bind: second)"
-                            )
-                            .first()?.decode(column: "n", as: Int64.self)
-                        }
-                        #expect(seen == 2, "writer \(index)")
-                        return (index, true)
+                    if index >= Self.inFlight, let (done, committed) = try await group.next() {
+                        outcomes[done] = committed
                     }
+                    group.addTask { (index, try await Self.writeTwoRows(index, on: database)) }
                 }
-                return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+                for try await (done, committed) in group { outcomes[done] = committed }
+                return outcomes
             }
             let stored = try await database.read { db in
                 try await db.raw("SELECT key FROM settings WHERE key LIKE 'k%'").all().map {
@@ -57,6 +45,28 @@ struct ConcurrentWriteTests {
                 #expect(statistics.groupedWrites > 0 && statistics.commits < 80, "\(statistics)")
             }
         }
+    }
+
+    /// Writes two rows in one transaction, or none when `index` is a multiple of 3 (the writer
+    /// fails after writing); returns whether it committed, checked from another connection.
+    static func writeTwoRows(_ index: Int, on database: Database) async throws -> Bool {
+        do {
+            try await database.write { db in
+                try await insert(key: "k\(index)", on: db)
+                try await insert(key: "k\(index)b", on: db)
+                if index % 3 == 0 { throw Refused() }
+            }
+        } catch is Refused {
+            return false
+        }
+        // Returned means committed: another connection sees both rows now.
+        let (first, second) = ("k\(index)", "k\(index)b")
+        let seen = try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM settings WHERE key = \(bind: first) OR key = \(bind: second)")
+                .first()?.decode(column: "n", as: Int64.self)
+        }
+        #expect(seen == 2, "writer \(index)")
+        return true
     }
 
     @Test func aConstraintViolationFailsOnlyTheWriterThatCausedIt() async throws {
