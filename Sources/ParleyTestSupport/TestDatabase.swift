@@ -27,7 +27,8 @@ public enum TestDatabase {
     ) async throws -> T {
         try await TestTurns.take {
             let location = try await makeMigratedLocation()
-            return try await with(.init(location: location, poolSize: poolSize), metrics: metrics, body)
+            return try await opened(
+                .init(location: location, poolSize: poolSize), metrics: metrics, removingAfterwards: true, body)
         }
     }
 
@@ -40,14 +41,8 @@ public enum TestDatabase {
         try await TestTurns.take {
             var configuration = DatabaseConfiguration(location: try await makeLocation(), poolSize: poolSize)
             configure(&configuration)
-            return try await with(configuration, metrics: metrics, body)
+            return try await opened(configuration, metrics: metrics, removingAfterwards: true, body)
         }
-    }
-
-    private static func with<T>(
-        _ configuration: DatabaseConfiguration, metrics: any MetricsRecorder, _ body: (Database) async throws -> T
-    ) async throws -> T {
-        try await opened(configuration, metrics: metrics, removingAfterwards: true, body)
     }
 
     /// Opens an existing database, runs `body` and closes it however `body` ends: a database

@@ -152,21 +152,18 @@ struct WebhookEnqueueTests {
         }
     }
 
-    /// Whether a backend of this database waits for a lock within 5 s, looked at every 20 ms.
+    /// Whether a backend of this database waits for a lock within 5 s.
     static func someoneWaitsForALockSoon(in database: Database) async throws -> Bool {
         try await database.withDedicatedConnection { probe in
-            let deadline = ContinuousClock.now + .seconds(5)
-            while ContinuousClock.now < deadline {
+            try await eventually(within: 5) {
                 let waiting = try await probe.sql().raw(
                     """
                     SELECT COUNT(*) AS n FROM pg_stat_activity
                     WHERE datname = current_database() AND wait_event_type = 'Lock'
                     """
                 ).first()?.decode(column: "n", as: Int64.self)
-                if (waiting ?? 0) > 0 { return true }
-                try await Task.sleep(for: .milliseconds(20))
+                return (waiting ?? 0) > 0
             }
-            return false
         }
     }
 }
