@@ -47,6 +47,21 @@ struct WebhookDeliveryTests {
             await sender.sendDue()
         }
 
+        /// Three conversations' first messages, written leased by another dispatcher and handed to
+        /// a sender with these limits, which then runs one round against `url`.
+        func handThreeOver(to url: String, handOffLimit: Int, turnedAwayLimit: Int) async throws {
+            _ = try await webhooks.add(url: url, events: "message.created")
+            let sender = WebhookSender(
+                database: context.database, configuration: configuration, logger: Logger(label: "small"),
+                clock: clock.read, handOffLimit: handOffLimit, turnedAwayLimit: turnedAwayLimit,
+                thread: WebhookDeliveryTests.thread)
+            for body in ["oak?", "ash?", "elm?"] { try await conversation(sending: [body]) }
+            let dispatcher = otherDispatcher { sender.accept($0, leasedUntil: $1) }
+            while try await dispatcher.dispatchOnce() > 0 {}
+            await sender.sendDue()
+            await sender.shutdown()
+        }
+
         func deliveries() async throws -> [WebhookDelivery] {
             var all: [WebhookDelivery] = []
             for endpoint in try await webhooks.endpoints() {
@@ -399,18 +414,24 @@ struct WebhookDeliveryTests {
         try await Self.run(timeout: .seconds(60)) { rig in
             let receiver = WebhookReceiver()
             try await receiver.serve { url in
-                _ = try await rig.webhooks.add(url: url, events: "message.created")
-                let sender = WebhookSender(
-                    database: rig.context.database, configuration: rig.configuration, logger: Logger(label: "small"),
-                    clock: rig.clock.read, handOffLimit: 2, thread: Self.thread)
-                for body in ["oak?", "ash?", "elm?"] { try await rig.conversation(sending: [body]) }
                 // Three sessions, so all three are written leased and handed over; one finds no room.
-                let dispatcher = rig.otherDispatcher { sender.accept($0, leasedUntil: $1) }
-                while try await dispatcher.dispatchOnce() > 0 {}
-                await sender.sendDue()
-                await sender.shutdown()
+                try await rig.handThreeOver(
+                    to: url, handOffLimit: 2, turnedAwayLimit: WebhookSender.defaultTurnedAwayLimit)
                 #expect(receiver.requests.count == 3)
                 #expect(try await rig.deliveries().map(\.state) == [.delivered, .delivered, .delivered])
+                #expect(try await rig.deliveries().map(\.attempts) == [1, 1, 1])
+            }
+        }
+    }
+
+    @Test func deliveriesTurnedAwayPastTheirLimitWaitForTheirLease() async throws {
+        try await Self.run(timeout: .seconds(60)) { rig in
+            let receiver = WebhookReceiver()
+            try await receiver.serve { url in
+                // One is kept, one turned away and let go, and the third is not remembered at all.
+                try await rig.handThreeOver(to: url, handOffLimit: 1, turnedAwayLimit: 1)
+                #expect(receiver.requests.count == 2)
+                #expect(try await rig.deliveries().map(\.state) == [.delivered, .delivered, .pending])
                 #expect(try await rig.deliveries().map(\.attempts) == [1, 1, 1])
             }
         }

@@ -23,6 +23,9 @@ final class WebhookSender: Service, Sendable {
     /// The most handed-over deliveries kept waiting for a round. Past it (receivers slower than the
     /// traffic) the next round lets the rest go in the database, to be claimed in their turn.
     static let defaultHandOffLimit = 4 * claimLimit
+    /// The most turned-away deliveries remembered for the next round to let go, so a sender stuck in
+    /// a long round does not collect them without bound. Past it they are left to their lease.
+    static let defaultTurnedAwayLimit = 16 * defaultHandOffLimit
     /// The least time between two rounds started by wakes, so that steady traffic is claimed in
     /// fuller rounds.
     static let pause = Duration.milliseconds(25)
@@ -37,6 +40,8 @@ final class WebhookSender: Service, Sendable {
     private let clock: @Sendable () -> Date
     /// The most handed-over deliveries kept waiting (``defaultHandOffLimit`` unless a test sets it).
     let handOffLimit: Int
+    /// The most turned-away deliveries remembered (``defaultTurnedAwayLimit`` unless a test sets it).
+    let turnedAwayLimit: Int
     private let signal = WakeSignal()
     /// Deliveries handed over already leased, with their lease's end and when they were handed
     /// over, waiting for the next round.
@@ -52,7 +57,7 @@ final class WebhookSender: Service, Sendable {
     init(
         database: Database, configuration: NotificationConfiguration, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }, handOffLimit: Int = WebhookSender.defaultHandOffLimit,
-        thread: NotificationThread = .shared
+        turnedAwayLimit: Int = WebhookSender.defaultTurnedAwayLimit, thread: NotificationThread = .shared
     ) {
         self.thread = thread
         self.client = WebhookHTTPClient(connectionsPerOrigin: Self.connectionLimit, group: thread.eventLoopGroup)
@@ -61,6 +66,7 @@ final class WebhookSender: Service, Sendable {
         self.logger = logger
         self.clock = clock
         self.handOffLimit = handOffLimit
+        self.turnedAwayLimit = turnedAwayLimit
     }
 
     /// Looks for due deliveries now rather than at the next tick.
@@ -69,7 +75,8 @@ final class WebhookSender: Service, Sendable {
     }
 
     /// Takes deliveries leased to this instance until `leaseUntil` and attempts them in the next
-    /// round, before it claims anything; those past ``handOffLimit`` are let go at the round's start.
+    /// round, before it claims anything. Those past ``handOffLimit`` are let go at the next round's
+    /// start; beyond ``turnedAwayLimit`` of those, the rest wait for their lease to end.
     func accept(_ deliveries: [ClaimedWebhookDelivery], leasedUntil leaseUntil: Date) {
         let now = clock()
         let left = handedOver.withLockedValue { queue in
@@ -78,9 +85,14 @@ final class WebhookSender: Service, Sendable {
             return Array(deliveries.dropFirst(room).map(\.id))
         }
         if !left.isEmpty {
-            turnedAway.withLockedValue { $0.append((left, leaseUntil)) }
+            let kept = turnedAway.withLockedValue { list in
+                let room = max(0, turnedAwayLimit - list.reduce(0) { $0 + $1.ids.count })
+                if room > 0 { list.append((Array(left.prefix(room)), leaseUntil)) }
+                return min(room, left.count)
+            }
             logger.notice(
-                "Webhook deliveries turned away: the sender is behind", metadata: ["count": "\(left.count)"])
+                "Webhook deliveries turned away: the sender is behind",
+                metadata: ["count": "\(left.count)", "leftToTheirLease": "\(left.count - kept)"])
         }
         signal.wake()
     }
