@@ -10,6 +10,7 @@
 #                              `parley serve` on URL in the background, once /healthz answers; sets server_pid
 #   stop_servers               stops every server start_server started, and waits for them
 #   cpu_seconds PID            user and system CPU seconds the process has used so far
+#   postgres_cpu_seconds       the same for every PostgreSQL process, ended backends included
 #   describe_machine           one line: cores, CPU model, load
 
 build_release() {
@@ -72,6 +73,15 @@ stop_servers() {
 }
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# The postmaster's children's times ($16, $17) hold the backends that have ended.
+postgres_cpu_seconds() {
+  local pid total=0 hz
+  hz=$(getconf CLK_TCK)
+  for pid in $(pgrep -u postgres || true); do
+    total=$(awk -v t="$total" '{ print t + $14 + $15 + $16 + $17 }' "/proc/$pid/stat" 2> /dev/null || echo "$total")
+  done
+  awk -v t="$total" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }'
+}
 
 describe_machine() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime)"

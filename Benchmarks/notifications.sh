@@ -11,8 +11,10 @@
 # 3. Sends at RATE messages/s with and without an endpoint (the goal's own traffic): each send's time
 #    from when it was due to leave to its 201, p50 and p99, ROUNDS rounds with the order flipping.
 #    Besides the medians, the median of the rounds' own ratios (each round runs both, back to back).
-#    RECEIVER_NICE (0) runs the receiver at that niceness: it stands in for the marketplace's system,
-#    which runs on another machine, and at 19 it only takes the time the cores would leave idle.
+#    Each run reports the CPU seconds Parley, PostgreSQL and the receiver used from the first send
+#    until every delivery was made. RECEIVER_NICE (0) runs the receiver at that niceness: it stands
+#    in for the marketplace's system, which runs on another machine, and at 19 it only takes the
+#    time the cores would leave idle.
 # PACED_MODES ("without", say) runs those modes in every round instead of both in flipping order.
 # FRESH_PROCESS=1 restarts `parley serve` before each paced run (same database), to tell what a run
 # leaves in the process from what it leaves in the database.
@@ -132,7 +134,7 @@ for engine in $engines; do
           sleep 1
         fi
         if [ "${VACUUM_BETWEEN:-0}" = 1 ] && [ "$engine" = postgresql ]; then psql "$url" -qtAc "VACUUM"; fi
-        server_cpu=$(cpu_seconds "$server_pid")
+        server_cpu=$(cpu_seconds "$server_pid") postgres_cpu=$(postgres_cpu_seconds)
         out=$("$bin/parley-bench" realtime latency --url "http://127.0.0.1:$port" --tokens "$tokens" \
           --recipients-only --connections 1000 --rate "$rate" --duration "$duration")
         if [ -n "$endpoint" ]; then
@@ -143,6 +145,10 @@ for engine in $engines; do
         fi
         # Parley's CPU from the first send until every delivery was made (the receiver's 15 s after).
         server_cpu=$(awk -v a="$(cpu_seconds "$server_pid")" -v b="$server_cpu" 'BEGIN { print a - b }')
+        postgres_cpu=$(awk -v a="$(postgres_cpu_seconds)" -v b="$postgres_cpu" 'BEGIN { print a - b }')
+        if [ "$engine" = sqlite ]; then postgres_cpu=-; fi
+        receiver_cpu=$(sed -nE 's/^receiver CPU s ([0-9.]+)$/\1/p' "$data/receiver-paced.out" 2> /dev/null || true)
+        if [ -z "$endpoint" ]; then receiver_cpu=-; fi
         if [ -n "$endpoint" ]; then DATABASE_URL="$url" "$bin/parley" webhooks remove --id "$endpoint" > /dev/null; fi
         if [ "${PG_MEMORY:-0}" = 1 ] && [ "$engine" = postgresql ]; then
           psql "$url" -qtAc "SELECT count(pg_log_backend_memory_contexts(pid)) FROM pg_stat_activity
@@ -159,7 +165,8 @@ for engine in $engines; do
             FROM pg_class WHERE relname IN ('chat_sessions', 'chat_messages', 'event_log', 'webhook_deliveries')")"
         fi
         line=$(echo "$out" | grep '^send request')
-        echo "  round $round $mode: $line; parley CPU s $server_cpu; webhooks: $lateness"
+        echo "  round $round $mode: $line; parley CPU s $server_cpu; postgres $postgres_cpu; receiver $receiver_cpu;" \
+          "webhooks: $lateness"
         pattern='^send request \(HTTP 201\) ms: p50 ([0-9.]+), p90 [0-9.]+, p99 ([0-9.]+), .*$'
         printf 'paced\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$mode" "$(echo "$line" | sed -E "s|$pattern|\1\t\2|")" \
           "$lateness" "$round" >> "$results"

@@ -6,6 +6,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import ParleyCore
 
 /// Sends and delivery over the API and the realtime socket, measured from outside the server:
 /// messages sent over HTTP by customers, received on their vendors' sockets.
@@ -46,6 +47,14 @@ struct RealtimeBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds to measure, after a second of warm-up.") var duration = 10
     @Option(help: "The server's process id, to read its memory (idle).") var serverPid: Int32?
     @Flag(help: "Connect only the recipients (vendors), not the senders too.") var recipientsOnly = false
+    @Option(
+        name: .customLong("http-client"),
+        help: """
+            What sends the messages: lean (Parley's own HTTP/1.1 client, about half the CPU per request) or \
+            async-http-client (what this tool used before 2026-11-28). The tool shares the machine with the \
+            server, so its own CPU shows in the server's figures.
+            """)
+    var httpClient: SendClient.Kind = .lean
 
     func run() async throws {
         let pairs = try Self.readPairs(tokens)
@@ -89,7 +98,7 @@ struct RealtimeBenchmark: AsyncParsableCommand {
     // MARK: Modes
 
     func runThroughput(pairs: [Pair], sockets: SocketPool) async throws {
-        let client = Self.httpClient(connections: senders)
+        let client = SendClient(httpClient, connections: senders)
         let recorder = LatencyRecorder()
         let deadline = ContinuousClock.now + .seconds(duration + 1)
         let measureFrom = ContinuousClock.now + .seconds(1)
@@ -129,7 +138,7 @@ struct RealtimeBenchmark: AsyncParsableCommand {
     }
 
     func runLatency(pairs: [Pair], sockets: SocketPool) async throws {
-        let client = Self.httpClient(connections: 64)
+        let client = SendClient(httpClient, connections: 64)
         let recorder = LatencyRecorder()
         let interval = Duration.nanoseconds(1_000_000_000 / max(1, rate))
         let total = rate * (duration + 1)
@@ -166,16 +175,13 @@ struct RealtimeBenchmark: AsyncParsableCommand {
     }
 
     /// One message; its body carries when it left, so the receiving socket can time it.
-    func send(client: HTTPClient, pair: Pair, sender: Int, sequence: Int) async throws -> Bool {
-        var request = HTTPClientRequest(url: "\(url)/api/v1/chat-sessions/\(pair.sessionID)/messages")
-        request.method = .POST
-        request.headers.add(name: "authorization", value: "Bearer \(pair.customerToken)")
-        request.headers.add(name: "content-type", value: "application/json")
+    func send(client: SendClient, pair: Pair, sender: Int, sequence: Int) async throws -> Bool {
         let stamp = DispatchTime.now().uptimeNanoseconds
-        request.body = .bytes(ByteBuffer(string: #"{"body":"bench \#(stamp) \#(sender)-\#(sequence)"}"#))
-        let response = try await client.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 1 << 16)
-        return response.status == .created
+        let status = try await client.post(
+            url: "\(url)/api/v1/chat-sessions/\(pair.sessionID)/messages",
+            headers: [("authorization", "Bearer \(pair.customerToken)"), ("content-type", "application/json")],
+            body: #"{"body":"bench \#(stamp) \#(sender)-\#(sequence)"}"#)
+        return status == 201
     }
 
     // MARK: Helpers
@@ -195,13 +201,6 @@ struct RealtimeBenchmark: AsyncParsableCommand {
             guard fields.count == 3, let id = Int64(fields[0]) else { return nil }
             return Pair(sessionID: id, customerToken: String(fields[1]), vendorToken: String(fields[2]))
         }
-    }
-
-    static func httpClient(connections: Int) -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     static func residentKiB(_ pid: Int32) -> Int? {

@@ -85,5 +85,6 @@ struct WebhookReceiverBenchmark: AsyncParsableCommand {
         }
         let duplicates = all.values.filter { $0.count > 1 }.count
         print("distinct events \(all.count), delivered more than once \(duplicates)")
+        print(String(format: "receiver CPU s %.1f", WebhookClientBenchmark.cpuSeconds()))
     }
 }
