@@ -124,7 +124,9 @@ let package = Package(
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // Reference pages, read by SnapshotTesting from their path, not built resources.
+            exclude: ["__Snapshots__"]
         ),
         .testTarget(
             name: "ParleyCommandTests",

@@ -11,7 +11,7 @@
 #   stop_servers               stops every server start_server started, and waits for them
 #   cpu_seconds PID            user and system CPU seconds the process has used so far
 #   postgres_cpu_seconds       the same for every PostgreSQL process, ended backends included
-#   describe_machine           one line: cores, CPU model, load
+#   describe_machine           one line: cores, CPU model, load, and one core's speed now
 
 build_release() {
   local scratch=${SCRATCH:-.build-release}
@@ -83,6 +83,16 @@ postgres_cpu_seconds() {
   awk -v t="$total" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }'
 }
 
+# One core's speed now: CPU milliseconds of a fixed Python loop, the best of three. This host's
+# speed has varied by twice between sittings, so figures from two sittings compare only with it.
+core_speed() {
+  python3 -c 'import time
+def once():
+    t = time.process_time(); sum(i * i for i in range(3_000_000)); return time.process_time() - t
+print(round(min(once() for _ in range(3)) * 1000))'
+}
+
 describe_machine() {
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime)"
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime);" \
+    "core speed: $(core_speed) ms for a fixed loop (lower is faster)"
 }

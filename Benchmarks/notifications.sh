@@ -38,6 +38,7 @@ source Benchmarks/lib.sh
 if [ -n "${BIN:-}" ]; then bin=$BIN; else build_release; fi
 need_wrk
 export PARLEY_DEMO=0 LOG_LEVEL=warning PARLEY_SEND_RATE=0 PARLEY_MAX_CONNECTIONS_PER_CLIENT=100000
+describe_machine
 
 start_postgres "$pg_port"
 # The webhook receivers, apart from the servers.
@@ -193,6 +194,7 @@ for engine in $engines; do
   sed "s/^/lateness\t$engine\t/" "$data/lateness-$engine.out" >> "$results"
 done
 
+describe_machine
 python3 - "$results" << 'PYEOF'
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
