@@ -83,16 +83,27 @@ postgres_cpu_seconds() {
   awk -v t="$total" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }'
 }
 
-# One core's speed now: CPU milliseconds of a fixed Python loop, the best of three. This host's
-# speed has varied by twice between sittings, so figures from two sittings compare only with it.
+# One core's speed now, best of three tries each: the CPU milliseconds of a fixed Python loop, and
+# the CPU microseconds of one loopback TCP round trip (a byte each way, both ends in one process),
+# which is what a server's work is mostly made of. This host's speed has varied by twice between
+# sittings, and within minutes, so figures from two sittings compare only with these beside them.
 core_speed() {
-  python3 -c 'import time
-def once():
+  python3 -c 'import socket, time
+def loop():
     t = time.process_time(); sum(i * i for i in range(3_000_000)); return time.process_time() - t
-print(round(min(once() for _ in range(3)) * 1000))'
+def round_trip(n=20_000):
+    server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen(1)
+    a = socket.create_connection(server.getsockname()); b, _ = server.accept()
+    for end in (a, b): end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    t = time.process_time()
+    for _ in range(n): a.send(b"x"); b.recv(1); b.send(b"y"); a.recv(1)
+    spent = time.process_time() - t
+    for end in (a, b, server): end.close()
+    return spent / n
+print(f"loop {min(loop() for _ in range(3)) * 1e3:.0f} ms, TCP round trip {min(round_trip() for _ in range(3)) * 1e6:.1f} µs")'
 }
 
 describe_machine() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(uptime);" \
-    "core speed: $(core_speed) ms for a fixed loop (lower is faster)"
+    "core speed (lower is faster): $(core_speed)"
 }
