@@ -1,13 +1,12 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import Glibc
 import NIOCore
 import ParleyCore
 
 /// `parley-bench webhook-client`: what one webhook POST costs the process that makes it, with
-/// Parley's ``WebhookHTTPClient`` and with AsyncHTTPClient set up as the sender used it before,
-/// the two taking turns in one run against a receiver already listening at `--url`. Each turn
+/// Parley's ``WebhookHTTPClient`` and with AsyncHTTPClient (both through ``SendClient``, as the
+/// realtime benchmark sends), the two taking turns in one run against a receiver already listening at `--url`. Each turn
 /// makes `--posts` posts of a 700-byte body with a delivery's headers, `--concurrency` at a time,
 /// and reports this process's CPU time (user and system) and wall time per post.
 struct WebhookClientBenchmark: AsyncParsableCommand {
@@ -30,32 +29,12 @@ struct WebhookClientBenchmark: AsyncParsableCommand {
         let body = String(repeating: #"{"id":"evt_0123456789","type":"message.created"}"#, count: 14)
         let headers = WebhookRequest.headers(
             eventID: "evt_0123456789", signature: "t=1764200000,v1=" + String(repeating: "ab", count: 32))
-        let timeout = Duration.seconds(10)
-        let parley = WebhookHTTPClient(connectionsPerOrigin: 64)
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(10)))
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        let asyncHTTPClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let parley = SendClient(.lean, connections: 64)
+        let asyncHTTPClient = SendClient(.asyncHTTPClient, connections: 64)
         let url = self.url
         let clients: [(String, @Sendable () async throws -> Int)] = [
-            (
-                "WebhookHTTPClient",
-                {
-                    try await parley.post(url: url, headers: headers, body: ByteBuffer(string: body), timeout: timeout)
-                }
-            ),
-            (
-                "AsyncHTTPClient",
-                {
-                    var request = HTTPClientRequest(url: url)
-                    request.method = .POST
-                    for (name, value) in headers { request.headers.add(name: name, value: value) }
-                    request.body = .bytes(ByteBuffer(string: body))
-                    let response = try await asyncHTTPClient.execute(request, timeout: .seconds(10))
-                    _ = try await response.body.collect(upTo: 64 * 1024)
-                    return Int(response.status.code)
-                }
-            ),
+            ("WebhookHTTPClient", { try await parley.post(url: url, headers: headers, body: body) }),
+            ("AsyncHTTPClient", { try await asyncHTTPClient.post(url: url, headers: headers, body: body) }),
         ]
         var cpu: [String: Double] = [:]
         var wall: [String: Double] = [:]
@@ -80,7 +59,7 @@ struct WebhookClientBenchmark: AsyncParsableCommand {
                 wall[name, default: 0] += Date().timeIntervalSince(started.1)
             }
         }
-        await parley.shutdown()
+        try await parley.shutdown()
         try await asyncHTTPClient.shutdown()
         let count = Double(perTask * concurrency * rounds)
         print("\(Int(count)) posts per client over \(rounds) turns, \(concurrency) at a time, to \(url)")
