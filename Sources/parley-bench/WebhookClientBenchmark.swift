@@ -6,9 +6,10 @@ import ParleyCore
 
 /// `parley-bench webhook-client`: what one webhook POST costs the process that makes it, with
 /// Parley's ``WebhookHTTPClient`` and with AsyncHTTPClient (both through ``SendClient``, as the
-/// realtime benchmark sends), the two taking turns in one run against a receiver already listening at `--url`. Each turn
-/// makes `--posts` posts of a 700-byte body with a delivery's headers, `--concurrency` at a time,
-/// and reports this process's CPU time (user and system) and wall time per post.
+/// realtime benchmark sends), the two taking turns in one run against a receiver already
+/// listening at `--url`. Each turn makes `--posts` posts of a 700-byte body with a delivery's
+/// headers, `--concurrency` at a time, and reports this process's CPU time (user and system) and
+/// wall time per post.
 struct WebhookClientBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook-client", abstract: "CPU per webhook POST: Parley's client against AsyncHTTPClient.")
