@@ -121,7 +121,10 @@ struct ConcurrentSendTests {
             ]
             let engine = context.database.engine
             let results = try await context.database.write { db in
-                try await MessageSendBatcher.apply(sends, at: Date(), engine: engine, on: db)
+                let (outcomes, statements) = try await MessageSendBatcher.apply(
+                    sends, at: Date(), engine: engine, on: db)
+                for statement in statements { try await db.raw(statement).run() }
+                return outcomes
             }
             let first = try results[0].get()
             #expect(first.0.body == "one" && first.1?.messagesCount == 3)

@@ -117,7 +117,9 @@ struct BatchStatementPlanTests {
         try await ChatTestContext.run { context in
             let plans = try await context.database.write { db in
                 let sessions = ChatSessionRepository(db, engine: context.database.engine)
-                for size in Self.sizes { _ = try await sessions.lockParticipants(ids: 1...Int64(size)) }
+                for size in Self.sizes {
+                    _ = try await sessions.lockForSending(ids: 1...Int64(size), reservingMessageIDs: size)
+                }
                 return try await Self.plans(containing: "FROM chat_sessions WHERE id = ANY(", db)
             }
             #expect(plans.generic >= Int64(Self.sizes.count) - 5)

@@ -9,11 +9,26 @@ extension Database {
     func write<T>(
         publishingTo bus: any ChatEventBus, at now: Date, _ body: (any SQLDatabase) async throws -> (T, [ChatEvent])
     ) async throws -> T {
-        let (result, events) = try await write { db in
+        try await write(publishingTo: bus, at: now) { db in
             let (result, events) = try await body(db)
+            return (result, events, [])
+        }
+    }
+
+    /// The same, where `body` may also return statements not yet run, whose results nothing reads
+    /// and that no statement of `body` depends on: they run just before the events are logged, on
+    /// PostgreSQL in the same statement, which saves a round trip each.
+    func write<T>(
+        publishingTo bus: any ChatEventBus, at now: Date,
+        _ body: (any SQLDatabase) async throws -> (T, [ChatEvent], [SQLQueryString])
+    ) async throws -> T {
+        let (result, events) = try await write { db in
+            let (result, events, statements) = try await body(db)
             if !events.isEmpty {
                 _ = try await EventLogRepository(db).append(
-                    events, origin: bus.origin, at: now, announcingOn: bus.announcementChannel)
+                    events, origin: bus.origin, at: now, announcingOn: bus.announcementChannel, after: statements)
+            } else {
+                for statement in statements { try await db.raw(statement).run() }
             }
             return (result, events)
         }

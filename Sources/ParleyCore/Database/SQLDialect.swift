@@ -26,6 +26,37 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// A select-list item `reserved` that takes `count` ids for new rows of `table` (whose key is
+    /// `id`) before they are inserted, so a write can name them in statements sent together.
+    /// PostgreSQL draws them from the table's sequence (read by ``reservedIDs(in:count:)``); on
+    /// SQLite, whose single writer holds the database until the transaction ends, they are the ids
+    /// after the largest one, which SQLite itself would give next.
+    func reservingIDs(of table: String, count: Int) -> SQLQueryString {
+        switch engine {
+        case .sqlite: "(SELECT COALESCE(MAX(id), 0) FROM \(unsafeRaw: table)) AS reserved"
+        case .postgres:
+            """
+            array_to_string(ARRAY(SELECT nextval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'))
+                FROM generate_series(1, \(bind: count))), ',') AS reserved
+            """
+        }
+    }
+
+    /// The ids ``reservingIDs(of:count:)`` took, in the order to use them.
+    func reservedIDs(in row: any SQLRow, count: Int) throws -> [Int64] {
+        switch engine {
+        case .sqlite:
+            let largest = try row.decode(column: "reserved", as: Int64.self)
+            return (0..<Int64(count)).map { largest + 1 + $0 }
+        case .postgres:
+            let ids = try row.decode(column: "reserved", as: String.self).split(separator: ",").compactMap { Int64($0) }
+            guard ids.count == count else {
+                throw DatabaseUnavailable(description: "reserved \(ids.count) of \(count) ids")
+            }
+            return ids
+        }
+    }
+
     /// The function that returns the smaller of its arguments.
     var least: String {
         switch engine {

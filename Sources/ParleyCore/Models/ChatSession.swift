@@ -40,6 +40,24 @@ public struct ChatSession: Sendable, Equatable, Identifiable {
         updatedAt = try row.date("updated_at")
     }
 
+    /// The session once `messages` (all of them its own) are added: one more message and one more
+    /// unread for its recipient each, and `sentAt` as the time of the last message and of the change.
+    func recording(_ messages: [ChatMessage], at sentAt: Date) -> ChatSession {
+        var session = self
+        for message in messages {
+            session.messagesCount += 1
+            session.unreadCount += 1
+            switch message.senderRole {
+            case .vendor: session.customerUnreadCount += 1
+            case .customer: session.vendorUnreadCount += 1
+            }
+        }
+        // Stored to the millisecond, as the row will hold it.
+        let stamp = Date(epochMilliseconds: sentAt.epochMilliseconds)
+        if !messages.isEmpty { (session.lastMessageAt, session.updatedAt) = (stamp, stamp) }
+        return session
+    }
+
     /// The side `userID` takes in this conversation, or nil when they are not part of it.
     public func role(of userID: Int64) -> ParticipantRole? {
         participants.role(of: userID)

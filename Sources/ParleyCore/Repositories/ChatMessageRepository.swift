@@ -77,6 +77,30 @@ public struct ChatMessageRepository: Sendable {
         ).all().map(ChatMessage.init(row:)).reversed()
     }
 
+    /// A statement that inserts messages whose ids were reserved beforehand
+    /// (``SQLDialect/reservingIDs(of:count:)``), to be sent with others.
+    static func inserting(_ messages: [ChatMessage], engine: DatabaseEngine) -> SQLQueryString {
+        let rows = engine.dialect.rows(
+            [
+                .int64("id", messages.map(\.id)),
+                .int64("session_id", messages.map(\.sessionID)),
+                .int64("sender_id", messages.map(\.senderID)),
+                .text("sender_role", messages.map(\.senderRole.rawValue)),
+                .text("body", messages.map(\.body)),
+                .int64("created_at", messages.map(\.createdAt.epochMilliseconds)),
+                .optionalText("client_message_id", messages.map(\.clientMessageID)),
+                .text("flags", messages.map { MessageFlag.stored($0.flags) }),
+                .optionalText("original_body", messages.map(\.originalBody)),
+            ], as: "m")
+        return """
+            INSERT INTO chat_messages (
+                id, chat_session_id, sender_id, sender_role, body, created_at, client_message_id, flags, original_body)
+            SELECT m.id, m.session_id, m.sender_id, m.sender_role, m.body, m.created_at, m.client_message_id, m.flags,
+                m.original_body
+            FROM \(rows)
+            """
+    }
+
     /// Inserts messages sent at one moment in one statement and returns them in the order given,
     /// with ids ascending in that order. Only the ids come back: the rest is what was written.
     func insert(_ messages: [NewChatMessage], sentAt: Date, engine: DatabaseEngine) async throws -> [ChatMessage] {

@@ -34,28 +34,35 @@ public struct ChatSessionRepository: Sendable {
         ).all().map(ChatSession.init(row:))
     }
 
-    /// Locks sessions as ``findForUpdate(ids:)`` does, reading only who takes part in each: all a
-    /// batch of sends needs before it writes.
-    func lockParticipants(ids: some Collection<Int64>) async throws -> [Int64: ChatParticipants] {
-        guard !ids.isEmpty else { return [:] }
+    /// Locks sessions as ``findForUpdate(ids:)`` does and reads what a batch of sends needs before
+    /// it writes, in one statement: each session with the blocks between its two people, and
+    /// `reservingMessageIDs` ids for the messages the batch may add.
+    func lockForSending(ids: some Collection<Int64>, reservingMessageIDs count: Int) async throws -> SendingLock {
+        guard !ids.isEmpty else { return SendingLock(sessions: [:], reservedMessageIDs: []) }
+        let dialect = engine.dialect
         // Blocks come with the lock, through user_blocks' primary key: no extra round trip per batch.
-        return try await db.raw(
+        let rows = try await db.raw(
             """
-            SELECT id, customer_id, vendor_id,
+            SELECT \(unsafeRaw: ChatSession.columns),
                 CASE WHEN EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = chat_sessions.customer_id
                     AND b.blocked_id = chat_sessions.vendor_id) THEN 1 ELSE 0 END AS customer_blocked,
                 CASE WHEN EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = chat_sessions.vendor_id
-                    AND b.blocked_id = chat_sessions.customer_id) THEN 1 ELSE 0 END AS vendor_blocked
-            FROM chat_sessions WHERE \(engine.dialect.isOneOfBatch("id", ids.sorted()))
-            ORDER BY id\(unsafeRaw: engine.dialect.lockingSelectedRows)
+                    AND b.blocked_id = chat_sessions.customer_id) THEN 1 ELSE 0 END AS vendor_blocked,
+                \(dialect.reservingIDs(of: "chat_messages", count: count))
+            FROM chat_sessions WHERE \(dialect.isOneOfBatch("id", ids.sorted()))
+            ORDER BY id\(unsafeRaw: dialect.lockingSelectedRows)
             """
-        ).all().reduce(into: [:]) { participants, row in
-            var conversation = ChatParticipants(
-                customerID: try row.int64("customer_id"), vendorID: try row.int64("vendor_id"))
-            if try row.int64("customer_blocked") != 0 { conversation.blockers.insert(.customer) }
-            if try row.int64("vendor_blocked") != 0 { conversation.blockers.insert(.vendor) }
-            participants[try row.int64("id")] = conversation
+        ).all()
+        var sessions: [Int64: SendingLock.Session] = [:]
+        for row in rows {
+            var blockers: Set<ParticipantRole> = []
+            if try row.int64("customer_blocked") != 0 { blockers.insert(.customer) }
+            if try row.int64("vendor_blocked") != 0 { blockers.insert(.vendor) }
+            let session = try ChatSession(row: row)
+            sessions[session.id] = .init(session: session, blockers: blockers)
         }
+        let reserved = try rows.first.map { try dialect.reservedIDs(in: $0, count: count) } ?? []
+        return SendingLock(sessions: sessions, reservedMessageIDs: reserved)
     }
 
     public func find(ids: [Int64]) async throws -> [ChatSession] {
@@ -138,48 +145,27 @@ public struct ChatSessionRepository: Sendable {
         return updated
     }
 
-    /// Counts new messages in their sessions, in one statement: one more message and one more
-    /// unread for the recipient each, and the time they were sent as the last message's. Returns
-    /// the sessions as they are now.
-    func recordMessages(_ messages: [ChatMessage], sentAt: Date) async throws -> [Int64: ChatSession] {
-        struct Counts {
-            var total: Int64 = 0
-            var toCustomer: Int64 = 0
-            var toVendor: Int64 = 0
-        }
-        var counts: [Int64: Counts] = [:]
-        for message in messages {
-            counts[message.sessionID, default: Counts()].total += 1
-            switch message.senderRole {
-            case .vendor: counts[message.sessionID]!.toCustomer += 1
-            case .customer: counts[message.sessionID]!.toVendor += 1
-            }
-        }
-        guard !counts.isEmpty else { return [:] }
-        let ids = counts.keys.sorted()
-        let added = engine.dialect.rows(
+    /// A statement that stores sessions' counters, last message time and update time as given:
+    /// for sessions this transaction holds locked, whose new values were worked out from the locked
+    /// rows (``ChatSession/recording(_:at:)``).
+    func storingCounters(of sessions: [ChatSession]) -> SQLQueryString {
+        let values = engine.dialect.rows(
             [
-                .int64("counted_id", ids),
-                .int64("added", ids.map { counts[$0]!.total }),
-                .int64("to_customer", ids.map { counts[$0]!.toCustomer }),
-                .int64("to_vendor", ids.map { counts[$0]!.toVendor }),
+                .int64("counted_id", sessions.map(\.id)),
+                .int64("messages_count", sessions.map(\.messagesCount)),
+                .int64("unread_count", sessions.map(\.unreadCount)),
+                .int64("customer_unread_count", sessions.map(\.customerUnreadCount)),
+                .int64("vendor_unread_count", sessions.map(\.vendorUnreadCount)),
+                .optionalInt64("last_message_at", sessions.map { $0.lastMessageAt?.epochMilliseconds }),
+                .int64("updated_at", sessions.map(\.updatedAt.epochMilliseconds)),
             ], as: "c")
-        let customerColumn = Self.unreadColumn(for: .customer)
-        let vendorColumn = Self.unreadColumn(for: .vendor)
-        let stamp = sentAt.epochMilliseconds
-        let rows = try await db.raw(
-            """
-            UPDATE chat_sessions SET messages_count = messages_count + c.added,
-                unread_count = unread_count + c.added,
-                \(unsafeRaw: customerColumn) = \(unsafeRaw: customerColumn) + c.to_customer,
-                \(unsafeRaw: vendorColumn) = \(unsafeRaw: vendorColumn) + c.to_vendor,
-                last_message_at = \(bind: stamp), updated_at = \(bind: stamp)
-            FROM \(added)
+        return """
+            UPDATE chat_sessions SET messages_count = c.messages_count, unread_count = c.unread_count,
+                customer_unread_count = c.customer_unread_count, vendor_unread_count = c.vendor_unread_count,
+                last_message_at = c.last_message_at, updated_at = c.updated_at
+            FROM \(values)
             WHERE chat_sessions.id = c.counted_id
-            RETURNING \(unsafeRaw: ChatSession.columns)
             """
-        ).all().map(ChatSession.init(row:))
-        return rows.reduce(into: [:]) { $0[$1.id] = $1 }
     }
 
     /// Takes `count` read messages off the unread counters of the side that received them.

@@ -16,7 +16,8 @@ public struct EventLogRepository {
     /// With a `channel` (PostgreSQL only), the same statement also NOTIFYs the batch on it, which
     /// PostgreSQL sends when the transaction commits: one round trip for the whole bookkeeping.
     func append(
-        _ events: [ChatEvent], origin: String, at now: Date, announcingOn channel: String? = nil
+        _ events: [ChatEvent], origin: String, at now: Date, announcingOn channel: String? = nil,
+        after statements: [SQLQueryString] = []
     ) async throws -> EventBatch {
         let payloads = events.map(\.logPayload)
         let count = Int64(events.count)
@@ -25,23 +26,29 @@ public struct EventLogRepository {
         if let channel {
             let opening = EventAnnouncement.opening(origin: origin)
             let closing = EventAnnouncement.closing(createdAt: createdAt, payloads: payloads)
+            // The statements before come first in the same one, as parts of its WITH: all of them
+            // take one round trip, and each sees the database as it was before any of them.
+            let before = statements.enumerated().map { index, statement -> SQLQueryString in
+                "written_\(unsafeRaw: String(index)) AS (" + statement + "), "
+            }
             let row = try await db.raw(
-                """
-                WITH head AS (
-                    UPDATE event_log_head SET position = position + \(bind: count) WHERE id = 1 RETURNING position
-                ), logged AS (
-                    INSERT INTO event_log (position, origin, created_at, payload)
-                    SELECT head.position - \(bind: count) + e.ord, \(bind: origin), \(bind: createdAt), e.payload
-                    FROM head, unnest(CAST(\(bind: payloads) AS TEXT[])) WITH ORDINALITY AS e(payload, ord)
-                )
-                SELECT head.position AS position, CAST(pg_notify(\(bind: channel),
-                    \(bind: opening) || CAST(head.position - \(bind: count) + 1 AS TEXT)
-                    || ',"b":' || CAST(head.position AS TEXT) || \(bind: closing)) AS TEXT) AS announced
-                FROM head
-                """
+                "WITH " + before.joined(separator: "") + """
+                    head AS (
+                        UPDATE event_log_head SET position = position + \(bind: count) WHERE id = 1 RETURNING position
+                    ), logged AS (
+                        INSERT INTO event_log (position, origin, created_at, payload)
+                        SELECT head.position - \(bind: count) + e.ord, \(bind: origin), \(bind: createdAt), e.payload
+                        FROM head, unnest(CAST(\(bind: payloads) AS TEXT[])) WITH ORDINALITY AS e(payload, ord)
+                    )
+                    SELECT head.position AS position, CAST(pg_notify(\(bind: channel),
+                        \(bind: opening) || CAST(head.position - \(bind: count) + 1 AS TEXT)
+                        || ',"b":' || CAST(head.position AS TEXT) || \(bind: closing)) AS TEXT) AS announced
+                    FROM head
+                    """
             ).first()
             last = try Self.headPosition(in: row)
         } else {
+            for statement in statements { try await db.raw(statement).run() }
             let row = try await db.raw(
                 """
                 UPDATE event_log_head SET position = position + \(bind: count) WHERE id = 1

@@ -376,18 +376,17 @@ public struct ChatService: Sendable {
         engine: DatabaseEngine, on db: any SQLDatabase
     ) async throws -> ChatEvent {
         let sessions = ChatSessionRepository(db, engine: engine)
-        guard try await sessions.findForUpdate(id: sessionID) != nil else {
+        guard let session = try await sessions.findForUpdate(id: sessionID) else {
             throw ChatError.sessionNotFound(id: sessionID)
         }
         let message = NewChatMessage(
             sessionID: sessionID, senderID: moderatorID, senderRole: recipient.counterpart, body: text,
             clientMessageID: nil, flags: [.system])
         let inserted = try await ChatMessageRepository(db).insert([message], sentAt: now, engine: engine)
-        let updated = try await sessions.recordMessages(inserted, sentAt: now)
-        guard let written = inserted.first, let session = updated[sessionID] else {
-            throw ChatError.sessionNotFound(id: sessionID)
-        }
-        return .messageCreated(written, session: session)
+        let updated = session.recording(inserted, at: now)
+        try await db.raw(sessions.storingCounters(of: [updated])).run()
+        guard let written = inserted.first else { throw ChatError.sessionNotFound(id: sessionID) }
+        return .messageCreated(written, session: updated)
     }
 
     // MARK: Validation

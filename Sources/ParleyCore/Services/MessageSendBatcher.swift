@@ -4,8 +4,9 @@ import SQLKit
 import ServiceLifecycle
 
 /// The one path by which messages are written: every send, alone or among many, is a member of a
-/// batch written in one transaction with one statement per step (lock the sessions, look up
-/// client message ids, insert the messages, add them to the counters).
+/// batch written in one transaction with one statement per step: lock the sessions (which also
+/// reserves the new messages' ids), look up client message ids when there are any, then insert
+/// the messages, store the counters and log the events, which on PostgreSQL is one statement.
 ///
 /// Under load a batch is whatever arrived while the previous one was being written, so an idle
 /// server writes each message at once and a busy one spreads the work over many. Each send still
@@ -167,8 +168,8 @@ public final class MessageSendBatcher: Service, Sendable {
         let outcomes: [Outcome]
         do {
             outcomes = try await database.write(publishingTo: events, at: now) { db in
-                let outcomes = try await Self.apply(batch.map(\.send), at: now, engine: engine, on: db)
-                return (outcomes, Self.events(of: outcomes))
+                let (outcomes, statements) = try await Self.apply(batch.map(\.send), at: now, engine: engine, on: db)
+                return (outcomes, Self.events(of: outcomes), statements)
             }
         } catch let error where batch.count > 1 && !(error is DatabaseUnreachable) {
             // Something the batch could not foresee (a client message id that raced in from another
@@ -218,31 +219,36 @@ public final class MessageSendBatcher: Service, Sendable {
     /// The send rules, applied to a batch inside its transaction: each send's session must exist
     /// and the sender must take part in it; a send repeated under a client message id answers the
     /// first message and writes nothing.
+    ///
+    /// Returns each send's outcome, and the statements that write the new messages and the
+    /// sessions' counters, for the caller to run with the event log's append (one round trip with
+    /// it on PostgreSQL). They are run here instead when something else the batch writes refers to
+    /// the new messages.
     static func apply(
         _ sends: [Send], at now: Date, engine: DatabaseEngine, on db: any SQLDatabase
-    ) async throws -> [Outcome] {
+    ) async throws -> (outcomes: [Outcome], statements: [SQLQueryString]) {
         let sessionRepository = ChatSessionRepository(db, engine: engine)
         let messageRepository = ChatMessageRepository(db)
-        let sessions = try await sessionRepository.lockParticipants(ids: Set(sends.map(\.sessionID)))
+        let lock = try await sessionRepository.lockForSending(
+            ids: Set(sends.map(\.sessionID)), reservingMessageIDs: sends.count)
 
         var results = [Outcome?](repeating: nil, count: sends.count)
         var roles = [ParticipantRole?](repeating: nil, count: sends.count)
         for (index, send) in sends.enumerated() {
-            guard let session = sessions[send.sessionID] else {
+            guard let locked = lock.sessions[send.sessionID] else {
                 results[index] = .failure(ChatError.sessionNotFound(id: send.sessionID))
                 continue
             }
-            guard let role = session.role(of: send.senderID) else {
+            guard let role = locked.session.role(of: send.senderID) else {
                 results[index] = .failure(ChatError.notParticipant(userID: send.senderID, sessionID: send.sessionID))
                 continue
             }
-            guard session.blockers.isEmpty else {
-                results[index] = .failure(ModerationError.blocked(byMe: session.blockers.contains(role)))
+            guard locked.blockers.isEmpty else {
+                results[index] = .failure(ModerationError.blocked(byMe: locked.blockers.contains(role)))
                 continue
             }
             roles[index] = role
         }
-
         func key(_ index: Int) -> ClientMessageKey? {
             sends[index].clientMessageID.map { ClientMessageKey(senderID: sends[index].senderID, clientMessageID: $0) }
         }
@@ -279,23 +285,38 @@ public final class MessageSendBatcher: Service, Sendable {
         let policy =
             inserts.contains { sends[$0].hiddenBody != nil }
             ? try await SettingsRepository(db).contactDetailPolicy() : .allow
-        let inserted = try await messageRepository.insert(
-            inserts.map { index in
-                let send = sends[index]
-                var message = NewChatMessage(
-                    sessionID: send.sessionID, senderID: send.senderID, senderRole: roles[index]!, body: send.body,
-                    clientMessageID: send.clientMessageID)
-                if let hidden = send.hiddenBody, policy != .allow {
-                    message.flags = [.contactDetails]
-                    if policy == .hide { (message.body, message.originalBody) = (hidden, send.body) }
-                }
-                return message
-            }, sentAt: now, engine: engine)
-        try await ModerationCaseRepository(db).openForDetectedContactDetails(
-            inserted.filter { $0.flags.contains(.contactDetails) }, at: now)
-        let updated = try await sessionRepository.recordMessages(inserted, sentAt: now)
+        let createdAt = Date(epochMilliseconds: now.epochMilliseconds)
+        let inserted = zip(inserts, lock.reservedMessageIDs).map { index, id in
+            let send = sends[index]
+            var message = ChatMessage(
+                id: id, sessionID: send.sessionID, senderID: send.senderID, senderRole: roles[index]!, body: send.body,
+                readAt: nil, createdAt: createdAt, clientMessageID: send.clientMessageID)
+            if let hidden = send.hiddenBody, policy != .allow {
+                message.flags = [.contactDetails]
+                if policy == .hide { (message.body, message.originalBody) = (hidden, send.body) }
+            }
+            return message
+        }
+        let updated = Dictionary(grouping: inserted, by: \.sessionID).reduce(into: [Int64: ChatSession]()) {
+            $0[$1.key] = lock.sessions[$1.key]!.session.recording($1.value, at: now)
+        }
+        var statements: [SQLQueryString] = []
+        if !inserted.isEmpty {
+            statements = [
+                ChatMessageRepository.inserting(inserted, engine: engine),
+                sessionRepository.storingCounters(of: updated.keys.sorted().map { updated[$0]! }),
+            ]
+        }
+        let flagged = inserted.filter { $0.flags.contains(.contactDetails) }
+        let audited = zip(inserts, inserted).filter { sends[$0.0].audit != nil }
+        if !flagged.isEmpty || !audited.isEmpty {
+            // Moderation cases and audit entries refer to the messages: they must exist first.
+            for statement in statements { try await db.raw(statement).run() }
+            statements = []
+        }
+        try await ModerationCaseRepository(db).openForDetectedContactDetails(flagged, at: now)
         let audit = AuditLogRepository(db)
-        for (index, message) in zip(inserts, inserted) where sends[index].audit != nil {
+        for (index, message) in audited {
             try await audit.appendAction(
                 .messageSent, target: .chatMessage, ids: [message.id],
                 summary: "as the \(message.senderRole.rawValue) of chat session #\(message.sessionID)",
@@ -308,6 +329,6 @@ public final class MessageSendBatcher: Service, Sendable {
             guard case .success((let message, _)) = results[first] else { continue }
             results[index] = answered(by: message, index)
         }
-        return results.map { $0 ?? .failure(ChatError.clientMessageIDReused) }
+        return (results.map { $0 ?? .failure(ChatError.clientMessageIDReused) }, statements)
     }
 }
