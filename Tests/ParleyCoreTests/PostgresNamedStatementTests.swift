@@ -118,7 +118,8 @@ struct BatchStatementPlanTests {
             let plans = try await context.database.write { db in
                 let sessions = ChatSessionRepository(db, engine: context.database.engine)
                 for size in Self.sizes {
-                    _ = try await sessions.lockForSending(ids: 1...Int64(size), reservingMessageIDs: size)
+                    _ = try await sessions.readForSending(
+                        ids: 1...Int64(size), reservingMessageIDs: size, locking: true)
                 }
                 return try await Self.plans(containing: "FROM chat_sessions WHERE id = ANY(", db)
             }

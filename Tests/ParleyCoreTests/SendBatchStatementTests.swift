@@ -31,36 +31,114 @@ struct SendBatchStatementTests {
         }
     }
 
+    static func threeSends(
+        in context: ChatTestContext
+    ) async throws -> (sends: [MessageSendBatcher.Send], session: ChatSession) {
+        let (customer, vendor, _, session) = try await context.fixtures.conversation(chat: context.chat)
+        let (other, _, _, otherSession) = try await context.fixtures.conversation(chat: context.chat)
+        let sends: [MessageSendBatcher.Send] = [
+            .init(sessionID: session.id, senderID: customer.id, body: "one", clientMessageID: nil),
+            .init(sessionID: otherSession.id, senderID: other.id, body: "two", clientMessageID: nil),
+            .init(sessionID: session.id, senderID: vendor.id, body: "three", clientMessageID: nil),
+        ]
+        return (sends, session)
+    }
+
+    /// Applies `sends` on `db` and logs their events with the statements, as the batcher does;
+    /// `meanwhile` runs between the two.
+    static func write(
+        _ sends: [MessageSendBatcher.Send], locking: Bool, on db: any SQLDatabase, engine: DatabaseEngine,
+        meanwhile: () async throws -> Void = {}
+    ) async throws {
+        let applied = try await MessageSendBatcher.apply(sends, at: Date(), engine: engine, on: db, locking: locking)
+        try await meanwhile()
+        let events = try applied.outcomes.map { outcome -> ChatEvent in
+            let (message, session) = try outcome.get()
+            return .messageCreated(message, session: try #require(session))
+        }
+        _ = try await EventLogRepository(db).append(
+            events, origin: "test", at: Date(), announcingOn: "parley_test_batch", after: applied.statements,
+            when: applied.condition)
+    }
+
+    static func expectThreeWritten(in session: ChatSession, headBefore: Int64, _ context: ChatTestContext) async throws
+    {
+        let stored = try #require(try await context.chat.findSession(id: session.id))
+        #expect(stored.messagesCount == 2 && stored.customerUnreadCount == 1 && stored.vendorUnreadCount == 1)
+        #expect(try await context.fixtures.tableCounts()["chat_messages"] == 3)
+        #expect(try await context.database.read { try await EventLogRepository($0).head() } == headBefore + 3)
+        #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
+    }
+
     @Test(.enabled(if: TestDatabase.engine == .postgres))
-    func aBatchOfSendsTakesTwoStatementsBetweenBeginAndCommitOnPostgres() async throws {
+    func aBatchUnderLockTakesTwoStatementsBetweenBeginAndCommitOnPostgres() async throws {
         try await ChatTestContext.run { context in
-            let (customer, vendor, _, session) = try await context.fixtures.conversation(chat: context.chat)
-            let (other, _, _, otherSession) = try await context.fixtures.conversation(chat: context.chat)
-            let sends: [MessageSendBatcher.Send] = [
-                .init(sessionID: session.id, senderID: customer.id, body: "one", clientMessageID: nil),
-                .init(sessionID: otherSession.id, senderID: other.id, body: "two", clientMessageID: nil),
-                .init(sessionID: session.id, senderID: vendor.id, body: "three", clientMessageID: nil),
-            ]
+            let (sends, session) = try await Self.threeSends(in: context)
             let engine = context.database.engine
             let headBefore = try await context.database.read { try await EventLogRepository($0).head() }
             let counted = try await context.database.write { db in
                 let counting = CountingDatabase(db)
-                let (outcomes, statements) = try await MessageSendBatcher.apply(
-                    sends, at: Date(), engine: engine, on: counting)
-                let events = try outcomes.map { outcome -> ChatEvent in
-                    let (message, session) = try outcome.get()
-                    return .messageCreated(message, session: try #require(session))
-                }
-                _ = try await EventLogRepository(counting).append(
-                    events, origin: "test", at: Date(), announcingOn: "parley_test_batch", after: statements)
+                try await Self.write(sends, locking: true, on: counting, engine: engine)
                 return counting.statements
             }
             #expect(counted == 2)
+            try await Self.expectThreeWritten(in: session, headBefore: headBefore, context)
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func aBatchWithoutLocksTakesTwoStatementsAndNoTransactionOnPostgres() async throws {
+        try await ChatTestContext.run { context in
+            let (sends, session) = try await Self.threeSends(in: context)
+            let engine = context.database.engine
+            let headBefore = try await context.database.read { try await EventLogRepository($0).head() }
+            let counted = try await context.database.read { db in
+                let counting = CountingDatabase(db)
+                try await Self.write(sends, locking: false, on: counting, engine: engine)
+                return counting.statements
+            }
+            #expect(counted == 2)
+            try await Self.expectThreeWritten(in: session, headBefore: headBefore, context)
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func aBatchWithoutLocksWritesNothingWhenASessionChangedAfterItWasRead() async throws {
+        try await ChatTestContext.run { context in
+            let (sends, session) = try await Self.threeSends(in: context)
+            let engine = context.database.engine
+            let headBefore = try await context.database.read { try await EventLogRepository($0).head() }
+            await #expect(throws: ConcurrentChange.self) {
+                try await context.database.read { db in
+                    try await Self.write(sends, locking: false, on: db, engine: engine) {
+                        // Someone else writes to the first session between the batch's read and its write.
+                        _ = try await context.chat.sendMessage(
+                            sessionID: session.id, senderID: sends[0].senderID, body: "x")
+                    }
+                }
+            }
             let stored = try #require(try await context.chat.findSession(id: session.id))
-            #expect(stored.messagesCount == 2 && stored.customerUnreadCount == 1 && stored.vendorUnreadCount == 1)
-            #expect(try await context.fixtures.tableCounts()["chat_messages"] == 3)
-            #expect(try await context.database.read { try await EventLogRepository($0).head() } == headBefore + 3)
+            #expect(stored.messagesCount == 1)
+            #expect(try await context.fixtures.tableCounts()["chat_messages"] == 1)
+            #expect(try await context.database.read { try await EventLogRepository($0).head() } == headBefore + 1)
             #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func sendsOnPostgresAreWrittenInOneStatementUnlessTheyOpenAModerationCase() async throws {
+        try await ChatTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello")
+            #expect(context.chat.sendStatistics.writtenInOneStatement == 1)
+            #expect(context.chat.sendStatistics.writtenUnderLock == 0)
+            try await SettingsService(database: context.database).setContactDetailPolicy(.flag)
+            let flagged = try await context.chat.sendMessage(
+                sessionID: session.id, senderID: customer.id, body: "call me on +44 7700 900123")
+            #expect(flagged.flags == [.contactDetails])
+            #expect(context.chat.sendStatistics.writtenInOneStatement == 1)
+            #expect(context.chat.sendStatistics.writtenUnderLock == 1)
+            #expect(try await context.database.read { try await ModerationCaseRepository($0).openCount() } == 1)
         }
     }
 
@@ -75,10 +153,10 @@ struct SendBatchStatementTests {
             ]
             let engine = context.database.engine
             let written = try await context.database.write { db in
-                let (outcomes, statements) = try await MessageSendBatcher.apply(
-                    sends, at: Date(), engine: engine, on: db)
-                for statement in statements { try await db.raw(statement).run() }
-                return [try outcomes[0].get().0, try outcomes[2].get().0]
+                let applied = try await MessageSendBatcher.apply(
+                    sends, at: Date(), engine: engine, on: db, locking: true)
+                for (_, statement) in applied.statements { try await db.raw(statement).run() }
+                return [try applied.outcomes[0].get().0, try applied.outcomes[2].get().0]
             }
             #expect(written[0].id > earlier.id && written[1].id > written[0].id)
             let page = try await context.database.read {

@@ -15,12 +15,46 @@ extension Database {
         }
     }
 
+    /// PostgreSQL: a write in one statement and no transaction around it, so no round trips for
+    /// `BEGIN` and `COMMIT`. `body` reads what it needs, without locks, and returns its result, its
+    /// events, and its statements with a condition that holds while what it read is unchanged;
+    /// the statements, each testing the condition, and the events' logging go in one statement.
+    ///
+    /// Returns nil, having written nothing, when `body` does, when the condition failed, or when
+    /// the bus announces nothing (an in-process bus): the caller then writes the change under locks.
+    func writeInOneStatement<T>(
+        publishingTo bus: any ChatEventBus, at now: Date,
+        _ body: (any SQLDatabase) async throws -> (
+            T, [ChatEvent], [(name: String, statement: SQLQueryString)],
+            condition: SQLQueryString
+        )?
+    ) async throws -> T? {
+        precondition(engine == .postgres, "SQLite writes in transactions only")
+        // The events' logging holds the statements only when it also announces them.
+        guard bus.announcementChannel != nil else { return nil }
+        let written = try await read { db -> (T, [ChatEvent])? in
+            guard let (result, events, statements, condition) = try await body(db) else { return nil }
+            guard !events.isEmpty else { return statements.isEmpty ? (result, events) : nil }
+            do {
+                _ = try await EventLogRepository(db).append(
+                    events, origin: bus.origin, at: now, announcingOn: bus.announcementChannel, after: statements,
+                    when: condition)
+            } catch is ConcurrentChange {
+                return nil
+            }
+            return (result, events)
+        }
+        guard let (result, events) = written else { return nil }
+        await bus.publish(events)
+        return result
+    }
+
     /// The same, where `body` may also return statements not yet run, whose results nothing reads
     /// and that no statement of `body` depends on: they run just before the events are logged, on
     /// PostgreSQL in the same statement, which saves a round trip each.
     func write<T>(
         publishingTo bus: any ChatEventBus, at now: Date,
-        _ body: (any SQLDatabase) async throws -> (T, [ChatEvent], [SQLQueryString])
+        _ body: (any SQLDatabase) async throws -> (T, [ChatEvent], [(name: String, statement: SQLQueryString)])
     ) async throws -> T {
         let (result, events) = try await write { db in
             let (result, events, statements) = try await body(db)
@@ -28,7 +62,7 @@ extension Database {
                 _ = try await EventLogRepository(db).append(
                     events, origin: bus.origin, at: now, announcingOn: bus.announcementChannel, after: statements)
             } else {
-                for statement in statements { try await db.raw(statement).run() }
+                for (_, statement) in statements { try await db.raw(statement).run() }
             }
             return (result, events)
         }

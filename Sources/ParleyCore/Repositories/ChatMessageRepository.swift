@@ -79,7 +79,10 @@ public struct ChatMessageRepository: Sendable {
 
     /// A statement that inserts messages whose ids were reserved beforehand
     /// (``SQLDialect/reservingIDs(of:count:)``), to be sent with others.
-    static func inserting(_ messages: [ChatMessage], engine: DatabaseEngine) -> SQLQueryString {
+    /// With a `condition` (true or false for the whole statement), it inserts only when that holds.
+    static func inserting(
+        _ messages: [ChatMessage], engine: DatabaseEngine, when condition: SQLQueryString? = nil
+    ) -> SQLQueryString {
         let rows = engine.dialect.rows(
             [
                 .int64("id", messages.map(\.id)),
@@ -92,13 +95,15 @@ public struct ChatMessageRepository: Sendable {
                 .text("flags", messages.map { MessageFlag.stored($0.flags) }),
                 .optionalText("original_body", messages.map(\.originalBody)),
             ], as: "m")
-        return """
+        let statement: SQLQueryString = """
             INSERT INTO chat_messages (
                 id, chat_session_id, sender_id, sender_role, body, created_at, client_message_id, flags, original_body)
             SELECT m.id, m.session_id, m.sender_id, m.sender_role, m.body, m.created_at, m.client_message_id, m.flags,
                 m.original_body
             FROM \(rows)
             """
+        guard let condition else { return statement }
+        return statement + " WHERE " + condition
     }
 
     /// Inserts messages sent at one moment in one statement and returns them in the order given,

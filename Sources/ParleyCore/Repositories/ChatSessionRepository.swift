@@ -34,11 +34,13 @@ public struct ChatSessionRepository: Sendable {
         ).all().map(ChatSession.init(row:))
     }
 
-    /// Locks sessions as ``findForUpdate(ids:)`` does and reads what a batch of sends needs before
-    /// it writes, in one statement: each session with the blocks between its two people, and
-    /// `reservingMessageIDs` ids for the messages the batch may add.
-    func lockForSending(ids: some Collection<Int64>, reservingMessageIDs count: Int) async throws -> SendingLock {
-        guard !ids.isEmpty else { return SendingLock(sessions: [:], reservedMessageIDs: []) }
+    /// Reads what a batch of sends needs before it writes, in one statement: each session with the
+    /// blocks between its two people, and `reservingMessageIDs` ids for the messages the batch may
+    /// add. With `locking`, the sessions stay locked as ``findForUpdate(ids:)`` locks them.
+    func readForSending(
+        ids: some Collection<Int64>, reservingMessageIDs count: Int, locking: Bool
+    ) async throws -> SessionsForSending {
+        guard !ids.isEmpty else { return SessionsForSending(sessions: [:], reservedMessageIDs: []) }
         let dialect = engine.dialect
         // Blocks come with the lock, through user_blocks' primary key: no extra round trip per batch.
         let rows = try await db.raw(
@@ -50,10 +52,10 @@ public struct ChatSessionRepository: Sendable {
                     AND b.blocked_id = chat_sessions.customer_id) THEN 1 ELSE 0 END AS vendor_blocked,
                 \(dialect.reservingIDs(of: "chat_messages", count: count))
             FROM chat_sessions WHERE \(dialect.isOneOfBatch("id", ids.sorted()))
-            ORDER BY id\(unsafeRaw: dialect.lockingSelectedRows)
+            ORDER BY id\(unsafeRaw: locking ? dialect.lockingSelectedRows : "")
             """
         ).all()
-        var sessions: [Int64: SendingLock.Session] = [:]
+        var sessions: [Int64: SessionsForSending.Session] = [:]
         for row in rows {
             var blockers: Set<ParticipantRole> = []
             if try row.int64("customer_blocked") != 0 { blockers.insert(.customer) }
@@ -62,7 +64,7 @@ public struct ChatSessionRepository: Sendable {
             sessions[session.id] = .init(session: session, blockers: blockers)
         }
         let reserved = try rows.first.map { try dialect.reservedIDs(in: $0, count: count) } ?? []
-        return SendingLock(sessions: sessions, reservedMessageIDs: reserved)
+        return SessionsForSending(sessions: sessions, reservedMessageIDs: reserved)
     }
 
     public func find(ids: [Int64]) async throws -> [ChatSession] {
@@ -146,9 +148,10 @@ public struct ChatSessionRepository: Sendable {
     }
 
     /// A statement that stores sessions' counters, last message time and update time as given:
-    /// for sessions this transaction holds locked, whose new values were worked out from the locked
-    /// rows (``ChatSession/recording(_:at:)``).
-    func storingCounters(of sessions: [ChatSession]) -> SQLQueryString {
+    /// for sessions whose new values were worked out from their rows as read
+    /// (``ChatSession/recording(_:at:)``), which this transaction holds locked or which `condition`
+    /// (true or false for the whole statement) finds unchanged.
+    func storingCounters(of sessions: [ChatSession], when condition: SQLQueryString? = nil) -> SQLQueryString {
         let values = engine.dialect.rows(
             [
                 .int64("counted_id", sessions.map(\.id)),
@@ -159,12 +162,39 @@ public struct ChatSessionRepository: Sendable {
                 .optionalInt64("last_message_at", sessions.map { $0.lastMessageAt?.epochMilliseconds }),
                 .int64("updated_at", sessions.map(\.updatedAt.epochMilliseconds)),
             ], as: "c")
-        return """
+        let statement: SQLQueryString = """
             UPDATE chat_sessions SET messages_count = c.messages_count, unread_count = c.unread_count,
                 customer_unread_count = c.customer_unread_count, vendor_unread_count = c.vendor_unread_count,
                 last_message_at = c.last_message_at, updated_at = c.updated_at
             FROM \(values)
             WHERE chat_sessions.id = c.counted_id
+            """
+        guard let condition else { return statement }
+        return statement + " AND (" + condition + ")"
+    }
+
+    /// PostgreSQL: a query that locks the given sessions and returns the id of each whose row is
+    /// still as given (the same people, counters and update time): part of a statement that
+    /// writes only if it returns them all.
+    func lockingUnchanged(_ sessions: [ChatSession]) -> SQLQueryString {
+        let values = engine.dialect.rows(
+            [
+                .int64("read_id", sessions.map(\.id)),
+                .int64("customer_id", sessions.map(\.customerID)),
+                .int64("vendor_id", sessions.map(\.vendorID)),
+                .int64("messages_count", sessions.map(\.messagesCount)),
+                .int64("unread_count", sessions.map(\.unreadCount)),
+                .int64("customer_unread_count", sessions.map(\.customerUnreadCount)),
+                .int64("vendor_unread_count", sessions.map(\.vendorUnreadCount)),
+                .int64("updated_at", sessions.map(\.updatedAt.epochMilliseconds)),
+            ], as: "r")
+        return """
+            SELECT s.id FROM chat_sessions s, \(values)
+            WHERE s.id = r.read_id AND s.customer_id = r.customer_id AND s.vendor_id = r.vendor_id
+                AND s.messages_count = r.messages_count AND s.unread_count = r.unread_count
+                AND s.customer_unread_count = r.customer_unread_count
+                AND s.vendor_unread_count = r.vendor_unread_count AND s.updated_at = r.updated_at
+            ORDER BY s.id FOR UPDATE OF s
             """
     }
 

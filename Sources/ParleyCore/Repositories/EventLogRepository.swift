@@ -15,9 +15,12 @@ public struct EventLogRepository {
     ///
     /// With a `channel` (PostgreSQL only), the same statement also NOTIFYs the batch on it, which
     /// PostgreSQL sends when the transaction commits: one round trip for the whole bookkeeping.
+    /// `statements` run before, in the same statement on PostgreSQL. With a `condition` (PostgreSQL
+    /// only), the events are logged only when it holds, or this throws ``ConcurrentChange``; the
+    /// statements are to test it too, so that all or none of them write.
     func append(
         _ events: [ChatEvent], origin: String, at now: Date, announcingOn channel: String? = nil,
-        after statements: [SQLQueryString] = []
+        after statements: [(name: String, statement: SQLQueryString)] = [], when condition: SQLQueryString? = nil
     ) async throws -> EventBatch {
         let payloads = events.map(\.logPayload)
         let count = Int64(events.count)
@@ -26,15 +29,17 @@ public struct EventLogRepository {
         if let channel {
             let opening = EventAnnouncement.opening(origin: origin)
             let closing = EventAnnouncement.closing(createdAt: createdAt, payloads: payloads)
-            // The statements before come first in the same one, as parts of its WITH: all of them
-            // take one round trip, and each sees the database as it was before any of them.
-            let before = statements.enumerated().map { index, statement -> SQLQueryString in
-                "written_\(unsafeRaw: String(index)) AS (" + statement + "), "
+            // The statements before come first in the same one, as parts of its WITH under their
+            // names: all of them take one round trip, and each sees the database as it was before
+            // any of them. A condition (which may read them) decides whether the events are logged.
+            let before = statements.map { name, statement -> SQLQueryString in
+                "\(unsafeRaw: name) AS (" + statement + "), "
             }
             let row = try await db.raw(
                 "WITH " + before.joined(separator: "") + """
                     head AS (
-                        UPDATE event_log_head SET position = position + \(bind: count) WHERE id = 1 RETURNING position
+                        UPDATE event_log_head SET position = position + \(bind: count)
+                        WHERE id = 1 AND (\(condition ?? "TRUE")) RETURNING position
                     ), logged AS (
                         INSERT INTO event_log (position, origin, created_at, payload)
                         SELECT head.position - \(bind: count) + e.ord, \(bind: origin), \(bind: createdAt), e.payload
@@ -46,9 +51,11 @@ public struct EventLogRepository {
                     FROM head
                     """
             ).first()
+            if condition != nil, row == nil { throw ConcurrentChange() }
             last = try Self.headPosition(in: row)
         } else {
-            for statement in statements { try await db.raw(statement).run() }
+            precondition(condition == nil, "a condition needs the statements in one (PostgreSQL)")
+            for (_, statement) in statements { try await db.raw(statement).run() }
             let row = try await db.raw(
                 """
                 UPDATE event_log_head SET position = position + \(bind: count) WHERE id = 1

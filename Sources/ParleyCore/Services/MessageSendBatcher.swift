@@ -33,6 +33,14 @@ public final class MessageSendBatcher: Service, Sendable {
     /// send under the same client message id answers it; or why it was refused.
     typealias Outcome = Result<(ChatMessage, ChatSession?), any Error>
 
+    /// A batch with the send rules applied (``apply(_:at:engine:on:locking:)``): each send's outcome,
+    /// the statements still to run, and, when written without locks, the condition they write under.
+    struct Applied {
+        var outcomes: [Outcome]
+        var statements: [(name: String, statement: SQLQueryString)]
+        var condition: SQLQueryString? = nil
+    }
+
     private struct Pending {
         let send: Send
         let continuation: CheckedContinuation<ChatService.SentMessage, any Error>
@@ -165,11 +173,16 @@ public final class MessageSendBatcher: Service, Sendable {
     private func write(_ batch: [Pending]) async {
         let now = clock()
         let engine = database.engine
+        let sends = batch.map(\.send)
         let outcomes: [Outcome]
         do {
-            outcomes = try await database.write(publishingTo: events, at: now) { db in
-                let (outcomes, statements) = try await Self.apply(batch.map(\.send), at: now, engine: engine, on: db)
-                return (outcomes, Self.events(of: outcomes), statements)
+            if engine == .postgres, let written = try await writeInOneStatement(sends, at: now) {
+                outcomes = written
+            } else {
+                outcomes = try await database.write(publishingTo: events, at: now) { db in
+                    let applied = try await Self.apply(sends, at: now, engine: engine, on: db, locking: true)
+                    return (applied.outcomes, Self.events(of: applied.outcomes), applied.statements)
+                }
             }
         } catch let error where batch.count > 1 && !(error is DatabaseUnreachable) {
             // Something the batch could not foresee (a client message id that raced in from another
@@ -187,6 +200,23 @@ public final class MessageSendBatcher: Service, Sendable {
                     ChatService.SentMessage(message: message, isNew: session != nil)
                 })
         }
+    }
+
+    /// PostgreSQL: the batch read without locks and written in one statement, which writes only if
+    /// its sessions are as they were read (``Database/writeInOneStatement(publishingTo:at:_:)``).
+    /// Nil when the batch is to be written under locks instead: it changed meanwhile, or it
+    /// writes more than messages and counters.
+    private func writeInOneStatement(_ sends: [Send], at now: Date) async throws -> [Outcome]? {
+        let engine = database.engine
+        let written: [Outcome]? = try await database.writeInOneStatement(publishingTo: events, at: now) { db in
+            let applied = try await Self.apply(sends, at: now, engine: engine, on: db, locking: false)
+            guard let condition = applied.condition else { return nil }
+            return (applied.outcomes, Self.events(of: applied.outcomes), applied.statements, condition: condition)
+        }
+        state.withLockedValue {
+            if written != nil { $0.statistics.writtenInOneStatement += 1 } else { $0.statistics.writtenUnderLock += 1 }
+        }
+        return written
     }
 
     /// The events of a written batch: one per message it created.
@@ -224,13 +254,18 @@ public final class MessageSendBatcher: Service, Sendable {
     /// sessions' counters, for the caller to run with the event log's append (one round trip with
     /// it on PostgreSQL). They are run here instead when something else the batch writes refers to
     /// the new messages.
+    ///
+    /// Without `locking` (PostgreSQL, outside a transaction), the sessions are read unlocked, the
+    /// statements write only while the condition returned with them holds (the sessions are as
+    /// read, and locked by the statement), and a batch that writes more than messages and counters
+    /// comes back with no condition and no statements, to be written under locks.
     static func apply(
-        _ sends: [Send], at now: Date, engine: DatabaseEngine, on db: any SQLDatabase
-    ) async throws -> (outcomes: [Outcome], statements: [SQLQueryString]) {
+        _ sends: [Send], at now: Date, engine: DatabaseEngine, on db: any SQLDatabase, locking: Bool
+    ) async throws -> Applied {
         let sessionRepository = ChatSessionRepository(db, engine: engine)
         let messageRepository = ChatMessageRepository(db)
-        let lock = try await sessionRepository.lockForSending(
-            ids: Set(sends.map(\.sessionID)), reservingMessageIDs: sends.count)
+        let lock = try await sessionRepository.readForSending(
+            ids: Set(sends.map(\.sessionID)), reservingMessageIDs: sends.count, locking: locking)
 
         var results = [Outcome?](repeating: nil, count: sends.count)
         var roles = [ParticipantRole?](repeating: nil, count: sends.count)
@@ -300,19 +335,32 @@ public final class MessageSendBatcher: Service, Sendable {
         let updated = Dictionary(grouping: inserted, by: \.sessionID).reduce(into: [Int64: ChatSession]()) {
             $0[$1.key] = lock.sessions[$1.key]!.session.recording($1.value, at: now)
         }
-        var statements: [SQLQueryString] = []
-        if !inserted.isEmpty {
-            statements = [
-                ChatMessageRepository.inserting(inserted, engine: engine),
-                sessionRepository.storingCounters(of: updated.keys.sorted().map { updated[$0]! }),
-            ]
-        }
         let flagged = inserted.filter { $0.flags.contains(.contactDetails) }
         let audited = zip(inserts, inserted).filter { sends[$0.0].audit != nil }
-        if !flagged.isEmpty || !audited.isEmpty {
-            // Moderation cases and audit entries refer to the messages: they must exist first.
-            for statement in statements { try await db.raw(statement).run() }
-            statements = []
+        let changed = updated.keys.sorted().map { updated[$0]! }
+        var statements: [(name: String, statement: SQLQueryString)] = []
+        var condition: SQLQueryString? = nil
+        if !locking {
+            guard flagged.isEmpty, audited.isEmpty else { return Applied(outcomes: [], statements: []) }
+            let unchanged: SQLQueryString = "(SELECT count(*) FROM unchanged) = \(bind: Int64(changed.count))"
+            if !inserted.isEmpty {
+                statements = [
+                    ("unchanged", sessionRepository.lockingUnchanged(changed.map { lock.sessions[$0.id]!.session })),
+                    ("counted", sessionRepository.storingCounters(of: changed, when: unchanged)),
+                    ("inserted", ChatMessageRepository.inserting(inserted, engine: engine, when: unchanged)),
+                ]
+            }
+            condition = inserted.isEmpty ? "TRUE" : unchanged
+        } else if !inserted.isEmpty {
+            statements = [
+                ("inserted", ChatMessageRepository.inserting(inserted, engine: engine)),
+                ("counted", sessionRepository.storingCounters(of: changed)),
+            ]
+            if !flagged.isEmpty || !audited.isEmpty {
+                // Moderation cases and audit entries refer to the messages: they must exist first.
+                for (_, statement) in statements { try await db.raw(statement).run() }
+                statements = []
+            }
         }
         try await ModerationCaseRepository(db).openForDetectedContactDetails(flagged, at: now)
         let audit = AuditLogRepository(db)
@@ -329,6 +377,8 @@ public final class MessageSendBatcher: Service, Sendable {
             guard case .success((let message, _)) = results[first] else { continue }
             results[index] = answered(by: message, index)
         }
-        return (results.map { $0 ?? .failure(ChatError.clientMessageIDReused) }, statements)
+        return Applied(
+            outcomes: results.map { $0 ?? .failure(ChatError.clientMessageIDReused) }, statements: statements,
+            condition: condition)
     }
 }

@@ -1,6 +1,7 @@
-/// What a batch of sends reads with its lock (``ChatSessionRepository/lockForSending(ids:reservingMessageIDs:)``):
-/// the sessions as they are, held until the batch commits, and ids for the messages it may write.
-struct SendingLock: Sendable {
+/// What a batch of sends reads before it writes
+/// (``ChatSessionRepository/readForSending(ids:reservingMessageIDs:locking:)``): the sessions as
+/// they are, and ids for the messages the batch may write.
+struct SessionsForSending: Sendable {
     struct Session: Sendable {
         var session: ChatSession
         /// The sides that blocked the other; either one stops messages both ways.
