@@ -4,9 +4,15 @@ import SQLKit
 import ServiceLifecycle
 
 /// The one path by which messages are written: every send, alone or among many, is a member of a
-/// batch written in one transaction with one statement per step: lock the sessions (which also
-/// reserves the new messages' ids), look up client message ids when there are any, then insert
-/// the messages, store the counters and log the events, which on PostgreSQL is one statement.
+/// batch written at once, with one statement per step: read the sessions (which also reserves the
+/// new messages' ids), look up client message ids when there are any, then insert the messages,
+/// store the counters and log the events, which on PostgreSQL is one statement.
+///
+/// On SQLite the batch is one transaction and the sessions are read under its lock. On PostgreSQL
+/// the sessions are read without locks and the last statement, with no transaction around it
+/// (two round trips fewer), writes only if they are still as read; if not, or when the batch also
+/// opens moderation cases or audit entries, the batch is written again in a transaction that
+/// locks the sessions as it reads them.
 ///
 /// Under load a batch is whatever arrived while the previous one was being written, so an idle
 /// server writes each message at once and a busy one spreads the work over many. Each send still
@@ -246,7 +252,7 @@ public final class MessageSendBatcher: Service, Sendable {
         }
     }
 
-    /// The send rules, applied to a batch inside its transaction: each send's session must exist
+    /// The send rules, applied to a batch: each send's session must exist
     /// and the sender must take part in it; a send repeated under a client message id answers the
     /// first message and writes nothing.
     ///
@@ -264,22 +270,22 @@ public final class MessageSendBatcher: Service, Sendable {
     ) async throws -> Applied {
         let sessionRepository = ChatSessionRepository(db, engine: engine)
         let messageRepository = ChatMessageRepository(db)
-        let lock = try await sessionRepository.readForSending(
+        let current = try await sessionRepository.readForSending(
             ids: Set(sends.map(\.sessionID)), reservingMessageIDs: sends.count, locking: locking)
 
         var results = [Outcome?](repeating: nil, count: sends.count)
         var roles = [ParticipantRole?](repeating: nil, count: sends.count)
         for (index, send) in sends.enumerated() {
-            guard let locked = lock.sessions[send.sessionID] else {
+            guard let read = current.sessions[send.sessionID] else {
                 results[index] = .failure(ChatError.sessionNotFound(id: send.sessionID))
                 continue
             }
-            guard let role = locked.session.role(of: send.senderID) else {
+            guard let role = read.session.role(of: send.senderID) else {
                 results[index] = .failure(ChatError.notParticipant(userID: send.senderID, sessionID: send.sessionID))
                 continue
             }
-            guard locked.blockers.isEmpty else {
-                results[index] = .failure(ModerationError.blocked(byMe: locked.blockers.contains(role)))
+            guard read.blockers.isEmpty else {
+                results[index] = .failure(ModerationError.blocked(byMe: read.blockers.contains(role)))
                 continue
             }
             roles[index] = role
@@ -321,7 +327,7 @@ public final class MessageSendBatcher: Service, Sendable {
             inserts.contains { sends[$0].hiddenBody != nil }
             ? try await SettingsRepository(db).contactDetailPolicy() : .allow
         let createdAt = Date(epochMilliseconds: now.epochMilliseconds)
-        let inserted = zip(inserts, lock.reservedMessageIDs).map { index, id in
+        let inserted = zip(inserts, current.reservedMessageIDs).map { index, id in
             let send = sends[index]
             var message = ChatMessage(
                 id: id, sessionID: send.sessionID, senderID: send.senderID, senderRole: roles[index]!, body: send.body,
@@ -333,7 +339,7 @@ public final class MessageSendBatcher: Service, Sendable {
             return message
         }
         let updated = Dictionary(grouping: inserted, by: \.sessionID).reduce(into: [Int64: ChatSession]()) {
-            $0[$1.key] = lock.sessions[$1.key]!.session.recording($1.value, at: now)
+            $0[$1.key] = current.sessions[$1.key]!.session.recording($1.value, at: now)
         }
         let flagged = inserted.filter { $0.flags.contains(.contactDetails) }
         let audited = zip(inserts, inserted).filter { sends[$0.0].audit != nil }
@@ -345,7 +351,7 @@ public final class MessageSendBatcher: Service, Sendable {
             let unchanged: SQLQueryString = "(SELECT count(*) FROM unchanged) = \(bind: Int64(changed.count))"
             if !inserted.isEmpty {
                 statements = [
-                    ("unchanged", sessionRepository.lockingUnchanged(changed.map { lock.sessions[$0.id]!.session })),
+                    ("unchanged", sessionRepository.lockingUnchanged(changed.map { current.sessions[$0.id]!.session })),
                     ("counted", sessionRepository.storingCounters(of: changed, when: unchanged)),
                     ("inserted", ChatMessageRepository.inserting(inserted, engine: engine, when: unchanged)),
                 ]
