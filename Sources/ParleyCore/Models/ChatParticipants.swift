@@ -2,9 +2,6 @@
 public struct ChatParticipants: Sendable, Equatable {
     public let customerID: Int64
     public let vendorID: Int64
-    /// The sides that blocked the other (``UserBlockRepository``), when read with the send lock;
-    /// either one stops messages both ways.
-    public var blockers: Set<ParticipantRole> = []
 
     /// The side `userID` takes, or nil when they are not part of the conversation.
     public func role(of userID: Int64) -> ParticipantRole? {
