@@ -10,6 +10,7 @@ struct CoreMetricsTests {
         struct Batch: Equatable {
             let sends: Int
             let messagesWritten: Int
+            var path = TestDatabase.engine == .postgres ? SendBatchPath.oneStatement : .transaction
         }
 
         private let waits = NIOLockedValueBox<[Double]>([])
@@ -19,8 +20,8 @@ struct CoreMetricsTests {
         var sendBatches: [Batch] { batches.withLockedValue { $0 } }
 
         func recordConnectionWait(seconds: Double) { waits.withLockedValue { $0.append(seconds) } }
-        func recordSendBatch(sends: Int, messagesWritten: Int) {
-            batches.withLockedValue { $0.append(Batch(sends: sends, messagesWritten: messagesWritten)) }
+        func recordSendBatch(sends: Int, messagesWritten: Int, path: SendBatchPath) {
+            batches.withLockedValue { $0.append(Batch(sends: sends, messagesWritten: messagesWritten, path: path)) }
         }
         func recordBusLag(seconds: Double) {}
     }

@@ -130,15 +130,47 @@ struct SendBatchStatementTests {
         try await ChatTestContext.run { context in
             let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
             _ = try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "hello")
-            #expect(context.chat.sendStatistics.writtenInOneStatement == 1)
-            #expect(context.chat.sendStatistics.writtenUnderLock == 0)
+            #expect(context.chat.sendStatistics.paths == [.oneStatement: 1])
             try await SettingsService(database: context.database).setContactDetailPolicy(.flag)
             let flagged = try await context.chat.sendMessage(
                 sessionID: session.id, senderID: customer.id, body: "call me on +44 7700 900123")
             #expect(flagged.flags == [.contactDetails])
-            #expect(context.chat.sendStatistics.writtenInOneStatement == 1)
-            #expect(context.chat.sendStatistics.writtenUnderLock == 1)
+            #expect(context.chat.sendStatistics.paths == [.oneStatement: 1, .transaction: 1])
             #expect(try await context.database.read { try await ModerationCaseRepository($0).openCount() } == 1)
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.engine == .postgres))
+    func aSendWhoseSessionChangesBeforeItsStatementLocksItIsWrittenAgainInATransaction() async throws {
+        try await ChatTestContext.run { context in
+            let (customer, _, _, session) = try await context.fixtures.conversation(chat: context.chat)
+            let send = try await context.database.write { db in
+                // Another writer holds the session: the send reads it unlocked, then its statement waits.
+                try await db.raw("SELECT id FROM chat_sessions WHERE id = \(bind: session.id) FOR UPDATE").run()
+                let send = Task {
+                    try await context.chat.sendMessage(sessionID: session.id, senderID: customer.id, body: "late")
+                }
+                // Asked on this connection, since the send holds the only other one the tests' pool has;
+                // the activity view is read afresh each time (a transaction otherwise keeps its first look).
+                let waiting = try await eventually {
+                    try await db.raw("SELECT pg_stat_clear_snapshot()").run()
+                    return try await db.raw(
+                        "SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                            + " WHERE NOT l.granted AND a.datname = current_database()"
+                    ).first(decodingColumn: "n", as: Int.self) == 1
+                }
+                #expect(waiting)
+                // What that writer changes (any change shows in updated_at) commits before the send goes on.
+                try await db.raw("UPDATE chat_sessions SET updated_at = updated_at + 1 WHERE id = \(bind: session.id)")
+                    .run()
+                return send
+            }
+            let sent = try await send.value
+            #expect(context.chat.sendStatistics.paths == [.transactionAfterChange: 1])
+            let stored = try #require(try await context.chat.findSession(id: session.id))
+            #expect(stored.messagesCount == 1 && stored.lastMessageAt == sent.createdAt)
+            #expect(try await context.fixtures.tableCounts()["chat_messages"] == 1)
+            #expect(try await CounterAudit(database: context.database).findDrift().isEmpty)
         }
     }
 

@@ -75,7 +75,8 @@ struct MetricsEndpointTests {
             #expect(answer.headers[.cacheControl] == "no-store")
             let text = String(buffer: answer.body)
             for name in [
-                "parley_messages_sent_total", "parley_send_batch_size", "parley_realtime_deliveries_total",
+                "parley_messages_sent_total", "parley_send_batch_size", "parley_send_batches_total",
+                "parley_realtime_deliveries_total",
                 "parley_realtime_sockets_open", "parley_realtime_slow_sockets_dropped_total",
                 "parley_database_connection_wait_seconds", "parley_event_bus_lag_seconds",
             ] {

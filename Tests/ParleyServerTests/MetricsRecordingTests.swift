@@ -82,6 +82,25 @@ struct MetricsRecordingTests {
         }
     }
 
+    @Test func aSendBatchIsCountedUnderTheWayItWasWritten() async throws {
+        try await APITestContext.run(metricsToken: Self.token) { context in
+            let (customer, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)
+            let api = try await context.api.signIn(customer.email)
+            let before = try await Self.scrape(context)
+            for path in SendBatchPath.allCases {
+                #expect(before.value("parley_send_batches_total", ["path": path.rawValue]) == 0)
+            }
+            let sent = try await api.send(
+                .post, "/api/v1/chat-sessions/\(session.id)/messages", json: #"{"body":"Which way?"}"#)
+            #expect(sent.status == .created)
+            let after = try await Self.scrape(context)
+            let expected: SendBatchPath = TestDatabase.engine == .postgres ? .oneStatement : .transaction
+            for path in SendBatchPath.allCases {
+                #expect(after.value("parley_send_batches_total", ["path": path.rawValue]) == (path == expected ? 1 : 0))
+            }
+        }
+    }
+
     @Test func aRepeatedSendIsBatchedButNotCountedAsAnotherMessage() async throws {
         try await APITestContext.run(metricsToken: Self.token) { context in
             let (customer, _, _, session) = try await context.chat.fixtures.conversation(chat: context.chat.chat)

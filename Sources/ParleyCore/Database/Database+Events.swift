@@ -20,8 +20,9 @@ extension Database {
     /// events, and its statements with a condition that holds while what it read is unchanged;
     /// the statements, each testing the condition, and the events' logging go in one statement.
     ///
-    /// Returns nil, having written nothing, when `body` does, when the condition failed, or when
-    /// the bus announces nothing (an in-process bus): the caller then writes the change under locks.
+    /// Returns nil, having written nothing, when `body` does or when the bus announces nothing (an
+    /// in-process bus); throws ``ConcurrentChange``, having written nothing, when the condition
+    /// failed. Either way the caller writes the change under locks.
     func writeInOneStatement<T>(
         publishingTo bus: any ChatEventBus, at now: Date,
         _ body: (any SQLDatabase) async throws -> (
@@ -35,13 +36,9 @@ extension Database {
         let written = try await read { db -> (T, [ChatEvent])? in
             guard let (result, events, statements, condition) = try await body(db) else { return nil }
             guard !events.isEmpty else { return statements.isEmpty ? (result, events) : nil }
-            do {
-                _ = try await EventLogRepository(db).append(
-                    events, origin: bus.origin, at: now, announcingOn: bus.announcementChannel, after: statements,
-                    when: condition)
-            } catch is ConcurrentChange {
-                return nil
-            }
+            _ = try await EventLogRepository(db).append(
+                events, origin: bus.origin, at: now, announcingOn: bus.announcementChannel, after: statements,
+                when: condition)
             return (result, events)
         }
         guard let (result, events) = written else { return nil }

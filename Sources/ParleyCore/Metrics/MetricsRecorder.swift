@@ -7,9 +7,10 @@ public protocol MetricsRecorder: Sendable {
     /// pool, or SQLite's one writer connection (readers never wait).
     func recordConnectionWait(seconds: Double)
 
-    /// One transaction of the send batcher: the sends it held, and the messages it wrote (fewer
-    /// when a send was refused or answered by an earlier message under its client message id).
-    func recordSendBatch(sends: Int, messagesWritten: Int)
+    /// One batch the send batcher wrote: the sends it held, the messages it wrote (fewer when a
+    /// send was refused or answered by an earlier message under its client message id), and how
+    /// it was written.
+    func recordSendBatch(sends: Int, messagesWritten: Int, path: SendBatchPath)
 
     /// How long an event took from the instance that published it to this one, for a bus that
     /// crosses instances: the time it was received here minus the time it was published.

@@ -3,6 +3,6 @@ public struct NoMetrics: MetricsRecorder {
     public init() {}
 
     public func recordConnectionWait(seconds: Double) {}
-    public func recordSendBatch(sends: Int, messagesWritten: Int) {}
+    public func recordSendBatch(sends: Int, messagesWritten: Int, path: SendBatchPath) {}
     public func recordBusLag(seconds: Double) {}
 }

@@ -177,19 +177,10 @@ public final class MessageSendBatcher: Service, Sendable {
     }
 
     private func write(_ batch: [Pending]) async {
-        let now = clock()
-        let engine = database.engine
-        let sends = batch.map(\.send)
         let outcomes: [Outcome]
+        let path: SendBatchPath
         do {
-            if engine == .postgres, let written = try await writeInOneStatement(sends, at: now) {
-                outcomes = written
-            } else {
-                outcomes = try await database.write(publishingTo: events, at: now) { db in
-                    let applied = try await Self.apply(sends, at: now, engine: engine, on: db, locking: true)
-                    return (applied.outcomes, Self.events(of: applied.outcomes), applied.statements)
-                }
-            }
+            (outcomes, path) = try await write(batch.map(\.send), at: clock())
         } catch let error where batch.count > 1 && !(error is DatabaseUnreachable) {
             // Something the batch could not foresee (a client message id that raced in from another
             // connection, say): each send as a batch of its own, so only the one at fault fails.
@@ -199,7 +190,8 @@ public final class MessageSendBatcher: Service, Sendable {
             for pending in batch { await answerAlone(pending, after: error) }
             return
         }
-        metrics.recordSendBatch(sends: batch.count, messagesWritten: Self.events(of: outcomes).count)
+        state.withLockedValue { $0.statistics.paths[path, default: 0] += 1 }
+        metrics.recordSendBatch(sends: batch.count, messagesWritten: Self.events(of: outcomes).count, path: path)
         for (pending, outcome) in zip(batch, outcomes) {
             pending.continuation.resume(
                 with: outcome.map { message, session in
@@ -208,21 +200,36 @@ public final class MessageSendBatcher: Service, Sendable {
         }
     }
 
+    /// Writes `sends` the cheapest way open to them: on PostgreSQL in one statement when it can,
+    /// otherwise (and on SQLite) in a transaction that locks as it reads.
+    private func write(_ sends: [Send], at now: Date) async throws -> ([Outcome], SendBatchPath) {
+        let engine = database.engine
+        var path = SendBatchPath.transaction
+        if engine == .postgres {
+            do {
+                if let written = try await writeInOneStatement(sends, at: now) { return (written, .oneStatement) }
+            } catch is ConcurrentChange {
+                path = .transactionAfterChange
+            }
+        }
+        let outcomes = try await database.write(publishingTo: events, at: now) { db in
+            let applied = try await Self.apply(sends, at: now, engine: engine, on: db, locking: true)
+            return (applied.outcomes, Self.events(of: applied.outcomes), applied.statements)
+        }
+        return (outcomes, path)
+    }
+
     /// PostgreSQL: the batch read without locks and written in one statement, which writes only if
     /// its sessions are as they were read (``Database/writeInOneStatement(publishingTo:at:_:)``).
-    /// Nil when the batch is to be written under locks instead: it changed meanwhile, or it
-    /// writes more than messages and counters.
+    /// Nil when the batch writes more than messages and counters, and ``ConcurrentChange`` when a
+    /// session changed meanwhile: either way it is to be written under locks instead.
     private func writeInOneStatement(_ sends: [Send], at now: Date) async throws -> [Outcome]? {
         let engine = database.engine
-        let written: [Outcome]? = try await database.writeInOneStatement(publishingTo: events, at: now) { db in
+        return try await database.writeInOneStatement(publishingTo: events, at: now) { db in
             let applied = try await Self.apply(sends, at: now, engine: engine, on: db, locking: false)
             guard let condition = applied.condition else { return nil }
             return (applied.outcomes, Self.events(of: applied.outcomes), applied.statements, condition: condition)
         }
-        state.withLockedValue {
-            if written != nil { $0.statistics.writtenInOneStatement += 1 } else { $0.statistics.writtenUnderLock += 1 }
-        }
-        return written
     }
 
     /// The events of a written batch: one per message it created.

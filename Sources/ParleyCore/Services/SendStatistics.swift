@@ -4,9 +4,10 @@ public struct SendStatistics: Sendable, Equatable {
     public var batches = 0
     /// Sends they carried.
     public var sends = 0
-    /// PostgreSQL: batches written in one statement, without locks while they were read.
-    public var writtenInOneStatement = 0
-    /// PostgreSQL: batches tried that way and then written under locks (something changed meanwhile,
-    /// or they wrote more than messages and counters).
-    public var writtenUnderLock = 0
+    /// Batches written each way; a batch written again after a change counts once, under
+    /// ``SendBatchPath/transactionAfterChange``.
+    public var paths: [SendBatchPath: Int] = [:]
+
+    /// Batches written `path`'s way.
+    public subscript(path: SendBatchPath) -> Int { paths[path, default: 0] }
 }

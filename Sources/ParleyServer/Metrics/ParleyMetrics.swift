@@ -33,6 +33,7 @@ public final class ParleyMetrics: MetricsRecorder, Sendable {
     private let endpoints = NIOLockedValueBox<[Endpoint: EndpointSeries]>([:])
     private let messagesSent: Counter
     private let sendBatchSizes: ValueHistogram
+    private let sendBatchesByPath: [SendBatchPath: Counter]
     private let deliveries: Counter
     private let openSockets: Gauge
     private let slowSocketsDropped: Counter
@@ -50,6 +51,17 @@ public final class ParleyMetrics: MetricsRecorder, Sendable {
                 "parley_send_batch_size", unit: "",
                 help: "Sends written together in one transaction by the send batcher."),
             buckets: Self.batchBuckets)
+        sendBatchesByPath = Dictionary(
+            uniqueKeysWithValues: SendBatchPath.allCases.map { [registry] path in
+                let counter = registry.makeCounter(
+                    descriptor: Self.name(
+                        "parley_send_batches", unit: "total",
+                        help: "Batches the send batcher wrote, by how: one_statement (PostgreSQL, no transaction), "
+                            + "transaction_after_change (tried so, but a conversation changed meanwhile) or "
+                            + "transaction."),
+                    labels: [("path", path.rawValue)])
+                return (path, counter)
+            })
         deliveries = registry.makeCounter(
             descriptor: Self.name(
                 "parley_realtime_deliveries", unit: "total", help: "Event frames written to realtime sockets."))
@@ -141,8 +153,9 @@ public final class ParleyMetrics: MetricsRecorder, Sendable {
         connectionWaits.record(seconds)
     }
 
-    public func recordSendBatch(sends: Int, messagesWritten: Int) {
+    public func recordSendBatch(sends: Int, messagesWritten: Int, path: SendBatchPath) {
         sendBatchSizes.record(Double(sends))
+        sendBatchesByPath[path]?.increment()
         if messagesWritten > 0 { messagesSent.increment(by: Int64(messagesWritten)) }
     }
 
