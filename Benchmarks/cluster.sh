@@ -11,7 +11,8 @@
 #    instance; one instance behind nginx (what the proxy hop costs); three instances behind nginx
 #    (round-robin, sockets spread over the three).
 #    ROUNDS (2) rounds, the order reversed every other round.
-# Release builds in .build-release. Prints a table with the ratios.
+# Release builds in .build-release; BIN=DIR runs the parley and parley-bench binaries in DIR instead
+# (to compare two builds). Prints a table with the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-/tmp/parley-cluster}
@@ -24,7 +25,7 @@ pairs=${PAIRS:-64}
 mkdir -p "$data"
 ulimit -n "$(ulimit -Hn)"
 source Benchmarks/lib.sh
-build_release
+if [ -n "${BIN:-}" ]; then bin=$BIN; else build_release; fi
 need_wrk
 need_nginx
 # One load tool holds every socket from one address: lift the per-address cap (issue 8) for it.

@@ -1,5 +1,5 @@
 import Foundation
-import ParleyCore
+@testable import ParleyCore
 import ParleyTestSupport
 import Testing
 
@@ -75,6 +75,25 @@ struct MessageTextTests {
                 try await context.chat.send(
                     sessionID: session.id, senderID: customer.id, body: "hi", clientMessageID: "id\u{0}1")
             }
+        }
+    }
+
+    /// Every scalar Foundation counts as white space or a line break, and a few it does not.
+    static let edges: [String] = {
+        let spaces = (0...0x3000).compactMap(Unicode.Scalar.init).filter { $0.properties.isWhitespace }
+        let near = ["\u{200B}", "\u{FEFF}", "\u{180E}", "x", "é", "\u{1F600}", ""]
+        return spaces.map { String($0) } + near
+    }()
+
+    @Test func trimmingMatchesFoundationsWhiteSpaceAndNewlines() {
+        var samples = ["", "  ", "a", " a ", "\n\ta b\r\n", "\u{3000}日本\u{3000}", "a\u{200B}", "\u{FEFF}a"]
+        for edge in Self.edges {
+            samples += [edge, edge + "a" + edge, "a" + edge, edge + "a", edge + edge + "x y" + edge]
+        }
+        for sample in samples {
+            #expect(
+                MessageText.trimmed(sample) == sample.trimmingCharacters(in: .whitespacesAndNewlines),
+                "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 }

@@ -16,9 +16,23 @@ enum MessageText {
             body.utf8.contains(UInt8(ascii: "\r"))
             ? body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : body
         if normalised.unicodeScalars.contains(where: isRefusedControl) { throw ChatError.controlCharacters }
-        let text = normalised.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = trimmed(normalised)
         guard text.unicodeScalars.contains(where: { !isBlank($0) }) else { throw ChatError.emptyBody }
         return text
+    }
+
+    /// `text` without white space at either end: what Foundation's
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives on Linux (Unicode's White_Space,
+    /// line breaks included, and the zero-width space), without its detour through NSString and
+    /// without a copy when there is nothing to trim.
+    static func trimmed(_ text: String) -> String {
+        let isSpace = { (scalar: Unicode.Scalar) in scalar.properties.isWhitespace || scalar.value == 0x200B }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+            let last = scalars.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 
     /// C0 and C1 controls and DEL, except tab and newline.

@@ -28,11 +28,7 @@ struct APIAuthMiddleware: RouterMiddleware {
     }
 
     static func token(in request: Request) -> String? {
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            return token.isEmpty ? nil : token
-        }
-        return nil
+        request.headers[.authorization].flatMap(BearerToken.parse)
     }
 }
 

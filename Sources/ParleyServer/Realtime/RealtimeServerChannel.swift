@@ -131,10 +131,7 @@ struct RealtimeServerChannel: ServerChildChannel, HTTPChannelHandler {
     /// The bearer token of an upgrade request: the Authorization header, or `?token=` for clients
     /// (browsers) that cannot set headers on a WebSocket.
     static func token(in head: HTTPRequestHead) -> String? {
-        if let header = head.headers["authorization"].first, header.lowercased().hasPrefix("bearer ") {
-            let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-            return token.isEmpty ? nil : token
-        }
+        if let token = head.headers["authorization"].first.flatMap(BearerToken.parse) { return token }
         guard let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
