@@ -90,6 +90,12 @@ struct LogJSONTests {
         #expect(try JSONDecoder().decode(ChatEvent.self, from: Data(payload.utf8)) == event)
     }
 
+    @Test func anObjectNamingAKeyTwiceIsLeftToJSONDecoder() {
+        #expect(LogJSON.parse(#"{"body":"a","body":"b"}"#) == nil)
+        #expect(LogJSON.parse(#"{"a":{"b":1,"b":1}}"#) == nil)
+        #expect(LogJSON.parse(#"{"body":"a","other":{"body":"b"}}"#) != nil)
+    }
+
     @Test func escapesJSONEncoderDoesNotWriteAreReadToo() {
         #expect(LogJSON.parse(#""\u00e9\u0041\ud83d\udc4d\/""#) == .string("éA👍/"))
         #expect(

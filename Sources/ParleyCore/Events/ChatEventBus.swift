@@ -17,10 +17,13 @@ public protocol ChatEventBus: Sendable {
     /// Called once the transaction committed: delivers the events to this process's subscribers.
     func publish(_ events: [ChatEvent]) async
 
-    /// A stream of the events published from now on: every instance's, or other instances' only.
+    /// A stream of the events published from now on that `matching` accepts: every instance's, or
+    /// other instances' only. `matching` runs on the publisher's thread and must return at once.
     /// A subscriber that falls more than `bufferSize` events behind loses the oldest ones rather
     /// than slowing the publisher.
-    func subscribe(bufferSize: Int, from origins: EventOrigins) -> AsyncStream<ChatEvent>
+    func subscribe(
+        bufferSize: Int, from origins: EventOrigins, matching: @escaping @Sendable (ChatEvent) -> Bool
+    ) -> AsyncStream<ChatEvent>
 }
 
 /// Whose events a subscriber hears.
@@ -35,7 +38,18 @@ extension ChatEventBus {
         await publish([event])
     }
 
+    public func subscribe(bufferSize: Int, from origins: EventOrigins) -> AsyncStream<ChatEvent> {
+        subscribe(bufferSize: bufferSize, from: origins) { _ in true }
+    }
+
     public func subscribe(bufferSize: Int = 1024) -> AsyncStream<ChatEvent> {
         subscribe(bufferSize: bufferSize, from: .everyInstance)
+    }
+
+    /// Every instance's events that `matching` accepts.
+    public func subscribe(
+        bufferSize: Int = 1024, matching: @escaping @Sendable (ChatEvent) -> Bool
+    ) -> AsyncStream<ChatEvent> {
+        subscribe(bufferSize: bufferSize, from: .everyInstance, matching: matching)
     }
 }

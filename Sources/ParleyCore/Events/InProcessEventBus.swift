@@ -23,12 +23,14 @@ public final class InProcessEventBus: ChatEventBus {
         subscribers.yield(events)
     }
 
-    public func subscribe(bufferSize: Int, from origins: EventOrigins) -> AsyncStream<ChatEvent> {
+    public func subscribe(
+        bufferSize: Int, from origins: EventOrigins, matching: @escaping @Sendable (ChatEvent) -> Bool
+    ) -> AsyncStream<ChatEvent> {
         switch origins {
         case .everyInstance:
-            return subscribers.subscribe(bufferSize: bufferSize)
+            return subscribers.subscribe(bufferSize: bufferSize, matching: matching)
         case .otherInstances:
-            return othersSubscribers.subscribe(bufferSize: bufferSize)
+            return othersSubscribers.subscribe(bufferSize: bufferSize, matching: matching)
         }
     }
 

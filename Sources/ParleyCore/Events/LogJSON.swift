@@ -1,10 +1,11 @@
 /// A JSON value as the event log and the PostgreSQL bus carry events, read by hand: Codable's
 /// `JSONDecoder` took a tenth of an instance's CPU when three instances shared their events
-/// (issue 10), and the notification dispatcher reads every logged event again. It knows only what
-/// those payloads hold (objects, arrays, strings, integers, booleans and null); anything else, a
-/// fraction or an exponent say, makes ``parse(_:)`` answer nil, and the caller falls back to
-/// `JSONDecoder`.
-enum LogJSON: Equatable {
+/// (issue 10), and the notification dispatcher reads every logged event again. The API reads the
+/// body of a send with it too, the request it answers most. It knows only what those payloads hold
+/// (objects, arrays, strings, integers, booleans and null); anything else, a fraction or an
+/// exponent say, or an object that names a key twice, makes ``parse(_:)`` answer nil, and the
+/// caller falls back to `JSONDecoder`.
+public enum LogJSON: Equatable, Sendable {
     case object([String: LogJSON])
     case array([LogJSON])
     case string(String)
@@ -13,8 +14,8 @@ enum LogJSON: Equatable {
     case null
 
     /// The value `text` holds, or nil when it is not JSON of the kinds above (or more than 64
-    /// levels deep).
-    static func parse(_ text: String) -> LogJSON? {
+    /// levels deep, or names a key twice in one object).
+    public static func parse(_ text: String) -> LogJSON? {
         var text = text
         return text.withUTF8 { bytes in
             var reader = Reader(bytes: bytes)
@@ -24,7 +25,7 @@ enum LogJSON: Equatable {
         }
     }
 
-    subscript(key: String) -> LogJSON? {
+    public subscript(key: String) -> LogJSON? {
         guard case .object(let fields) = self else { return nil }
         return fields[key]
     }
@@ -34,7 +35,7 @@ enum LogJSON: Equatable {
         return value
     }
 
-    var string: String? {
+    public var string: String? {
         guard case .string(let value) = self else { return nil }
         return value
     }
@@ -112,8 +113,9 @@ enum LogJSON: Equatable {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
                 index += 1
-                guard let value = value(depth: depth + 1) else { return nil }
-                fields[key] = value
+                guard let value = value(depth: depth + 1), fields.updateValue(value, forKey: key) == nil else {
+                    return nil
+                }
                 skipSpace()
                 guard index < bytes.count else { return nil }
                 if bytes[index] == UInt8(ascii: ",") {

@@ -61,10 +61,12 @@ public final class PostgresEventBus: ChatEventBus, Service {
         everyInstance.yield(events)
     }
 
-    public func subscribe(bufferSize: Int, from origins: EventOrigins) -> AsyncStream<ChatEvent> {
+    public func subscribe(
+        bufferSize: Int, from origins: EventOrigins, matching: @escaping @Sendable (ChatEvent) -> Bool
+    ) -> AsyncStream<ChatEvent> {
         switch origins {
-        case .everyInstance: everyInstance.subscribe(bufferSize: bufferSize)
-        case .otherInstances: otherInstances.subscribe(bufferSize: bufferSize)
+        case .everyInstance: everyInstance.subscribe(bufferSize: bufferSize, matching: matching)
+        case .otherInstances: otherInstances.subscribe(bufferSize: bufferSize, matching: matching)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ParleyCore
 
 /// JSON as the API speaks it: snake_case keys and ISO 8601 UTC times with milliseconds.
 enum APIJSON {
@@ -53,7 +54,8 @@ enum APIJSON {
         }
         let value: T
         do {
-            value = try decoder().decode(T.self, from: Data(buffer.readableBytesView))
+            value =
+                try handDecoded(T.self, from: buffer) ?? decoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: ".")
             guard !field.isEmpty else {
@@ -78,6 +80,16 @@ enum APIJSON {
                 message: "Text cannot contain the NUL character (\\u0000).", field: field)
         }
         return value
+    }
+
+    /// `buffer` read by the type's own reader, when it has one and the buffer is valid UTF-8 and
+    /// JSON of the kinds ``LogJSON`` reads; otherwise nil, for `JSONDecoder` to read it.
+    static func handDecoded<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) -> T? {
+        guard let readable = type as? any HandDecodable.Type,
+            let text = String(validating: buffer.readableBytesView, as: UTF8.self),
+            let json = LogJSON.parse(text)
+        else { return nil }
+        return readable.init(json: json) as? T
     }
 
     /// Whether the JSON text contains the escape for a NUL character (or something ending like it).

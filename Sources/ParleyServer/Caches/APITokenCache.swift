@@ -58,7 +58,12 @@ final class APITokenCache: Service, Sendable {
     }
 
     func run() async throws {
-        let changes = events.subscribe(bufferSize: 4096)
+        let changes = events.subscribe(bufferSize: 4096) { event in
+            switch event {
+            case .accessChanged, .userBanned: true
+            default: false
+            }
+        }
         await cancelWhenGracefulShutdown {
             for await event in changes {
                 switch event {

@@ -35,7 +35,9 @@ final class ChatSwitch: Service, Sendable {
     }
 
     func run() async throws {
-        let changes = events.subscribe(bufferSize: 64)
+        let changes = events.subscribe(bufferSize: 64) { event in
+            if case .chatAvailabilityChanged = event { true } else { false }
+        }
         await cancelWhenGracefulShutdown {
             for await event in changes {
                 if case .chatAvailabilityChanged(let enabled) = event {

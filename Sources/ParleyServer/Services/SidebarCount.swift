@@ -127,11 +127,11 @@ final class SidebarCount: Service, Sendable {
         let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         // The first total is read at start, not by the first page view.
         signal.yield()
-        let chatEvents = events.subscribe()
+        let chatEvents = events.subscribe(matching: moves)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in chatEvents where self.moves(event) { signal.yield() }
+                    for await _ in chatEvents { signal.yield() }
                 }
                 group.addTask {
                     while !Task.isCancelled {

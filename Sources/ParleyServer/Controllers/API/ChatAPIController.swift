@@ -80,9 +80,21 @@ struct ChatAPIController {
             APIModel.Page(data: page.map(APIModel.Message.init), nextCursor: next.map(String.init)))
     }
 
-    struct SendRequest: Decodable {
+    struct SendRequest: HandDecodable {
         let body: String
         let clientMessageId: String?
+
+        init?(json: LogJSON) {
+            guard case .object(let fields) = json, let body = fields["body"]?.string,
+                fields.keys.allSatisfy({ $0 == "body" || $0 == "client_message_id" })
+            else { return nil }
+            switch fields["client_message_id"] {
+            case nil, .null?: clientMessageId = nil
+            case .string(let id)?: clientMessageId = id
+            default: return nil
+            }
+            self.body = body
+        }
     }
 
     @Sendable func send(request: Request, context: AppRequestContext) async throws -> Response {

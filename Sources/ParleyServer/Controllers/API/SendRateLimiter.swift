@@ -46,7 +46,9 @@ final class SendRateLimiter: Service, Sendable {
     }
 
     func run() async throws {
-        let others = events.subscribe(bufferSize: 65_536, from: .otherInstances)
+        let others = events.subscribe(bufferSize: 65_536, from: .otherInstances) { event in
+            if case .messageCreated = event { true } else { false }
+        }
         await cancelWhenGracefulShutdown {
             for await event in others {
                 if case .messageCreated(let message, _) = event { self.record(for: message.senderID) }
